@@ -1,0 +1,56 @@
+"""Ingest state: the processed-file manifest and each source's sync state (cursor, lock, counts)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from activities.models import Route
+
+
+class ProcessedFile(models.Model):
+    """Every file RunBase has seen, by content hash: archived, then imported, skipped or failed."""
+
+    class Status(models.TextChoices):
+        IMPORTED = "imported", "Imported"
+        SKIPPED = "skipped", "Skipped: not an activity"
+        FAILED = "failed", "Failed"
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    path = models.CharField(max_length=1000, db_index=True, help_text="Where it was last seen.")
+    name = models.CharField(max_length=300)
+    route = models.CharField(max_length=20, choices=Route.choices)
+    size = models.BigIntegerField()
+    mtime = models.FloatField(null=True, blank=True)
+    raw_path = models.CharField(max_length=500, help_text="Archived copy, relative to the raw store.")
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "processed file"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.status})"
+
+
+class SyncState(models.Model):
+    """One row per sync (icloud, strava, runalyze …): last run, cursor, counts and the run lock."""
+
+    source = models.CharField(max_length=40, unique=True)
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    last_summary = models.CharField(max_length=500, blank=True)
+    last_error = models.TextField(blank=True)
+    cursor = models.JSONField(default=dict, blank=True, help_text="Source-specific sync position.")
+    locked_by = models.CharField(max_length=200, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source"]
+
+    def __str__(self) -> str:
+        return self.source

@@ -1,0 +1,11 @@
+"""Review pages: dashboard, conflicts, activities."""
+
+from django.urls import path
+
+from review import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

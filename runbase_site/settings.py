@@ -1,0 +1,210 @@
+"""RunBase settings, read from the environment and an optional `.env` (see `.env.example`).
+
+Embedded default: SQLite and django-q2's ORM broker under RUNBASE_DATA_DIR, nothing to install but
+Python packages. On a VPS set DATABASE_URL (PostgreSQL), SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DATA_DIR = Path(env.str("RUNBASE_DATA_DIR", default=str(BASE_DIR / "data"))).expanduser()
+RAW_STORE_DIR = Path(env.str("RUNBASE_RAW_STORE_DIR", default=str(DATA_DIR / "raw"))).expanduser()
+LOG_DIR = Path(env.str("RUNBASE_LOG_DIR", default=str(DATA_DIR / "logs"))).expanduser()
+for _directory in (DATA_DIR, RAW_STORE_DIR, LOG_DIR):
+    _directory.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = env.str("SECRET_KEY", default="runbase-local-only-insecure-key-change-me-on-a-server")
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_q",
+    "activities",
+    "ingest",
+    "reconcile",
+    "review",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "runbase_site.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "runbase_site.wsgi.application"
+ASGI_APPLICATION = "runbase_site.asgi.application"
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'runbase.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the review pages read while a sync writes; the timeout lets a writer wait its turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+USE_TZ = True
+TIME_ZONE = "UTC"
+# The runner's home time zone: the last resort for a record's local date (ARCHITECTURE, invariant 6).
+RUNBASE_HOME_TZ = env.str("RUNBASE_HOME_TZ", default="UTC")
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
+LOGIN_URL = "admin:login"
+
+# --- Sources ----------------------------------------------------------------------------------
+HEALTHFIT_DIR = Path(
+    env.str(
+        "HEALTHFIT_DIR",
+        default="~/Library/Mobile Documents/iCloud~com~altifondo~HealthFit/Documents/",
+    )
+).expanduser()
+# Parse worker processes for bulk imports; 0 means one per core.
+INGEST_WORKERS = env.int("RUNBASE_INGEST_WORKERS", default=0)
+# A file modified this recently may still be being written by iCloud: leave it for the next sync.
+INGEST_SETTLE_SECONDS = env.int("RUNBASE_INGEST_SETTLE_SECONDS", default=10)
+
+STRAVA_CLIENT_ID = env.str("STRAVA_CLIENT_ID", default="")
+STRAVA_CLIENT_SECRET = env.str("STRAVA_CLIENT_SECRET", default="")
+STRAVA_BASE_URL = env.str("STRAVA_BASE_URL", default="https://www.strava.com")
+STRAVA_TOKEN_FILE = Path(
+    env.str("STRAVA_TOKEN_FILE", default=str(DATA_DIR / "strava_tokens.json"))
+).expanduser()
+STRAVA_REREAD_DAYS = env.int("STRAVA_REREAD_DAYS", default=7)
+
+RUNALYZE_BASE_URL = env.str("RUNALYZE_BASE_URL", default="https://runalyze.com")
+RUNALYZE_TOKEN = env.str("RUNALYZE_TOKEN", default="")
+RUNALYZE_USERNAME = env.str("RUNALYZE_USERNAME", default="")
+RUNALYZE_PASSWORD = env.str("RUNALYZE_PASSWORD", default="")
+
+# LLM fallback for notes and workout names the regex is not sure of: "ollama", "anthropic" or "none".
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="ollama")
+LLM_MODEL = env.str("LLM_MODEL", default="phi3:mini")
+OLLAMA_BASE_URL = env.str("OLLAMA_BASE_URL", default="http://localhost:11434")
+ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
+ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="https://api.anthropic.com")
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=60.0)
+
+# --- Reconciliation (ARCHITECTURE "Matching and resolution") --------------------------------------
+RUNBASE_RECONCILE = {
+    "time_window_s": env.int("RECONCILE_TIME_WINDOW_S", default=300),
+    "distance_tolerance_pct": env.float("RECONCILE_DISTANCE_TOLERANCE_PCT", default=5.0),
+    # Highest priority first. "manual_override" always wins and is not listed.
+    "field_priority": {
+        "distance_m": ["master_xlsx", "workout_name_parse", "fit_file", "garmin", "strava"],
+        "duration_s": ["fit_file", "garmin", "strava", "master_xlsx"],
+        "elapsed_s": ["fit_file", "garmin", "strava", "master_xlsx"],
+        "avg_hr": ["fit_file", "garmin", "strava", "master_xlsx"],
+        "max_hr": ["fit_file", "garmin", "strava", "master_xlsx"],
+        "avg_cadence_spm": ["fit_file", "garmin", "strava", "master_xlsx"],
+        "total_ascent_m": ["fit_file", "garmin", "strava"],
+        "total_descent_m": ["fit_file", "garmin", "strava"],
+        "calories": ["fit_file", "garmin", "strava"],
+        "start_time": ["fit_file", "garmin", "strava", "runalyze"],
+        "sport": ["fit_file", "garmin", "strava", "runalyze", "master_xlsx"],
+        "workout_type": ["master_xlsx", "workout_name_parse", "strava"],
+        "workout_name": ["strava", "garmin", "fit_file", "master_xlsx", "runalyze"],
+        "shoe": ["strava", "master_xlsx"],
+        "intensity_score": ["master_xlsx"],
+        "trimp": ["runalyze"],
+        "vo2max": ["runalyze"],
+        "interval_actual_distance": ["fit_file", "strava"],
+    },
+    # Beyond these a disagreement is a pending conflict; within, it is auto-resolved by priority.
+    "tolerances": {
+        "distance_m": {"pct": 5.0},
+        "duration_s": {"pct": 3.0, "abs": 30.0},
+        "avg_hr": {"abs": 5.0},
+        "max_hr": {"abs": 5.0},
+        "avg_cadence_spm": {"abs": 6.0},
+        "total_ascent_m": {"pct": 20.0, "abs": 15.0},
+    },
+}
+
+# --- django-q2 -------------------------------------------------------------------------------------
+Q_CLUSTER = {
+    "name": "runbase",
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=1),
+    "timeout": env.int("Q_TIMEOUT", default=3000),
+    "retry": env.int("Q_RETRY", default=3600),
+    "max_attempts": 1,
+    "catch_up": False,
+    "save_limit": 500,
+    "sync": env.bool("Q_SYNC", default=False),
+}
+
+# --- Logging: console and a rotating file in the data directory ------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "file": {
+            "class": "logging.handlers.RotatingFileHandler",
+            "filename": str(LOG_DIR / "runbase.log"),
+            "maxBytes": 5 * 1024 * 1024,
+            "backupCount": 5,
+            "formatter": "plain",
+            "encoding": "utf-8",
+        },
+    },
+    "loggers": {
+        "runbase": {
+            "handlers": ["console", "file"],
+            "level": env.str("RUNBASE_LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
+        "django_q": {"handlers": ["console", "file"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,32 @@
+"""Shared fixtures: the sample files beside the checkout, and a private data directory per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """`../shared/samples`, used in place."""
+    if not SAMPLES.is_dir():
+        pytest.fail(f"sample files not found at {SAMPLES}: check out ../shared beside the project")
+    return SAMPLES
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(settings, tmp_path: Path) -> Path:
+    """Each test archives raw files and writes reports under its own temporary data directory."""
+    data_dir = tmp_path / "data"
+    for sub in ("raw", "logs"):
+        (data_dir / sub).mkdir(parents=True, exist_ok=True)
+    settings.DATA_DIR = data_dir
+    settings.RAW_STORE_DIR = data_dir / "raw"
+    settings.LOG_DIR = data_dir / "logs"
+    settings.STRAVA_TOKEN_FILE = data_dir / "strava_tokens.json"
+    settings.LLM_PROVIDER = "none"
+    return data_dir

@@ -262,9 +262,7 @@ class Interval(models.Model):
 class RunalyzeMetrics(models.Model):
     """Runalyze's computed metrics for one of its activities."""
 
-    record = models.OneToOneField(
-        ActivitySource, on_delete=models.CASCADE, related_name="runalyze_metrics"
-    )
+    record = models.OneToOneField(ActivitySource, on_delete=models.CASCADE, related_name="runalyze_metrics")
     trimp = models.FloatField(null=True, blank=True)
     vo2max = models.FloatField(
         null=True, blank=True, help_text="Runalyze's effective VO2max (formerly VDOT)."

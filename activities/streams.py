@@ -19,7 +19,7 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 ENCODING = 1
 
@@ -80,7 +80,7 @@ def _encode_column(values: list[float | None], scale: float) -> tuple[str, bytes
         if value is not None:
             previous = round(value * scale)
         ints.append(previous)
-    deltas = [ints[0], *(b - a for a, b in zip(ints, ints[1:], strict=False))] if ints else []
+    deltas = [ints[0], *(b - a for a, b in pairwise(ints))] if ints else []
     typecode = _narrowest(deltas)
     mask = missing if any(missing) else b""
     return typecode, _to_bytes(array(typecode, deltas)), mask

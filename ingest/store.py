@@ -171,9 +171,7 @@ def record_store(
     if file is not None:
         values["file"] = file
     if record is None:
-        record = ActivitySource.objects.create(
-            source=parsed.source, source_id=parsed.source_id, **values
-        )
+        record = ActivitySource.objects.create(source=parsed.source, source_id=parsed.source_id, **values)
         outcome: Outcome = "created"
     else:
         for name, value in values.items():

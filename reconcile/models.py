@@ -25,9 +25,7 @@ class Conflict(models.Model):
     source_values = models.JSONField(default=dict)
     resolved_value = models.JSONField(null=True, blank=True)
     resolved_source = models.CharField(max_length=40, blank=True)
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     has_new_values = models.BooleanField(
         default=False, help_text="A source value changed after the manual resolution."
     )
@@ -41,9 +39,7 @@ class Conflict(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["activity", "field_name"], name="unique_conflict_per_field"
-            ),
+            models.UniqueConstraint(fields=["activity", "field_name"], name="unique_conflict_per_field"),
         ]
 
     def __str__(self) -> str:
@@ -59,15 +55,11 @@ class ManualOverride(models.Model):
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["activity", "field_name"], name="unique_override_per_field"
-            ),
+            models.UniqueConstraint(fields=["activity", "field_name"], name="unique_override_per_field"),
         ]
 
     def __str__(self) -> str:

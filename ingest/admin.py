@@ -1,0 +1,81 @@
+"""Admin for the file manifest and the per-source sync state (read-only: ingest writes them)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from activities.models import ActivitySource
+from ingest.models import ProcessedFile, SyncState
+from review.formatting import pretty_json
+
+
+class RecordInline(admin.TabularInline):
+    model = ActivitySource
+    fk_name = "file"
+    fields = readonly_fields = ("source", "source_id", "start_time", "sport", "distance_m", "activity")
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "source records from this file"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ProcessedFile)
+class ProcessedFileAdmin(admin.ModelAdmin):
+    list_display = ("name", "route", "status", "size", "attempts", "short_error", "updated_at")
+    list_filter = ("status", "route", ("error", admin.EmptyFieldListFilter))
+    search_fields = ("name", "path", "sha256", "error")
+    date_hierarchy = "updated_at"
+    fields = readonly_fields = (
+        "name",
+        "path",
+        "sha256",
+        "route",
+        "size",
+        "mtime",
+        "raw_path",
+        "status",
+        "error",
+        "attempts",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (RecordInline,)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="error", ordering="error")
+    def short_error(self, obj: ProcessedFile) -> str:
+        return obj.error if len(obj.error) <= 90 else obj.error[:88] + "…"
+
+
+@admin.register(SyncState)
+class SyncStateAdmin(admin.ModelAdmin):
+    list_display = ("source", "last_sync_at", "last_success_at", "last_summary", "has_error", "locked_by")
+    search_fields = ("source", "last_summary", "last_error")
+    fields = readonly_fields = (
+        "source",
+        "last_sync_at",
+        "last_success_at",
+        "last_activity_at",
+        "last_summary",
+        "last_error",
+        "cursor_pretty",
+        "locked_by",
+        "locked_until",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="error", boolean=True)
+    def has_error(self, obj: SyncState) -> bool:
+        return bool(obj.last_error)
+
+    @admin.display(description="cursor")
+    def cursor_pretty(self, obj: SyncState) -> str:
+        return format_html("<pre>{}</pre>", pretty_json(obj.cursor))

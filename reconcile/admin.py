@@ -1,0 +1,205 @@
+"""Admin for conflicts and manual overrides; every write goes through a reconcile service."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
+
+from activities.models import Source
+from reconcile.models import Conflict, ManualOverride
+from review.formatting import format_field, pretty_json
+from review.selectors import conflict_preferred_value
+
+
+class NewValuesFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Pending or with new source values")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(status=Conflict.Status.PENDING) | queryset.filter(has_new_values=True)
+        return queryset
+
+
+def _resolve_with_source(source: str):
+    """An action resolving each selected conflict with `source`'s value, where it has one."""
+
+    def action(modeladmin, request, queryset) -> None:
+        from reconcile.services import ReconcileError, conflict_resolve
+
+        done = skipped = 0
+        for conflict in queryset.select_related("activity"):
+            if conflict.source_values.get(source) is None:
+                skipped += 1
+                continue
+            try:
+                conflict_resolve(
+                    conflict=conflict,
+                    value=conflict.source_values[source],
+                    source=source,
+                    resolved_by=request.user,
+                )
+            except ReconcileError as error:
+                modeladmin.message_user(request, f"{conflict}: {error}", messages.ERROR)
+                continue
+            done += 1
+        modeladmin.message_user(
+            request, f"Resolved {done} conflict(s) with the {source} value; skipped {skipped}."
+        )
+
+    action.__name__ = f"resolve_with_{source}"
+    return action
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = (
+        "activity",
+        "field_name",
+        "values",
+        "resolved",
+        "resolved_source",
+        "status",
+        "has_new_values",
+        "approved_at",
+        "created_at",
+    )
+    list_filter = (NewValuesFilter, "status", "field_name", "has_new_values", "activity__sport")
+    search_fields = (
+        "field_name",
+        "activity__workout_name",
+        "activity__notes",
+        "activity__sources__source_id",
+    )
+    list_select_related = ("activity",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "activity",
+        "field_name",
+        "source_values_pretty",
+        "resolved_value",
+        "resolved_source",
+        "status",
+        "has_new_values",
+        "approved_at",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    )
+    fields = readonly_fields
+    actions = ("approve_auto_resolved", "resolve_with_preferred")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for source, label in Source.choices:
+            func = _resolve_with_source(source)
+            actions[func.__name__] = (func, func.__name__, f"Resolve with the {label} value")
+        return actions
+
+    @admin.display(description="source values")
+    def values(self, obj: Conflict) -> str:
+        return format_html_join(
+            ", ",
+            "{}: {}",
+            ((source, format_field(obj.field_name, value)) for source, value in obj.source_values.items()),
+        )
+
+    @admin.display(description="resolved value")
+    def resolved(self, obj: Conflict) -> str:
+        return format_field(obj.field_name, obj.resolved_value)
+
+    @admin.display(description="source values")
+    def source_values_pretty(self, obj: Conflict) -> str:
+        return format_html("<pre>{}</pre>", pretty_json(obj.source_values))
+
+    @admin.action(description="Approve selected auto-resolved conflicts")
+    def approve_auto_resolved(self, request, queryset) -> None:
+        from reconcile.services import ReconcileError, conflict_approve
+
+        approved = 0
+        for conflict in queryset.filter(status=Conflict.Status.AUTO_RESOLVED, approved_at__isnull=True):
+            try:
+                conflict_approve(conflict=conflict, approved_by=request.user)
+            except ReconcileError as error:
+                self.message_user(request, f"{conflict}: {error}", messages.ERROR)
+                continue
+            approved += 1
+        self.message_user(request, f"Approved {approved} auto-resolved conflict(s).")
+
+    @admin.action(description="Resolve with the highest-priority source value")
+    def resolve_with_preferred(self, request, queryset) -> None:
+        from reconcile.services import ReconcileError, conflict_resolve
+
+        resolved = 0
+        for conflict in queryset.select_related("activity"):
+            choice = conflict_preferred_value(conflict=conflict)
+            if choice is None:
+                continue
+            try:
+                conflict_resolve(
+                    conflict=conflict, value=choice.value, source=choice.source, resolved_by=request.user
+                )
+            except ReconcileError as error:
+                self.message_user(request, f"{conflict}: {error}", messages.ERROR)
+                continue
+            resolved += 1
+        self.message_user(request, f"Resolved {resolved} conflict(s) with the highest-priority source value.")
+
+
+@admin.register(ManualOverride)
+class ManualOverrideAdmin(admin.ModelAdmin):
+    """Overrides are made by editing an activity or resolving a conflict; here they are listed and cleared."""
+
+    list_display = ("activity", "field_name", "value", "reason", "created_by", "updated_at")
+    list_filter = ("field_name",)
+    search_fields = ("field_name", "reason", "activity__workout_name")
+    list_select_related = ("activity", "created_by")
+    fields = readonly_fields = (
+        "activity",
+        "field_name",
+        "value",
+        "reason",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    actions = ("clear_overrides",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_model(self, request, obj: ManualOverride) -> None:
+        from reconcile.services import override_clear
+
+        override_clear(activity=obj.activity, field_name=obj.field_name)
+
+    @admin.action(description="Clear selected overrides (the sources take over again)")
+    def clear_overrides(self, request, queryset) -> None:
+        from reconcile.services import ReconcileError, override_clear
+
+        cleared = 0
+        for override in queryset.select_related("activity"):
+            try:
+                override_clear(activity=override.activity, field_name=override.field_name)
+            except ReconcileError as error:
+                self.message_user(request, f"{override}: {error}", messages.ERROR)
+                continue
+            cleared += 1
+        self.message_user(request, f"Cleared {cleared} override(s).")

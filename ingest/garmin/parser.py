@@ -1,0 +1,167 @@
+"""Garmin Connect summary JSON -> ParsedActivity. Pure: no ORM, no files.
+
+One item of `*_summarizedActivities.json` looks like (units are Garmin's own, converted here once):
+
+    {"activityId": 412636013, "name": "Loch Ness tempo", "activityType": "running",
+     "startTimeGmt": 1360152674000, "startTimeLocal": 1360152674000,   # epoch ms; local - gmt = offset
+     "duration": 2625140.0, "elapsedDuration": 2625140.0,               # ms (timer, elapsed)
+     "distance": 483538.0, "elevationGain": 14616.0,                    # cm
+     "avgSpeed": 0.1842,                                                # m/s / 10
+     "avgDoubleCadence": 170.0, "avgRunCadence": 85.0,                  # steps/min, strides/min
+     "calories": 1407.85,                                               # kcal x 4.19
+     "avgHr": 147.0, "maxHr": 171.0, "deviceId": 3819347952, "parent": false}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ingest.records import Device, ParsedActivity, RecordError
+
+SOURCE = "garmin"
+
+CM = 100.0  # distance and elevation
+MS = 1000.0  # durations and timestamps
+SPEED_FACTOR = 10.0  # avgSpeed is stored as m/s divided by ten
+CALORIE_FACTOR = 4.19  # `calories` is kcal x 4.19 (kilojoule-like)
+
+# Garmin activityType -> (FIT sport, FIT sub_sport). Unknown types keep their own name as the sport.
+ACTIVITY_TYPES: dict[str, tuple[str, str | None]] = {
+    "running": ("running", None),
+    "street_running": ("running", "street"),
+    "track_running": ("running", "track"),
+    "trail_running": ("running", "trail"),
+    "treadmill_running": ("running", "treadmill"),
+    "indoor_running": ("running", "indoor_running"),
+    "virtual_run": ("running", "virtual_activity"),
+    "ultra_run": ("running", None),
+    "obstacle_run": ("running", "obstacle"),
+    "cycling": ("cycling", None),
+    "road_biking": ("cycling", "road"),
+    "mountain_biking": ("cycling", "mountain"),
+    "gravel_cycling": ("cycling", "gravel_cycling"),
+    "cyclocross": ("cycling", "cyclocross"),
+    "indoor_cycling": ("cycling", "indoor_cycling"),
+    "virtual_ride": ("cycling", "virtual_activity"),
+    "e_bike_fitness": ("e_biking", None),
+    "walking": ("walking", None),
+    "casual_walking": ("walking", "casual_walking"),
+    "speed_walking": ("walking", "speed_walking"),
+    "hiking": ("hiking", None),
+    "lap_swimming": ("swimming", "lap_swimming"),
+    "open_water_swimming": ("swimming", "open_water"),
+    "swimming": ("swimming", None),
+    "rowing": ("rowing", None),
+    "indoor_rowing": ("rowing", "indoor_rowing"),
+    "multi_sport": ("multisport", None),
+    "transition": ("transition", None),
+    "transition_v2": ("transition", None),
+    "strength_training": ("training", "strength_training"),
+    "cardio": ("training", "cardio_training"),
+    "yoga": ("training", "yoga"),
+    "elliptical": ("fitness_equipment", "elliptical"),
+    "stair_climbing": ("fitness_equipment", "stair_climbing"),
+    "other": ("generic", None),
+}
+
+
+def activity_type_sport(activity_type: str | None) -> tuple[str | None, str | None]:
+    """Garmin's activityType (`treadmill_running`) in FIT vocabulary (`running`, `treadmill`)."""
+    if not activity_type:
+        return None, None
+    key = activity_type.strip().lower()
+    return ACTIVITY_TYPES.get(key, (key, None))
+
+
+def _number(item: dict[str, Any], key: str) -> float | None:
+    value = item.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise RecordError(
+            f"garmin activity {item.get('activityId')}: {key}={value!r} is not a number"
+        ) from exc
+
+
+def _scaled(item: dict[str, Any], key: str, divisor: float, digits: int = 3) -> float | None:
+    value = _number(item, key)
+    return None if value is None else round(value / divisor, digits)
+
+
+def _epoch_ms(value: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(value / MS, tz=dt.UTC)
+
+
+def _heart_rate(item: dict[str, Any], key: str) -> float | None:
+    """Garmin writes 0 when no strap was worn: that is no reading, not a heart rate."""
+    value = _number(item, key)
+    return value if value else None
+
+
+def _start(item: dict[str, Any]) -> tuple[dt.datetime | None, int | None]:
+    gmt = _number(item, "startTimeGmt")
+    if gmt is None:
+        gmt = _number(item, "beginTimestamp")
+    if gmt is None:
+        return None, None
+    local = _number(item, "startTimeLocal")
+    offset = None if local is None else round((local - gmt) / MS)
+    return _epoch_ms(gmt), offset
+
+
+def _cadence_spm(item: dict[str, Any]) -> tuple[float | None, float | None]:
+    """Steps per minute: `avgDoubleCadence` already is; `avgRunCadence` counts one leg (x2)."""
+    avg = _number(item, "avgDoubleCadence")
+    if avg is None and (single := _number(item, "avgRunCadence")) is not None:
+        avg = single * 2
+    top = _number(item, "maxDoubleCadence")
+    if top is None and (single := _number(item, "maxRunCadence")) is not None:
+        top = single * 2
+    return avg, top
+
+
+def summary_is_parent(item: dict[str, Any]) -> bool:
+    """A multisport parent: its legs are separate summaries, so the parent itself is not imported."""
+    return bool(item.get("parent"))
+
+
+def summary_parse(item: dict[str, Any]) -> ParsedActivity:
+    """One summary item as a `garmin` record (source_id = activityId), in SI units."""
+    activity_id = item.get("activityId")
+    if activity_id in (None, ""):
+        raise RecordError(f"garmin summary without an activityId: {str(item)[:120]}")
+    start_time, offset = _start(item)
+    sport, sub_sport = activity_type_sport(item.get("activityType"))
+    avg_cadence, max_cadence = _cadence_spm(item)
+    speed = _number(item, "avgSpeed")
+    serial = item.get("deviceId")
+    parsed = ParsedActivity(
+        source=SOURCE,
+        source_id=str(activity_id),
+        start_time=start_time,
+        utc_offset_s=offset,
+        sport=sport,
+        sub_sport=sub_sport,
+        distance_m=_scaled(item, "distance", CM, 2),
+        duration_s=_scaled(item, "duration", MS),
+        elapsed_s=_scaled(item, "elapsedDuration", MS),
+        avg_hr=_heart_rate(item, "avgHr"),
+        max_hr=_heart_rate(item, "maxHr"),
+        avg_cadence_spm=avg_cadence,
+        max_cadence_spm=max_cadence,
+        avg_speed_mps=None if speed is None else round(speed * SPEED_FACTOR, 3),
+        total_ascent_m=_scaled(item, "elevationGain", CM, 2),
+        total_descent_m=_scaled(item, "elevationLoss", CM, 2),
+        calories=_scaled(item, "calories", CALORIE_FACTOR, 1),
+        avg_power_w=_number(item, "avgPower"),
+        workout_name=(item.get("name") or "").strip() or None,
+        device=Device(
+            manufacturer=(item.get("manufacturer") or "").lower() or None,
+            serial=None if serial in (None, "") else str(serial),
+        ),
+        raw=dict(item),
+    )
+    return parsed.validate()

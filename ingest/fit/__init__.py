@@ -1,0 +1,1 @@
+"""FIT activity files (Garmin, HealthFit, Stryd, …) read with python-fitparse."""

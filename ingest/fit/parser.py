@@ -1,0 +1,485 @@
+"""FIT activity file -> one `ParsedActivity` per session.
+
+The file is decoded once, in a single pass over its messages (`adapter.fit_messages`): per-second
+`record` messages go straight into columns, the few summary messages (file_id, session, lap, activity,
+device_info, workout, sport) are kept as dicts. Sessions come last in a FIT file, so records and laps are
+split between sessions afterwards, by time.
+
+Units out: metres, seconds, bpm, steps/min (running and walking cadence is per leg in FIT: x2; cycling
+cadence stays rpm and swimming/rowing strokes/min), m/s, kcal, UTC-aware datetimes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ingest.fit.adapter import Values, fit_messages
+from ingest.fit.summary import device_from, json_safe, normalise_sport, positive, to_str
+from ingest.records import (
+    Device,
+    NotAnActivity,
+    ParsedActivity,
+    ParsedLap,
+    Samples,
+    SourceError,
+    sport_family,
+)
+
+if TYPE_CHECKING:
+    from ingest.parsers import FileHints
+
+UTC = dt.UTC
+SEMICIRCLE_DEG = 180.0 / 2**31
+# FIT date_time values below this are seconds since the device's power-on, not since 1989-12-31.
+_RELATIVE_LIMIT = 0x10000000
+_FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=UTC)
+_MIN_YEAR = 1995
+_QUARTER_HOUR = 900
+_MAX_OFFSET_S = 14 * 3600
+# Sports whose FIT cadence counts one leg: steps/min = 2 x (cadence + fractional_cadence).
+_PER_LEG_FAMILIES = {"run", "walk"}
+
+
+@dataclass(slots=True)
+class _Columns:
+    """Per-second values of every `record` message, in file order; times still raw."""
+
+    time: list[Any] = field(default_factory=list)
+    lat: list[float | None] = field(default_factory=list)
+    lon: list[float | None] = field(default_factory=list)
+    altitude: list[float | None] = field(default_factory=list)
+    heart_rate: list[int | None] = field(default_factory=list)
+    cadence: list[float | None] = field(default_factory=list)
+    speed: list[float | None] = field(default_factory=list)
+    distance: list[float | None] = field(default_factory=list)
+    power: list[int | None] = field(default_factory=list)
+
+    def add(self, v: Values) -> None:
+        # record: {timestamp, position_lat/long (semicircles), enhanced_altitude, altitude, heart_rate,
+        #          cadence, fractional_cadence, enhanced_speed, speed, distance, power, …}
+        ts = v.get("timestamp")
+        if ts is None:
+            return
+        self.time.append(ts)
+        lat = v.get("position_lat")
+        lon = v.get("position_long")
+        if lat is not None and lon is not None:
+            self.lat.append(lat * SEMICIRCLE_DEG)
+            self.lon.append(lon * SEMICIRCLE_DEG)
+        else:
+            self.lat.append(None)
+            self.lon.append(None)
+        alt = v.get("enhanced_altitude")
+        self.altitude.append(v.get("altitude") if alt is None else alt)
+        self.heart_rate.append(v.get("heart_rate"))
+        cad = v.get("cadence")
+        if cad is not None:
+            frac = v.get("fractional_cadence")
+            if frac:
+                cad += frac
+        self.cadence.append(cad)
+        speed = v.get("enhanced_speed")
+        if speed is None:
+            speed = v.get("speed")
+        if isinstance(speed, tuple):
+            speed = speed[0]
+        self.speed.append(speed)
+        self.distance.append(v.get("distance"))
+        self.power.append(v.get("power"))
+
+
+@dataclass(slots=True)
+class _FitFile:
+    """What one pass over the messages keeps."""
+
+    file_id: Values = field(default_factory=dict)
+    file_creator: Values = field(default_factory=dict)
+    creator: Values = field(default_factory=dict)
+    activity: Values = field(default_factory=dict)
+    sport: Values = field(default_factory=dict)
+    correlation: Values = field(default_factory=dict)
+    workout_name: str | None = None
+    sessions: list[Values] = field(default_factory=list)
+    laps: list[Values] = field(default_factory=list)
+    records: _Columns = field(default_factory=_Columns)
+
+
+def _read(name: str, data: bytes) -> _FitFile:
+    fit = _FitFile()
+    records = fit.records
+    for mesg, values in fit_messages(name, data):
+        if mesg == "record":
+            records.add(values)
+        elif mesg == "lap":
+            fit.laps.append(values)
+        elif mesg == "session":
+            fit.sessions.append(values)
+        elif mesg == "file_id" and not fit.file_id:
+            fit.file_id = values
+        elif mesg == "device_info" and not fit.creator and values.get("device_index") in ("creator", 0):
+            fit.creator = values
+        elif mesg == "activity":
+            fit.activity = values
+        elif mesg == "file_creator" and not fit.file_creator:
+            fit.file_creator = values
+        elif mesg == "sport" and not fit.sport:
+            fit.sport = values
+        elif mesg == "workout" and values.get("wkt_name"):
+            fit.workout_name = str(values["wkt_name"]).strip() or None
+        elif mesg == "timestamp_correlation" and not fit.correlation:
+            fit.correlation = values
+    return fit
+
+
+def _is_relative(value: Any) -> bool:
+    return isinstance(value, int) and value < _RELATIVE_LIMIT
+
+
+def _absolute(value: Any) -> dt.datetime | None:
+    """A fitparse date_time/local_date_time as an aware datetime; None for relative or unset clocks."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=UTC) if value.year >= _MIN_YEAR else None
+    if isinstance(value, int) and value >= _RELATIVE_LIMIT:
+        return _FIT_EPOCH + dt.timedelta(seconds=value)
+    return None
+
+
+@dataclass(slots=True)
+class _Clock:
+    """Turns the file's timestamps into UTC. `base` places device-relative seconds in time."""
+
+    base: dt.datetime | None = None
+    relative: bool = False
+    how: str = "absolute"
+    local_start: dt.datetime | None = None  # wall-clock start when only local time is known
+
+    def utc(self, value: Any) -> dt.datetime | None:
+        if _is_relative(value):
+            if self.base is None:
+                return None
+            return self.base + dt.timedelta(seconds=value)
+        return _absolute(value)
+
+
+def _first_relative_start(fit: _FitFile) -> int | None:
+    for value in [s.get("start_time") for s in fit.sessions] + fit.records.time[:1]:
+        if _is_relative(value):
+            return value
+    return None
+
+
+def _clock(fit: _FitFile, hints: FileHints | None) -> _Clock:
+    """Find how to place device-relative timestamps (FR70: seconds since power-on) in UTC.
+
+    In order: a timestamp_correlation message, the route's UTC start (HealthFit file name, Strava CSV),
+    the activity's absolute local_timestamp plus a known UTC offset. Failing all, only the local
+    wall-clock start is known (from local_timestamp): the record gets a local date and no UTC time.
+    """
+    times = (
+        [s.get("start_time") for s in fit.sessions] + fit.records.time[:1] + [fit.activity.get("timestamp")]
+    )
+    if not any(_is_relative(t) for t in times):
+        return _Clock()
+    clock = _Clock(relative=True)
+    corr_abs = _absolute(fit.correlation.get("timestamp"))
+    corr_rel = fit.correlation.get("system_timestamp")
+    if corr_abs is not None and _is_relative(corr_rel):
+        clock.base, clock.how = corr_abs - dt.timedelta(seconds=corr_rel), "timestamp_correlation"
+        return clock
+    start_rel = _first_relative_start(fit)
+    if hints is not None and hints.start_time is not None and start_rel is not None:
+        clock.base = hints.start_time.astimezone(UTC) - dt.timedelta(seconds=start_rel)
+        clock.how = "hint_start_time"
+        return clock
+    local_end = fit.activity.get("local_timestamp")
+    end_rel = fit.activity.get("timestamp")
+    if isinstance(local_end, dt.datetime) and local_end.year >= _MIN_YEAR and _is_relative(end_rel):
+        # local wall clock at the relative activity.timestamp: base in local time
+        local_base = local_end.replace(tzinfo=UTC) - dt.timedelta(seconds=end_rel)
+        if hints is not None and hints.utc_offset_s is not None:
+            clock.base = local_base - dt.timedelta(seconds=hints.utc_offset_s)
+            clock.how = "local_timestamp_and_hint_offset"
+            return clock
+        if start_rel is not None:
+            clock.local_start = (local_base + dt.timedelta(seconds=start_rel)).replace(tzinfo=None)
+            clock.how = "local_timestamp_only"
+    return clock
+
+
+def _utc_offset(fit: _FitFile, clock: _Clock, hints: FileHints | None) -> int | None:
+    """activity.local_timestamp - activity.timestamp, rounded to 15 minutes; else the route's hint."""
+    local = fit.activity.get("local_timestamp")
+    end = clock.utc(fit.activity.get("timestamp"))
+    if isinstance(local, dt.datetime) and local.year >= _MIN_YEAR and end is not None:
+        seconds = (local.replace(tzinfo=UTC) - end).total_seconds()
+        offset = round(seconds / _QUARTER_HOUR) * _QUARTER_HOUR
+        if abs(offset) <= _MAX_OFFSET_S:
+            return offset
+    if hints is not None:
+        return hints.utc_offset_s
+    return None
+
+
+def _cadence_spm(whole: Any, fraction: Any, per_leg: bool) -> float | None:
+    if whole is None:
+        return None
+    value = float(whole) + float(fraction or 0)
+    return value * 2 if per_leg else value
+
+
+def _lap(values: Values, index: int, clock: _Clock, per_leg: bool) -> ParsedLap:
+    # lap: {start_time, total_timer_time, total_elapsed_time, total_distance, avg/max_heart_rate,
+    #       avg_running_cadence | avg_cadence, avg_fractional_cadence, enhanced_avg_speed, total_ascent,
+    #       lap_trigger, intensity}
+    cadence = values.get("avg_running_cadence")
+    if cadence is None:
+        cadence = values.get("avg_cadence")
+    return ParsedLap(
+        index=index,
+        start_time=clock.utc(values.get("start_time")),
+        duration_s=values.get("total_timer_time"),
+        elapsed_s=values.get("total_elapsed_time"),
+        distance_m=values.get("total_distance"),
+        avg_hr=positive(values.get("avg_heart_rate")),
+        max_hr=positive(values.get("max_heart_rate")),
+        avg_cadence_spm=_cadence_spm(cadence, values.get("avg_fractional_cadence"), per_leg),
+        avg_speed_mps=_first(values, "enhanced_avg_speed", "avg_speed"),
+        max_speed_mps=_first(values, "enhanced_max_speed", "max_speed"),
+        total_ascent_m=values.get("total_ascent"),
+        trigger=to_str(values.get("lap_trigger")),
+        intensity=to_str(values.get("intensity")),
+    )
+
+
+def _first(values: Values, *names: str) -> Any:
+    for name in names:
+        value = values.get(name)
+        if value is not None:
+            return value
+    return None
+
+
+def _samples(columns: _Columns, times: list[dt.datetime], lo: int, hi: int, per_leg: bool) -> Samples:
+    cadence = columns.cadence[lo:hi]
+    if per_leg:
+        cadence = [None if c is None else c * 2 for c in cadence]
+    return Samples(
+        time=times[lo:hi],
+        lat=columns.lat[lo:hi],
+        lon=columns.lon[lo:hi],
+        altitude=columns.altitude[lo:hi],
+        heart_rate=columns.heart_rate[lo:hi],
+        cadence=cadence,
+        speed=columns.speed[lo:hi],
+        distance=columns.distance[lo:hi],
+        power=columns.power[lo:hi],
+    )
+
+
+def _split(keys: list[dt.datetime | None], ends: list[dt.datetime | None], right: bool) -> list[int]:
+    """Session index of each item by time: an item belongs to the first session ending at/after it."""
+    n = len(ends)
+    if n == 1 or any(e is None for e in ends):
+        return [0] * len(keys)
+    find = bisect.bisect_right if right else bisect.bisect_left
+    return [0 if k is None else min(find(ends, k), n - 1) for k in keys]
+
+
+def _session_laps(fit: _FitFile, clock: _Clock, ends: list[dt.datetime | None]) -> list[list[Values]]:
+    """Laps per session: by first_lap_index/num_laps when every session has them, else by time."""
+    groups: list[list[Values]] = [[] for _ in fit.sessions]
+    indexed = all(
+        s.get("first_lap_index") is not None and s.get("num_laps") is not None for s in fit.sessions
+    )
+    if indexed and len(fit.sessions) > 1:
+        for i, s in enumerate(fit.sessions):
+            groups[i] = fit.laps[s["first_lap_index"] : s["first_lap_index"] + s["num_laps"]]
+        return groups
+    starts = [clock.utc(lap.get("start_time")) for lap in fit.laps]
+    for lap, i in zip(fit.laps, _split(starts, ends, right=True), strict=True):
+        groups[i].append(lap)
+    return groups
+
+
+def _derived_session(fit: _FitFile) -> Values:
+    """A file with records but no session message: summarise the records."""
+    sport = fit.sport or (fit.laps[0] if fit.laps else {})
+    return {"sport": sport.get("sport"), "sub_sport": sport.get("sub_sport")}
+
+
+@dataclass(slots=True)
+class _Context:
+    name: str
+    fit: _FitFile
+    clock: _Clock
+    times: list[dt.datetime]
+    device: Device
+    utc_offset_s: int | None
+    raw_common: dict[str, Any]
+
+
+def _session_activity(
+    ctx: _Context, session: Values, laps: list[Values], lo: int, hi: int, multi: bool
+) -> ParsedActivity:
+    # session: {start_time, timestamp (end), total_elapsed_time, total_timer_time, total_distance,
+    #           avg/max_heart_rate, avg_running_cadence | avg_cadence, avg_fractional_cadence,
+    #           enhanced_avg_speed, total_ascent, total_descent, total_calories, avg_power, sport, sub_sport}
+    fit, clock = ctx.fit, ctx.clock
+    sport, sub_sport = normalise_sport(session.get("sport"), session.get("sub_sport"))
+    per_leg = sport_family(sport) in _PER_LEG_FAMILIES
+    columns = fit.records
+    derived: list[str] = []
+    times = ctx.times[lo:hi]
+    start = clock.utc(session.get("start_time"))
+    if start is None and times:
+        start, _ = times[0], derived.append("start_time")
+    elapsed = session.get("total_elapsed_time")
+    if elapsed is None and len(times) > 1:
+        elapsed, _ = (times[-1] - times[0]).total_seconds(), derived.append("elapsed_s")
+    timer = session.get("total_timer_time")
+    if timer is None and elapsed is not None and "elapsed_s" in derived:
+        timer, _ = elapsed, derived.append("duration_s")
+    distance = session.get("total_distance")
+    if distance is None:
+        dists = [d for d in columns.distance[lo:hi] if d is not None]
+        if dists:
+            distance, _ = (dists[-1] - (dists[0] if multi else 0.0)), derived.append("distance_m")
+    avg_hr = positive(session.get("avg_heart_rate"))
+    max_hr = positive(session.get("max_heart_rate"))
+    if avg_hr is None and max_hr is None and hi > lo:
+        hrs = [h for h in columns.heart_rate[lo:hi] if h]
+        if hrs:
+            avg_hr, max_hr = round(sum(hrs) / len(hrs)), max(hrs)
+            derived.append("heart_rate")
+    cadence = session.get("avg_running_cadence")
+    if cadence is None:
+        cadence = session.get("avg_cadence")
+    max_cadence = session.get("max_running_cadence")
+    if max_cadence is None:
+        max_cadence = session.get("max_cadence")
+    raw = dict(ctx.raw_common)
+    raw["session"] = json_safe(session)
+    if multi:
+        raw["session_count"] = len(fit.sessions)
+    if derived:
+        raw["derived_from_records"] = derived
+    placed = start is not None
+    local_date = None
+    if not placed and clock.local_start is not None:
+        local_date = clock.local_start.date()
+        raw["local_start"] = clock.local_start.isoformat()
+    return ParsedActivity(
+        source="fit_file",
+        source_id="",
+        start_time=start,
+        local_date=local_date,
+        utc_offset_s=ctx.utc_offset_s,
+        sport=sport,
+        sub_sport=sub_sport,
+        distance_m=distance,
+        duration_s=timer,
+        elapsed_s=elapsed,
+        avg_hr=avg_hr,
+        max_hr=max_hr,
+        avg_cadence_spm=_cadence_spm(cadence, session.get("avg_fractional_cadence"), per_leg),
+        max_cadence_spm=_cadence_spm(max_cadence, session.get("max_fractional_cadence"), per_leg),
+        avg_speed_mps=_first(session, "enhanced_avg_speed", "avg_speed"),
+        total_ascent_m=session.get("total_ascent"),
+        total_descent_m=session.get("total_descent"),
+        calories=session.get("total_calories"),
+        avg_power_w=session.get("avg_power"),
+        workout_name=fit.workout_name,
+        device=Device(ctx.device.manufacturer, ctx.device.product, ctx.device.serial),
+        laps=[_lap(lap, i, clock, per_leg) for i, lap in enumerate(laps)],
+        samples=_samples(columns, ctx.times, lo, hi, per_leg) if placed and hi > lo else None,
+        raw=raw,
+    )
+
+
+def _check_activity(name: str, fit: _FitFile) -> None:
+    file_type = fit.file_id.get("type")
+    if file_type is not None and file_type != "activity":
+        raise NotAnActivity(f"{name}: a FIT {file_type} file, not an activity: skipped")
+    if not fit.sessions and not fit.records.time:
+        raise NotAnActivity(f"{name}: a FIT {file_type or 'untyped'} file with no session and no records")
+
+
+def _record_times(fit: _FitFile, clock: _Clock) -> list[dt.datetime] | None:
+    raw_times = fit.records.time
+    if not clock.relative:
+        return [t.replace(tzinfo=UTC) if isinstance(t, dt.datetime) else _absolute(t) for t in raw_times]
+    if clock.base is None:
+        return None
+    utc = clock.utc
+    return [utc(t) for t in raw_times]
+
+
+def parse_fit(*, name: str, data: bytes, hints: FileHints | None = None) -> list[ParsedActivity]:
+    """All sessions of one FIT activity file, in file order. Raises NotAnActivity or SourceError."""
+    fit = _read(name, data)
+    _check_activity(name, fit)
+    clock = _clock(fit, hints)
+    times = _record_times(fit, clock)
+    if times is None and clock.local_start is None:
+        raise SourceError(
+            f"{name}: timestamps count seconds since the device's power-on and the file holds no "
+            "absolute time (no timestamp_correlation, no local_timestamp): it cannot be placed in time"
+        )
+    if times is not None and any(t is None for t in times):
+        raise SourceError(
+            f"{name}: some record timestamps are unset (before 1995): the device clock was not set"
+        )
+    sessions = fit.sessions or [_derived_session(fit)]
+    if not fit.sessions:
+        fit.sessions = sessions
+    ends = [clock.utc(s.get("timestamp")) for s in sessions]
+    lap_groups = _session_laps(fit, clock, ends)
+    ctx = _Context(
+        name=name,
+        fit=fit,
+        clock=clock,
+        times=times or [],
+        device=device_from(fit.file_id, fit.creator),
+        utc_offset_s=_utc_offset(fit, clock, hints),
+        raw_common=_raw_common(fit, clock),
+    )
+    owners = _split(ctx.times, ends, right=False) if times else []
+    bounds = _bounds(owners, len(sessions))
+    multi = len(sessions) > 1
+    return [
+        _session_activity(ctx, session, lap_groups[i], *bounds[i], multi)
+        for i, session in enumerate(sessions)
+    ]
+
+
+def _bounds(owners: list[int], count: int) -> list[tuple[int, int]]:
+    """[lo, hi) record slice per session; a record out of time order stays with its neighbours."""
+    for i in range(1, len(owners)):
+        if owners[i] < owners[i - 1]:
+            owners[i] = owners[i - 1]
+    bounds = []
+    for i in range(count):
+        lo = bisect.bisect_left(owners, i)
+        hi = bisect.bisect_right(owners, i)
+        bounds.append((lo, hi))
+    return bounds
+
+
+def _raw_common(fit: _FitFile, clock: _Clock) -> dict[str, Any]:
+    raw: dict[str, Any] = {"file_id": json_safe(fit.file_id)}
+    for key, values in (
+        ("file_creator", fit.file_creator),
+        ("device", fit.creator),
+        ("activity", fit.activity),
+        ("sport_profile", fit.sport),
+    ):
+        if values:
+            raw[key] = json_safe(values)
+    if fit.workout_name:
+        raw["workout_name"] = fit.workout_name
+    if clock.relative:
+        raw["time_base"] = f"device_relative ({clock.how})"
+    return raw

@@ -1,0 +1,1 @@
+"""GPX tracks read with gpxpy, including Garmin TrackPointExtension heart rate and cadence."""

@@ -1,0 +1,1 @@
+"""Garmin Training Center (TCX) files read with lxml."""

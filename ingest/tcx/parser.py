@@ -1,0 +1,9 @@
+"""TCX -> ParsedActivity (work in progress)."""
+
+from __future__ import annotations
+
+from ingest.records import ParsedActivity, SourceError
+
+
+def parse_tcx(*, name: str, data: bytes, hints=None) -> list[ParsedActivity]:
+    raise SourceError(f"{name}: TCX files are not supported yet")

@@ -244,3 +244,7 @@ def activity_best_stream(*, activity: Activity) -> tuple[ActivitySource, dict] |
 
 def activity_overrides(*, activity: Activity) -> list[ManualOverride]:
     return list(activity.overrides.select_related("created_by").order_by("field_name"))
+
+
+def auto_resolved_unapproved() -> QuerySet[Conflict]:
+    return Conflict.objects.filter(status=Conflict.Status.AUTO_RESOLVED, approved_at__isnull=True)

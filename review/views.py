@@ -1,10 +1,119 @@
-"""Review views: thin, each loads through a selector or calls one service."""
+"""Review pages: each view loads through a selector or calls one reconcile service, then redirects."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from activities.models import Activity
+from reconcile.models import Conflict
+from review import selectors
+from review.charts import stream_charts
+from review.forms import ActivityFilterForm, ConflictFilterForm, ConflictResolveForm
+
+PAGE_SIZE = 50
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/dashboard.html", {})
+    return render(request, "review/dashboard.html", selectors.dashboard_summary())
+
+
+@login_required
+def conflict_list(request: HttpRequest) -> HttpResponse:
+    form = ConflictFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    conflicts = selectors.conflict_list(
+        field_name=filters.get("field_name", ""), has_new_values=filters.get("has_new_values")
+    )
+    page = Paginator(conflicts, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "field_names": selectors.conflict_field_names(),
+        "auto_resolved_unapproved": selectors.auto_resolved_unapproved().count(),
+    }
+    return render(request, "review/conflict_list.html", context)
+
+
+@login_required
+def conflict_detail(request: HttpRequest, pk: int, form: ConflictResolveForm | None = None) -> HttpResponse:
+    conflict = get_object_or_404(Conflict.objects.select_related("activity", "resolved_by"), pk=pk)
+    context = {
+        "conflict": conflict,
+        "choices": selectors.conflict_choices(conflict=conflict),
+        "average": selectors.conflict_average(conflict=conflict),
+        "form": form or ConflictResolveForm(conflict=conflict),
+    }
+    return render(request, "review/conflict_detail.html", context)
+
+
+@login_required
+@require_POST
+def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from reconcile.services import ReconcileError, conflict_resolve
+
+    conflict = get_object_or_404(Conflict, pk=pk)
+    form = ConflictResolveForm(request.POST, conflict=conflict)
+    if not form.is_valid():
+        return conflict_detail(request, pk, form=form)
+    value, source = form.cleaned_data["value"], form.cleaned_data["source"]
+    try:
+        conflict_resolve(conflict=conflict, value=value, source=source, resolved_by=request.user)
+    except ReconcileError as error:
+        messages.error(request, f"Not resolved: {error}")
+        return redirect("review:conflict_detail", pk=pk)
+    messages.success(request, f"{conflict.field_name} of {conflict.activity} set to {value!r}.")
+    return redirect("review:conflict_list")
+
+
+@login_required
+@require_POST
+def conflicts_approve_all(request: HttpRequest) -> HttpResponse:
+    from reconcile.services import ReconcileError, conflict_approve
+
+    approved, failed = 0, []
+    for conflict in selectors.auto_resolved_unapproved():
+        try:
+            conflict_approve(conflict=conflict, approved_by=request.user)
+            approved += 1
+        except ReconcileError as error:
+            failed.append(f"{conflict}: {error}")
+    messages.success(request, f"Approved {approved} auto-resolved conflict(s).")
+    for line in failed:
+        messages.error(request, line)
+    return redirect("review:conflict_list")
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    activities = selectors.activity_list(**{k: v for k, v in filters.items() if v})
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), **selectors.activity_filter_options()}
+    return render(request, "review/activity_list.html", context)
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity.objects.select_related("shoe"), pk=pk)
+    records = selectors.activity_records(activity=activity)
+    stream = selectors.activity_best_stream(activity=activity)
+    context = {
+        "activity": activity,
+        "records": records,
+        "rows": selectors.activity_field_rows(activity=activity, records=records),
+        "intervals": activity.intervals.all(),
+        "conflicts": activity.conflicts.all(),
+        "overrides": selectors.activity_overrides(activity=activity),
+        "chart_record": stream[0] if stream else None,
+        "charts": stream_charts(stream[1]) if stream else [],
+    }
+    return render(request, "review/activity_detail.html", context)

@@ -1,0 +1,72 @@
+"""Forms of the review pages: list filters and the conflict resolution choice."""
+
+from __future__ import annotations
+
+from django import forms
+
+from reconcile.models import Conflict
+from review.selectors import conflict_average, conflict_choices
+
+DURATION_FIELDS = {"duration_s", "elapsed_s"}
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    sport = forms.CharField(required=False)
+    workout_type = forms.CharField(required=False)
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    needs_review = forms.BooleanField(required=False)
+
+
+class ConflictFilterForm(forms.Form):
+    field_name = forms.CharField(required=False, label="Field")
+    has_new_values = forms.NullBooleanField(
+        required=False,
+        label="New source values",
+        widget=forms.Select(choices=[("", "any"), ("true", "yes"), ("false", "no")]),
+    )
+
+
+def _parse_custom(text: str, field_name: str, numeric: bool):
+    """A typed value: `h:mm:ss` or `mm:ss` for durations, a number for numeric fields, else text."""
+    text = text.strip()
+    if field_name in DURATION_FIELDS and ":" in text:
+        seconds = 0.0
+        for part in text.split(":"):
+            seconds = seconds * 60 + float(part)
+        return seconds
+    return float(text) if numeric else text
+
+
+class ConflictResolveForm(forms.Form):
+    """`choice` is `source:<name>`, `average` or `custom` (with `custom_value`)."""
+
+    choice = forms.CharField()
+    custom_value = forms.CharField(required=False)
+
+    def __init__(self, *args, conflict: Conflict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = conflict
+
+    def clean(self):
+        data = super().clean()
+        choice, conflict = data.get("choice", ""), self.conflict
+        average = conflict_average(conflict=conflict)
+        if choice.startswith("source:"):
+            source = choice.removeprefix("source:")
+            values = {c.source: c.value for c in conflict_choices(conflict=conflict)}
+            if source not in values:
+                raise forms.ValidationError(f"{source} has no value for {conflict.field_name}.")
+            data["value"], data["source"] = values[source], source
+        elif choice == "average" and average is not None:
+            data["value"], data["source"] = average, None
+        elif choice == "custom" and data.get("custom_value", "").strip():
+            try:
+                data["value"] = _parse_custom(data["custom_value"], conflict.field_name, average is not None)
+            except ValueError as error:
+                raise forms.ValidationError(f"Not a number: {data['custom_value']!r}.") from error
+            data["source"] = None
+        else:
+            raise forms.ValidationError("Pick a source value, the average or enter a value.")
+        return data

@@ -1,0 +1,20 @@
+"""Presentation filters for the review pages: SI values in the units a runner reads."""
+
+from __future__ import annotations
+
+from django import template
+
+from review.formatting import format_duration, format_field, format_km, format_pace, format_value
+
+register = template.Library()
+
+register.filter("km", format_km)
+register.filter("duration", format_duration)
+register.filter("pace", format_pace)
+register.filter("value", format_value)
+
+
+@register.filter
+def field_value(value, field_name: str) -> str:
+    """`{{ value|field_value:conflict.field_name }}`: a value in its field's unit."""
+    return format_field(field_name, value)

@@ -1,0 +1,144 @@
+import pytest
+from django.urls import reverse
+
+from reconcile.models import Conflict
+from review.charts import stream_charts, svg_line_chart
+from review.selectors import activity_best_stream
+from tests.review.factories import activity_with_sources, side_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity():
+    activity = activity_with_sources()
+    side_rows()
+    return activity
+
+
+def _pages(activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    return [
+        reverse("review:dashboard"),
+        reverse("review:conflict_list"),
+        reverse("review:conflict_detail", args=[conflict.pk]),
+        reverse("review:activity_list"),
+        reverse("review:activity_detail", args=[activity.pk]),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(client, activity):
+    for url in _pages(activity):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login") + "?next=")
+
+
+def test_every_page_renders_for_a_logged_in_runner(admin_client, activity):
+    for url in _pages(activity):
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert "Log out" in response.content.decode()
+
+
+def test_dashboard_shows_totals_conflicts_syncs_failures_and_training_load(admin_client, activity):
+    context = admin_client.get(reverse("review:dashboard")).context
+    assert context["activity_count"] == 1
+    assert {row["source"]: row["n"] for row in context["by_source"]} == {
+        "fit_file": 1,
+        "runalyze": 1,
+        "strava": 1,
+    }
+    assert context["pending_conflicts"] == 1
+    assert context["auto_resolved_unapproved"] == 1
+    assert context["failed_files"] == 1
+    assert context["shoes_needing_review"] == 2
+    page = admin_client.get(reverse("review:dashboard")).content.decode()
+    assert "bad.fit: truncated" in page
+    assert "48 / 61 / -13" in page
+    assert "6x800m" in page
+
+
+def test_conflict_list_filters_by_field_and_new_values(admin_client, activity):
+    url = reverse("review:conflict_list")
+    assert [c.field_name for c in admin_client.get(url).context["page"]] == ["distance_m"]
+    assert len(admin_client.get(url, {"field_name": "avg_hr"}).context["page"]) == 0
+    assert len(admin_client.get(url, {"has_new_values": "true"}).context["page"]) == 0
+    Conflict.objects.filter(field_name="avg_hr").update(has_new_values=True)
+    assert [c.field_name for c in admin_client.get(url, {"has_new_values": "true"}).context["page"]] == [
+        "avg_hr"
+    ]
+
+
+def test_conflict_detail_offers_every_source_value_and_the_average(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    response = admin_client.get(reverse("review:conflict_detail", args=[conflict.pk]))
+    choices = response.context["choices"]
+    assert [c.source for c in choices] == ["master_xlsx", "fit_file", "strava"]  # distance priority
+    assert choices[0].preferred and choices[0].label == "4.80 km"
+    assert response.context["average"] == pytest.approx(
+        (4800 + 6100 + conflict.source_values["fit_file"]) / 3
+    )
+
+
+def test_resolve_refuses_get_and_changes_nothing(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    response = admin_client.get(reverse("review:conflict_resolve", args=[conflict.pk]))
+    assert response.status_code == 405
+    conflict.refresh_from_db()
+    assert conflict.status == Conflict.Status.PENDING and conflict.resolved_value is None
+
+
+def test_resolve_without_a_choice_shows_the_error(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    response = admin_client.post(reverse("review:conflict_resolve", args=[conflict.pk]), {"choice": "custom"})
+    assert response.status_code == 200
+    assert "Pick a source value, the average or enter a value." in response.content.decode()
+
+
+def test_activity_list_searches_and_filters(admin_client, activity):
+    url = reverse("review:activity_list")
+    assert admin_client.get(url, {"q": "800"}).context["page"].paginator.count == 1
+    assert admin_client.get(url, {"q": "987654"}).context["page"].paginator.count == 1
+    assert admin_client.get(url, {"sport": "cycling"}).context["page"].paginator.count == 0
+    assert admin_client.get(url, {"workout_type": "intervals"}).context["page"].paginator.count == 1
+    assert admin_client.get(url, {"date_from": "2024-05-02"}).context["page"].paginator.count == 0
+    assert admin_client.get(url, {"date_to": "2024-05-01"}).context["page"].paginator.count == 1
+    assert (
+        admin_client.get(url, {"needs_review": "on"}).context["page"].paginator.count == 1
+    )  # pending conflict
+
+
+def test_activity_detail_shows_sources_side_by_side_with_provenance_and_charts(admin_client, activity):
+    response = admin_client.get(reverse("review:activity_detail", args=[activity.pk]))
+    rows = {row.name: row for row in response.context["rows"]}
+    assert rows["distance_m"].source == "fit_file"
+    assert rows["distance_m"].source_values == ["5.96 km", "6.10 km"]  # fit_file, strava
+    assert rows["notes"].source == "strava"
+    assert [c.title for c in response.context["charts"]] == [
+        "Pace",
+        "Heart rate (bpm)",
+        "Elevation (m)",
+        "Cadence (spm)",
+    ]
+    page = response.content.decode()
+    assert page.count('<svg class="chart') == 4
+    assert "Matched to laps" in page and "felt strong" in page
+
+
+def test_chart_is_drawn_from_the_fit_stream_over_distance():
+    activity = activity_with_sources()
+    record, columns = activity_best_stream(activity=activity)
+    assert record.source == "fit_file"
+    charts = stream_charts(columns)
+    pace = charts[0].svg
+    assert pace.startswith('<svg class="chart pace"') and "<polyline" in pace
+    points = pace.split('points="')[1].split('"')[0].split()
+    assert len(points) == 400  # 1800 samples bucketed
+    assert ">6.0 km</text>" in pace  # the x axis ends at the run's distance, 5.96 km
+
+
+def test_svg_chart_puts_low_pace_values_on_top_when_inverted():
+    svg = svg_line_chart(xs=[0.0, 1.0], ys=[240.0, 300.0], x_label="km", invert=True)
+    (first, second) = svg.split('points="')[1].split('"')[0].split()
+    assert float(first.split(",")[1]) < float(second.split(",")[1])

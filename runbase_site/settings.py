@@ -118,6 +118,8 @@ STRAVA_TOKEN_FILE = Path(
     env.str("STRAVA_TOKEN_FILE", default=str(DATA_DIR / "strava_tokens.json"))
 ).expanduser()
 STRAVA_REREAD_DAYS = env.int("STRAVA_REREAD_DAYS", default=7)
+STRAVA_TIMEOUT_S = env.float("STRAVA_TIMEOUT_S", default=30.0)  # per HTTP request to Strava
+STRAVA_AUTH_PORT = env.int("STRAVA_AUTH_PORT", default=0)  # strava_auth callback port; 0 = any free port
 
 RUNALYZE_BASE_URL = env.str("RUNALYZE_BASE_URL", default="https://runalyze.com")
 RUNALYZE_TOKEN = env.str("RUNALYZE_TOKEN", default="")
@@ -136,6 +138,15 @@ LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=60.0)
 RUNBASE_RECONCILE = {
     "time_window_s": env.int("RECONCILE_TIME_WINDOW_S", default=300),
     "distance_tolerance_pct": env.float("RECONCILE_DISTANCE_TOLERANCE_PCT", default=5.0),
+    # A date-only record (spreadsheet) alone on its date joins a run this far off; the gap is a conflict.
+    "date_match_max_distance_pct": env.float("RECONCILE_DATE_MATCH_MAX_DISTANCE_PCT", default=20.0),
+    # Two candidates whose distance fit differs by less than this are "equally good": flagged, not guessed.
+    "ambiguity_margin_pct": env.float("RECONCILE_AMBIGUITY_MARGIN_PCT", default=1.0),
+    # Unit of bare numbers in workout names ("easy 6", "tempo 5"): "mi" or "km".
+    "name_distance_unit": env.str("RECONCILE_NAME_DISTANCE_UNIT", default="mi"),
+    "name_min_confidence": 0.6,
+    # A lap counts as a rep when its GPS distance is within this of the prescribed distance.
+    "interval_lap_tolerance_pct": 15.0,
     # Highest priority first. "manual_override" always wins and is not listed.
     "field_priority": {
         "distance_m": ["master_xlsx", "workout_name_parse", "fit_file", "garmin", "strava"],
@@ -156,6 +167,7 @@ RUNBASE_RECONCILE = {
         "trimp": ["runalyze"],
         "vo2max": ["runalyze"],
         "interval_actual_distance": ["fit_file", "strava"],
+        "notes": ["master_xlsx", "strava", "garmin", "fit_file", "runalyze"],
     },
     # Beyond these a disagreement is a pending conflict; within, it is auto-resolved by priority.
     "tolerances": {

@@ -1,0 +1,85 @@
+"""Every django-q2 schedule RunBase runs, declared once; `manage.py install_schedules` installs them.
+
+Each sync task reconciles right after importing, so "reconcile after each sync" needs no schedule of
+its own; a weekly full reconcile is the safety net. Names are the keys: installing again updates
+the rows in place (q2 does not make schedule names unique, so this must never run in `ready()`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django_q.models import Schedule
+
+# name → how often. Every schedule runs one task of `ingest.tasks` / `reconcile.tasks`.
+SCHEDULES: list[dict] = [
+    {
+        "name": "runbase: sync iCloud (HealthFit) + reconcile",
+        "func": "ingest.tasks.sync_icloud",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 30,
+    },
+    {
+        "name": "runbase: sync Strava + reconcile",
+        "func": "ingest.tasks.sync_strava",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 6 * 60,
+    },
+    {
+        "name": "runbase: sync Runalyze + reconcile",
+        "func": "ingest.tasks.sync_runalyze",
+        "schedule_type": Schedule.WEEKLY,
+    },
+    {
+        "name": "runbase: full reconcile (safety net)",
+        "func": "reconcile.tasks.reconcile_all",
+        "schedule_type": Schedule.WEEKLY,
+    },
+]
+
+
+@dataclass(slots=True)
+class ScheduleInstallResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"created={len(self.created)} updated={len(self.updated)} unchanged={len(self.unchanged)}"
+
+
+def _differs(schedule: Schedule, values: dict) -> bool:
+    return any(getattr(schedule, key) != value for key, value in values.items())
+
+
+@transaction.atomic
+def schedules_install(*, log=None) -> ScheduleInstallResult:
+    """Create or update every schedule of SCHEDULES by name; a duplicate name is collapsed to one row.
+
+    `next_run` of an existing schedule is left alone, so re-installing never reschedules a run.
+    """
+    result = ScheduleInstallResult()
+    for spec in SCHEDULES:
+        values = {"minutes": None, "repeats": -1, "args": None, "kwargs": None, **spec}
+        name = values.pop("name")
+        rows = list(Schedule.objects.filter(name=name).order_by("pk"))
+        for extra in rows[1:]:
+            extra.delete()
+        if not rows:
+            Schedule.objects.create(name=name, **values)
+            result.created.append(name)
+        elif _differs(rows[0], values):
+            Schedule.objects.filter(pk=rows[0].pk).update(**values)
+            result.updated.append(name)
+        else:
+            result.unchanged.append(name)
+        if log is not None:
+            log(f"{name}: {values['func']} every {_every(values)}")
+    return result
+
+
+def _every(values: dict) -> str:
+    if values["schedule_type"] == Schedule.MINUTES:
+        return f"{values['minutes']} min"
+    return dict(Schedule.TYPE).get(values["schedule_type"], values["schedule_type"]).lower()

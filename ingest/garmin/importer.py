@@ -1,0 +1,191 @@
+"""Import a Garmin Connect export zip: the uploaded recording files, then one record per summary.
+
+1. Every uploaded FIT/GPX/TCX of the nested `UploadedFiles_*_Part*.zip` goes through the shared file
+   pipeline (`files_ingest`, route `garmin_export`): archived, parsed in the worker pool, one
+   transaction per file, `fit_file` records keyed by content hash, so duplicates land once and a
+   re-run skips what is done. Files are fed in batches so memory holds one batch, never the export.
+2. Each summary (not a multisport parent: its legs are summaries of their own) becomes a `garmin`
+   record (source_id = activityId), paired with the file session it came from by start time and
+   device serial; the pairing is kept in `raw["paired_file_sha256"]` / `raw["paired_record"]`. A
+   summary without a file (a manual activity) is a record without streams.
+Every record is its own transaction, so an interrupted import re-run finishes the rest, duplicating
+nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from activities.models import ActivitySource, Route, Source
+from ingest.files import FileInput, files_ingest
+from ingest.garmin.export import export_summaries, export_uploads
+from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
+from ingest.garmin.parser import summary_is_parent, summary_parse
+from ingest.locks import sync_lock
+from ingest.records import ParsedActivity, RecordError, SourceError
+from ingest.store import record_store
+
+ROUTE = Route.GARMIN_EXPORT
+LOCK_NAME = "garmin_export"
+FILE_BATCH = 200  # uploaded files handed to the pipeline at a time (bounded memory)
+_QUERY_CHUNK = 500
+
+Log = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class GarminProgress:
+    """Running counts handed to `progress` after every file batch and every summary."""
+
+    files: int = 0
+    activities: int = 0
+    failed: int = 0
+    activities_total: int = 0
+
+
+@dataclass(slots=True)
+class GarminImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    parents_skipped: int = 0
+    paired: int = 0
+    without_file: int = 0
+    files: list[Any] = field(default_factory=list)  # one FilesResult per batch
+    errors: list[str] = field(default_factory=list)
+
+    def files_count(self, name: str) -> int:
+        return sum(int(getattr(result, name, 0) or 0) for result in self.files)
+
+    def summary(self) -> str:
+        files = " ".join(
+            f"{name}={self.files_count(name)}"
+            for name in ("created", "updated", "unchanged", "duplicates", "skipped", "failed")
+        )
+        return (
+            f"activities: created={self.created} updated={self.updated} unchanged={self.unchanged} "
+            f"failed={self.failed} paired={self.paired} without_file={self.without_file} "
+            f"multisport_parents={self.parents_skipped}; files: {files}"
+        )
+
+
+def _noop(_message: str) -> None:
+    pass
+
+
+def _batched(items: Iterable[FileInput], size: int) -> Iterator[list[FileInput]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _file_inputs(path: Path, shas: set[str]) -> Iterator[FileInput]:
+    """The uploads as pipeline inputs; remembers each file's hash for the pairing step."""
+    for entry in export_uploads(path):
+        shas.add(hashlib.sha256(entry.data).hexdigest())
+        yield FileInput(name=PurePosixPath(entry.name).name, origin=entry.path, data=entry.data)
+
+
+def _recordings(shas: set[str]) -> list[Recording]:
+    """The `fit_file` records the export's files produced (one per session), with start and serial."""
+    found: list[Recording] = []
+    ordered = sorted(shas)
+    for start in range(0, len(ordered), _QUERY_CHUNK):
+        rows = ActivitySource.objects.filter(
+            source=Source.FIT_FILE,
+            file__sha256__in=ordered[start : start + _QUERY_CHUNK],
+            start_time__isnull=False,
+        ).values_list("source_id", "start_time", "device_serial")
+        found.extend(
+            Recording(source_id=sid, start_time=start_time, serial=serial or None)
+            for sid, start_time, serial in rows
+        )
+    return found
+
+
+def _parse_summaries(
+    items: list[dict[str, Any]], result: GarminImportResult, log: Log
+) -> list[ParsedActivity]:
+    parsed: list[ParsedActivity] = []
+    for item in items:
+        if summary_is_parent(item):
+            result.parents_skipped += 1
+            log(f"skip {item.get('activityId')}: multisport parent (its legs are imported)")
+            continue
+        try:
+            parsed.append(summary_parse(item))
+        except RecordError as exc:
+            result.failed += 1
+            result.errors.append(str(exc))
+            log(f"FAILED {exc}")
+    return parsed
+
+
+def _store_summary(
+    parsed: ParsedActivity, recording: Recording | None, result: GarminImportResult, log: Log
+) -> None:
+    if recording is not None:
+        parsed.raw["paired_file_sha256"] = recording.sha256
+        parsed.raw["paired_record"] = recording.source_id
+        result.paired += 1
+    else:
+        result.without_file += 1
+    try:
+        outcome = record_store(parsed=parsed, route=ROUTE).outcome
+    except SourceError as exc:
+        result.failed += 1
+        result.errors.append(str(exc))
+        log(f"FAILED garmin {parsed.source_id}: {exc}")
+        return
+    setattr(result, outcome, getattr(result, outcome) + 1)
+    paired = f"file {recording.sha256[:12]}" if recording else "no file"
+    log(f"{outcome} garmin {parsed.source_id} {parsed.workout_name or ''} ({paired})")
+
+
+def garmin_import(
+    *,
+    path: str | Path,
+    workers: int | None = None,
+    log: Log | None = None,
+    progress: Callable[[GarminProgress], None] | None = None,
+) -> GarminImportResult:
+    """Import one Garmin "Export My Data" zip; safe to re-run, and to re-run after an interruption.
+
+    Raises SourceError when the zip cannot be read or breaks a safety limit (see ingest.zipsafe);
+    a bad file or summary is counted as failed and the import goes on.
+    """
+    log = log or _noop
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(f"{path}: no such export zip")
+    result = GarminImportResult()
+    state = GarminProgress()
+    with sync_lock(name=LOCK_NAME) as lock:
+        items = export_summaries(path)
+        state.activities_total = sum(not summary_is_parent(item) for item in items)
+        shas: set[str] = set()
+        for batch in _batched(_file_inputs(path, shas), FILE_BATCH):
+            files = files_ingest(inputs=batch, route=ROUTE, workers=workers, log=log)
+            result.files.append(files)
+            state.files += len(batch)
+            state.failed = result.failed + result.files_count("failed")
+            lock.refresh()
+            if progress:
+                progress(state)
+        parsed = _parse_summaries(items, result, log)
+        keys = [SummaryKey(p.source_id, p.start_time, p.device.serial) for p in parsed]
+        pairs = summaries_pair(summaries=keys, recordings=_recordings(shas))
+        for record in parsed:
+            _store_summary(record, pairs.get(record.source_id), result, log)
+            state.activities += 1
+            state.failed = result.failed + result.files_count("failed")
+            lock.refresh()
+            if progress:
+                progress(state)
+    return result

@@ -1,0 +1,449 @@
+"""The file-ingest service: recording files in, source records out, each file exactly once.
+
+Every route that brings files (HealthFit folder, `import_files`, Garmin and Strava export zips, the demo
+data) feeds `files_ingest` with `FileInput`s, on disk (`path`) or in memory (`data`). Per file:
+
+1. a file seen before at the same path with the same size and mtime is left alone, unread;
+2. otherwise its bytes are hashed: known content is not imported twice (a renamed copy, or the same
+   recording through another route); a failed file is retried only when its content changes;
+3. new content is archived in the raw store BEFORE it is parsed;
+4. parsing runs in a pool of worker processes; the parent writes, one transaction per file: the
+   manifest row (`ProcessedFile`) and every record of the file commit together or not at all;
+5. a file changed in place (same path, new bytes) updates the records it produced before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+
+from activities.models import ActivitySource
+from ingest.healthfit.parser import healthfit_name_parse
+from ingest.locks import sync_lock
+from ingest.models import ProcessedFile
+from ingest.parse_worker import ParseJob, ParseOutcome, default_workers, parse_many
+from ingest.rawstore import RawFile, raw_store_put
+from ingest.records import ParsedActivity, SourceError
+from ingest.store import record_mark_deleted, record_store
+from ingest.sync_state import sync_run
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from ingest.parsers import FileHints
+
+logger = logging.getLogger("runbase.ingest")
+
+FILE_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
+STATUSES = ("imported", "updated", "unchanged", "already_seen", "skipped", "failed", "pending", "ignored")
+_MANIFEST_CHUNK = 500
+_DB_GONE = (OperationalError, InterfaceError)  # the database itself failed: stop, do not blame the file
+
+
+@dataclass(slots=True)
+class FileInput:
+    """One file to ingest: on disk (`path`) or in memory (`data`), never both.
+
+    `origin` says where it was seen: a path, or `export.zip!inner/dir/file.fit` for a zip member.
+    `size` is the size seen when the folder was listed: a file that grew since is still being written.
+    `local_start` is the naive local start a file NAME gives (HealthFit); `raw` is merged into every
+    record's raw values (what the route knows, e.g. HealthFit's workout type).
+    """
+
+    name: str
+    origin: str
+    data: bytes | None = None
+    path: Path | None = None
+    mtime: float | None = None
+    hints: FileHints | None = None
+    size: int | None = None
+    local_start: dt.datetime | None = None
+    raw: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.path is None):
+            raise ValueError(f"{self.origin}: give a FileInput either data or path, not both or neither")
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    name: str
+    origin: str
+    status: str  # one of STATUSES
+    sha256: str = ""
+    error: str = ""  # failed: the fault; skipped/pending/ignored/already_seen: the reason
+    record_ids: list[int] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = f"{self.status:<12} {self.origin}"
+        if self.record_ids:
+            text += f" -> {len(self.record_ids)} record(s) #{', #'.join(map(str, self.record_ids))}"
+        return f"{text}: {self.error}" if self.error else text
+
+
+@dataclass(slots=True)
+class FilesResult:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    already_seen: int = 0
+    skipped: int = 0
+    failed: int = 0
+    pending: int = 0
+    ignored: int = 0
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    last_activity_at: dt.datetime | None = None
+
+    def add(self, outcome: FileOutcome) -> FileOutcome:
+        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        self.outcomes.append(outcome)
+        return outcome
+
+    def summary(self) -> str:
+        return " ".join(f"{status}={getattr(self, status)}" for status in STATUSES)
+
+    def by_status(self, status: str) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+
+@dataclass(slots=True)
+class _Planned:
+    """A file whose new content must be parsed: archived already, its bytes dropped."""
+
+    item: FileInput
+    location: str  # manifest `path`: the absolute path, or the origin of an in-memory file
+    raw: RawFile
+    mtime: float | None
+    prior_id: int | None  # the manifest row of this path's previous content (changed in place)
+    prior_sha: str = ""
+
+
+Log = Callable[[str], Any] | None
+
+
+def resolve_workers(workers: int | None) -> int:
+    """`workers` if given, else settings.INGEST_WORKERS, where 0 means one per core."""
+    if workers is None:
+        workers = settings.INGEST_WORKERS
+    return workers if workers and workers > 0 else default_workers()
+
+
+def files_ingest(
+    *,
+    inputs: Iterable[FileInput],
+    route: str,
+    workers: int | None = None,
+    log: Log = None,
+    progress: Callable[[FileOutcome], Any] | None = None,
+    result: FilesResult | None = None,
+) -> FilesResult:
+    """Ingest files once each (see the module docstring); one bad file never stops the batch.
+
+    `log` gets one line per file, `progress` every FileOutcome. Pass `result` to add to a result
+    that already holds outcomes (HealthFit's stubs and sidecars).
+    """
+    result = result if result is not None else FilesResult()
+
+    def report(outcome: FileOutcome) -> None:
+        report_outcome(result.add(outcome), log=log)
+        if progress is not None:
+            progress(outcome)
+
+    planned: list[_Planned] = []
+    seen: dict[str, _Planned] = {}
+    for chunk in _chunks(inputs, _MANIFEST_CHUNK):
+        known = _manifest_by_path(chunk)
+        for item in chunk:
+            step = _plan(item, known=known, seen=seen)
+            if isinstance(step, FileOutcome):
+                report(step)
+            else:
+                seen[step.raw.sha256] = step
+                planned.append(step)
+
+    jobs = (
+        ParseJob(
+            name=p.item.name, path=str(p.raw.absolute), hints=p.item.hints, local_start=p.item.local_start
+        )
+        for p in planned
+    )
+    for plan, parsed in zip(planned, parse_many(jobs, workers=resolve_workers(workers)), strict=True):
+        outcome = _write(plan, parsed, route=route, result=result)
+        report(outcome)
+    return result
+
+
+def files_import_paths(
+    *,
+    paths: Sequence[Path],
+    route: str = "files",
+    workers: int | None = None,
+    log: Log = None,
+    progress: Callable[[FileOutcome], Any] | None = None,
+) -> FilesResult:
+    """Import `.fit`/`.gpx`/`.tcx` files and folders (recursively) under the `files` sync lock."""
+    missing = [str(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise SourceError(f"No such file or folder: {', '.join(missing)}")
+    with sync_lock(name="files") as lock, sync_run(name="files") as run:
+        result = files_ingest(
+            inputs=_path_inputs(paths),
+            route=route,
+            workers=workers,
+            log=log,
+            progress=refreshing_progress(lock, progress),
+        )
+        run.finish(result)
+        logger.info("files import of %s: %s", ", ".join(map(str, paths)), result.summary())
+        return result
+
+
+def refreshing_progress(lock, progress: Callable[[FileOutcome], Any] | None) -> Callable[[FileOutcome], Any]:
+    """Keep a long run's lock alive while it makes progress."""
+
+    def step(outcome: FileOutcome) -> None:
+        lock.refresh()
+        if progress is not None:
+            progress(outcome)
+
+    return step
+
+
+def _path_inputs(paths: Sequence[Path]) -> Iterator[FileInput]:
+    for root in paths:
+        root = Path(root).expanduser().absolute()
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if _wanted(p, root))
+        for path in files:
+            name_info = healthfit_name_parse(path.name)
+            yield FileInput(
+                name=path.name,
+                origin=str(path),
+                path=path,
+                local_start=name_info.local_start if name_info else None,
+            )
+
+
+def _wanted(path: Path, root: Path) -> bool:
+    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+    return not hidden and path.name.lower().endswith(FILE_SUFFIXES) and path.is_file()
+
+
+def _chunks(items: Iterable[FileInput], size: int) -> Iterator[list[FileInput]]:
+    chunk: list[FileInput] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _manifest_by_path(chunk: list[FileInput]) -> dict[str, ProcessedFile]:
+    """One query per chunk: the manifest rows of the on-disk files, by path (newest wins)."""
+    locations = [str(item.path.absolute()) for item in chunk if item.path is not None]
+    if not locations:
+        return {}
+    rows = ProcessedFile.objects.filter(path__in=locations).order_by("updated_at")
+    return {row.path: row for row in rows}
+
+
+def _plan(
+    item: FileInput, *, known: dict[str, ProcessedFile], seen: dict[str, _Planned]
+) -> FileOutcome | _Planned:
+    """Decide what a file needs without parsing it; archive new content."""
+    mtime = item.mtime
+    if item.path is not None:
+        location = str(item.path.absolute())
+        try:
+            stat = item.path.stat()
+        except OSError as exc:
+            return _outcome(item, "failed", error=f"cannot read {item.origin}: {exc.strerror or exc}")
+        mtime = stat.st_mtime
+        if item.size is not None and stat.st_size != item.size:
+            return _outcome(item, "pending", error="still being written (its size changed): next sync")
+        previous = known.get(location)
+        if previous is not None and previous.size == stat.st_size and previous.mtime == mtime:
+            return _outcome(item, "unchanged", sha256=previous.sha256, error=_earlier(previous))
+        try:
+            data = item.path.read_bytes()
+        except OSError as exc:
+            return _outcome(item, "failed", error=f"cannot read {item.origin}: {exc.strerror or exc}")
+        if len(data) != stat.st_size:
+            return _outcome(item, "pending", error="still being written (its size changed): next sync")
+    else:
+        location, data, previous = item.origin, item.data, None
+    sha256 = hashlib.sha256(data).hexdigest()
+    if sha256 in seen:
+        return _outcome(
+            item, "already_seen", sha256=sha256, error=f"same content as {seen[sha256].item.origin}"
+        )
+    existing = ProcessedFile.objects.filter(sha256=sha256).first()
+    if existing is not None:
+        return _known_content(item, existing, location=location, mtime=mtime, size=len(data))
+    raw = raw_store_put(data=data, name=item.name)
+    return _Planned(
+        item=item,
+        location=location,
+        raw=raw,
+        mtime=mtime,
+        prior_id=previous.pk if previous is not None else None,
+        prior_sha=previous.sha256 if previous is not None else "",
+    )
+
+
+def _earlier(row: ProcessedFile) -> str:
+    if row.status == ProcessedFile.Status.FAILED:
+        return f"failed before, retried when the file changes ({row.error})"
+    if row.status == ProcessedFile.Status.SKIPPED:
+        return f"skipped before ({row.error})" if row.error else "skipped before: not an activity"
+    return ""
+
+
+def _known_content(
+    item: FileInput, row: ProcessedFile, *, location: str, mtime: float | None, size: int
+) -> FileOutcome:
+    """Content already in the manifest: touched in place, renamed/moved, or a second copy."""
+    if row.path == location:
+        if item.path is not None and row.mtime != mtime:
+            # Same file, new mtime (touched, re-downloaded): remember it so the file is not read again.
+            ProcessedFile.objects.filter(pk=row.pk).update(mtime=mtime, size=size)
+        return _outcome(item, "unchanged", sha256=row.sha256, error=_earlier(row))
+    moved = item.path is not None and _is_gone(row.path)
+    if moved:
+        ProcessedFile.objects.filter(pk=row.pk).update(path=location, name=item.name[:300], mtime=mtime)
+    note = f"renamed or moved from {row.path}" if moved else f"same content as {row.path}"
+    if row.status != ProcessedFile.Status.IMPORTED:
+        note += f"; {_earlier(row)}"
+    ids = list(row.records.values_list("pk", flat=True))
+    return _outcome(item, "already_seen", sha256=row.sha256, error=note, record_ids=ids)
+
+
+def _is_gone(location: str) -> bool:
+    """A manifest path that no longer exists on disk (zip members' origins never "exist")."""
+    if "!" in location:
+        return False
+    return not Path(location).exists()
+
+
+def _write(plan: _Planned, parsed: ParseOutcome, *, route: str, result: FilesResult) -> FileOutcome:
+    """One transaction per file: manifest row + records. A failure leaves only a `failed` row."""
+    item = plan.item
+    if parsed.error:
+        return _fail(plan, route=route, error=parsed.error)
+    status = ProcessedFile.Status.SKIPPED if parsed.skipped else ProcessedFile.Status.IMPORTED
+    try:
+        with transaction.atomic():
+            row = _save_row(plan, route=route, status=status, error=parsed.skipped)
+            if parsed.skipped:
+                return _outcome(item, "skipped", sha256=plan.raw.sha256, error=parsed.skipped)
+            outcome = _store_records(plan, row, parsed.records, route=route)
+    except _DB_GONE:
+        raise
+    except IntegrityError as exc:
+        if ProcessedFile.objects.filter(sha256=plan.raw.sha256).exists():
+            # A concurrent run (another route's lock) imported the same bytes first.
+            return _outcome(item, "already_seen", sha256=plan.raw.sha256, error="imported meanwhile")
+        return _fail(plan, route=route, error=f"{item.name}: could not be stored ({exc})")
+    except SourceError as exc:
+        return _fail(plan, route=route, error=str(exc) if item.name in str(exc) else f"{item.name}: {exc}")
+    except Exception as exc:
+        logger.exception("storing %s failed", item.origin)
+        return _fail(
+            plan, route=route, error=f"{item.name}: could not be stored ({type(exc).__name__}: {exc})"
+        )
+    starts = [r.start_time for r in parsed.records if r.start_time is not None]
+    if starts and (result.last_activity_at is None or max(starts) > result.last_activity_at):
+        result.last_activity_at = max(starts)
+    return outcome
+
+
+def _store_records(
+    plan: _Planned, row: ProcessedFile, records: list[ParsedActivity], *, route: str
+) -> FileOutcome:
+    """Inside the file's transaction: retarget the old content's records, then upsert each record."""
+    item = plan.item
+    old = _retarget(plan, row) if plan.prior_id is not None else {}
+    ids, outcomes = [], set()
+    for parsed in records:
+        if item.raw:
+            parsed.raw.update(item.raw)
+        stored = record_store(parsed=parsed, route=route, file=row)
+        ids.append(stored.record.pk)
+        outcomes.add(stored.outcome)
+    gone = [source_id for source_id in old.values() if source_id not in {r.source_id for r in records}]
+    if gone:
+        record_mark_deleted(source="fit_file", source_ids=gone)
+    status = "updated" if old or outcomes == {"updated"} else "imported"
+    return _outcome(item, status, sha256=plan.raw.sha256, record_ids=ids)
+
+
+def _retarget(plan: _Planned, row: ProcessedFile) -> dict[int, str]:
+    """A file changed in place: move its records to the new hash-based ids, so they are updated, not
+    duplicated. Returns {record id: new source_id}."""
+    moved: dict[int, str] = {}
+    old_sha = plan.prior_sha
+    for record in ActivitySource.objects.select_for_update().filter(file=row, source="fit_file"):
+        if not record.source_id.startswith(old_sha):
+            continue
+        new_id = plan.raw.sha256 + record.source_id[len(old_sha) :]
+        if ActivitySource.objects.filter(source="fit_file", source_id=new_id).exists():
+            continue
+        ActivitySource.objects.filter(pk=record.pk).update(source_id=new_id)
+        moved[record.pk] = new_id
+    return moved
+
+
+def _save_row(plan: _Planned, *, route: str, status: str, error: str) -> ProcessedFile:
+    """Create the manifest row, or move this path's row (changed in place) to the new content."""
+    item = plan.item
+    values = dict(
+        sha256=plan.raw.sha256,
+        path=plan.location[:1000],
+        name=item.name[:300],
+        route=route,
+        size=plan.raw.size,
+        mtime=plan.mtime,
+        raw_path=plan.raw.raw_path,
+        status=status,
+        error=error,
+    )
+    if plan.prior_id is not None:
+        row = ProcessedFile.objects.select_for_update().filter(pk=plan.prior_id).first()
+        if row is not None:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.attempts += 1
+            row.save()
+            return row
+        plan.prior_id = None
+    return ProcessedFile.objects.create(**values)
+
+
+def _fail(plan: _Planned, *, route: str, error: str) -> FileOutcome:
+    """Record a failed file (in its own transaction, after the file's work was rolled back)."""
+    with transaction.atomic():
+        _save_row(plan, route=route, status=ProcessedFile.Status.FAILED, error=error)
+    return _outcome(plan.item, "failed", sha256=plan.raw.sha256, error=error)
+
+
+def _outcome(item: FileInput, status: str, **values: Any) -> FileOutcome:
+    return FileOutcome(name=item.name, origin=item.origin, status=status, **values)
+
+
+def report_outcome(outcome: FileOutcome, *, log: Log) -> None:
+    if log is not None:
+        log(outcome.line())
+    if outcome.status == "failed":
+        logger.warning("%s", outcome.line())
+    elif outcome.status in ("imported", "updated"):
+        logger.info("%s", outcome.line())
+    else:
+        logger.debug("%s", outcome.line())

@@ -1,0 +1,1 @@
+"""HealthFit (iOS) iCloud Drive folder: file-name parsing and the folder sync."""

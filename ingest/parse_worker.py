@@ -1,0 +1,108 @@
+"""Parse recording files in worker processes, a bounded window at a time. Pure: no ORM, no settings.
+
+Bulk imports are bound by FIT decoding, so parsing runs in a process pool while the parent only
+hashes, archives and writes. Workers get the archived copy's PATH (not the bytes) and send back
+`ParsedActivity` lists; at most `window` files are in flight, so memory stays flat on a 10-year
+folder. Nothing here imports Django models, so spawned workers (macOS) start without `django.setup()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.healthfit.parser import apply_local_start
+from ingest.parsers import FileHints, parse_file
+from ingest.records import NotAnActivity, ParsedActivity, SourceError
+
+
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    name: str
+    path: str  # the archived copy
+    hints: FileHints | None = None
+    local_start: dt.datetime | None = None  # naive local start from the file name (HealthFit)
+
+
+@dataclass(slots=True)
+class ParseOutcome:
+    records: list[ParsedActivity] = field(default_factory=list)
+    skipped: str = ""  # NotAnActivity: why
+    error: str = ""  # SourceError or a parser bug: what, naming the file
+
+
+def _named(name: str, message: str) -> str:
+    return message if name in message else f"{name}: {message}"
+
+
+def parse_job(job: ParseJob) -> ParseOutcome:
+    """Parse one archived file; never raises, so one bad file cannot break the pool or the batch."""
+    try:
+        data = Path(job.path).read_bytes()
+        records = parse_file(name=job.name, data=data, hints=job.hints)
+        if job.local_start is not None:
+            apply_local_start(records, local_start=job.local_start)
+        return ParseOutcome(records=records)
+    except NotAnActivity as exc:
+        return ParseOutcome(skipped=_named(job.name, str(exc)))
+    except SourceError as exc:
+        return ParseOutcome(error=_named(job.name, str(exc)))
+    except Exception as exc:  # a parser bug on odd input: the file fails, the batch goes on
+        return ParseOutcome(error=f"{job.name}: the parser failed ({type(exc).__name__}: {exc})")
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def parse_many(
+    jobs: Iterable[ParseJob], *, workers: int, window: int | None = None
+) -> Iterator[ParseOutcome]:
+    """Outcomes in job order; `workers <= 1` parses in this process (no pool to start)."""
+    jobs = list(jobs)
+    if workers <= 1 or len(jobs) <= 1:
+        yield from (parse_job(job) for job in jobs)
+        return
+    workers = min(workers, len(jobs))
+    window = window or workers * 4
+    pending: deque[tuple[ParseJob, Future]] = deque()
+    remaining = iter(jobs)
+    executor = _fresh(None, workers)
+    try:
+        for job in remaining:
+            pending.append((job, executor.submit(parse_job, job)))
+            if len(pending) >= window:
+                break
+        while pending:
+            job, future = pending.popleft()
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                # A worker died (killed for memory, say): retry this file alone in a fresh pool,
+                # then resubmit the rest, so only a file that kills its worker twice fails.
+                executor = _fresh(executor, workers)
+                try:
+                    outcome = executor.submit(parse_job, job).result()
+                except BrokenProcessPool:
+                    outcome = ParseOutcome(error=f"{job.name}: the parser process died reading this file")
+                    executor = _fresh(executor, workers)
+                pending = deque((j, executor.submit(parse_job, j)) for j, _ in pending)
+            next_job = next(remaining, None)
+            if next_job is not None:
+                pending.append((next_job, executor.submit(parse_job, next_job)))
+            yield outcome
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _fresh(executor: ProcessPoolExecutor | None, workers: int) -> ProcessPoolExecutor:
+    if executor is not None:
+        executor.shutdown(wait=False, cancel_futures=True)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context())

@@ -1,9 +1,201 @@
-"""GPX -> ParsedActivity (work in progress)."""
+"""GPX -> one ParsedActivity per recorded track (`<trk>`), read with gpxpy.
+
+A GPX has no laps and no summary: distance is the cumulative haversine over the points (segments are
+pauses, no distance across them), elapsed time is last - first point time, timer time the sum of the
+segments' spans, ascent gpxpy's smoothed climb. Heart rate and cadence come from Garmin's
+TrackPointExtension whatever its namespace prefix (`gpxtpx:hr`, `ns3:cad`, …).
+
+Decisions: a route (`<rte>`) or waypoints alone are not an activity. A track whose first point has
+no time cannot be placed (a record needs a start): it is skipped, or placed at `hints.start_time` when
+it is the file's only track; a file where no track can be placed fails. Later points without a time
+are left out of the samples. An empty track or segment is skipped. The sport comes from `<type>` when
+it names one; otherwise it is None, not guessed.
+"""
 
 from __future__ import annotations
 
-from ingest.records import ParsedActivity, SourceError
+from typing import TYPE_CHECKING, Any
+
+import gpxpy
+import gpxpy.gpx
+
+from ingest.gpx.track import (
+    ascent_descent,
+    cadence_is_per_leg,
+    cumulative_distance,
+    hr_stats,
+    largest,
+    mean,
+    sport_from_word,
+    to_utc,
+)
+from ingest.records import NotAnActivity, ParsedActivity, Samples, SourceError
+
+if TYPE_CHECKING:
+    from ingest.parsers import FileHints
+
+# <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>171</gpxtpx:hr><gpxtpx:cad>88</gpxtpx:cad>…
+_EXTENSION_FIELDS = {
+    "hr": "heart_rate",
+    "heartrate": "heart_rate",
+    "cad": "cadence",
+    "cadence": "cadence",
+    "power": "power",
+    "speed": "speed",
+}
 
 
-def parse_gpx(*, name: str, data: bytes, hints=None) -> list[ParsedActivity]:
-    raise SourceError(f"{name}: GPX files are not supported yet")
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def _extensions(point: gpxpy.gpx.GPXTrackPoint) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for element in point.extensions:
+        for node in element.iter():
+            key = _EXTENSION_FIELDS.get(_local_name(node.tag))
+            if key and node.text and key not in found:
+                try:
+                    found[key] = float(node.text)
+                except ValueError:
+                    continue
+    return found
+
+
+def _decode(name: str, data: bytes) -> gpxpy.gpx.GPX:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{name}: not UTF-8 text ({exc})") from exc
+    try:
+        return gpxpy.parse(text)
+    except gpxpy.gpx.GPXException as exc:
+        raise SourceError(f"{name}: malformed or truncated GPX: {exc}") from exc
+
+
+def _track_samples(track: gpxpy.gpx.GPXTrack, per_leg: bool) -> tuple[Samples, set[int], list[Any]]:
+    """All timed points in file order; `breaks` marks where a new segment starts."""
+    samples = Samples()
+    breaks: set[int] = set()
+    untimed: list[Any] = []
+    for segment in track.segments:
+        if not segment.points:
+            continue
+        breaks.add(len(samples))
+        for point in segment.points:
+            if point.time is None:
+                untimed.append(point)
+                continue
+            ext = _extensions(point)
+            cadence = ext.get("cadence")
+            hr = ext.get("heart_rate")
+            samples.append(
+                to_utc(point.time),
+                lat=point.latitude,
+                lon=point.longitude,
+                altitude=point.elevation,
+                heart_rate=int(hr) if hr else None,
+                cadence=cadence * 2 if cadence is not None and per_leg else cadence,
+                speed=ext.get("speed"),
+                power=int(ext["power"]) if "power" in ext else None,
+            )
+    return samples, breaks, untimed
+
+
+def _segment_time(track: gpxpy.gpx.GPXTrack) -> float:
+    total = 0.0
+    for segment in track.segments:
+        times = [p.time for p in segment.points if p.time is not None]
+        if len(times) > 1:
+            total += (times[-1] - times[0]).total_seconds()
+    return total
+
+
+def _track_activity(
+    gpx: gpxpy.gpx.GPX, index: int, track: gpxpy.gpx.GPXTrack, hints: FileHints | None, alone: bool
+) -> ParsedActivity | None:
+    sport = sport_from_word(track.type)
+    samples, breaks, untimed = _track_samples(track, cadence_is_per_leg(sport))
+    points = [p for s in track.segments for p in s.points]
+    distance = cumulative_distance(
+        [p.latitude for p in points], [p.longitude for p in points], _point_breaks(track)
+    )[-1]
+    raw: dict[str, Any] = {
+        "creator": gpx.creator,
+        "gpx_version": gpx.version,
+        "track_index": index,
+        "track_name": track.name,
+        "track_type": track.type,
+        "points": len(points),
+        "timed_points": len(samples),
+    }
+    ascent, descent = ascent_descent([p.elevation for p in points])
+    if untimed:
+        raw["points_without_time"] = len(untimed)
+    if len(samples) and points[0].time is not None:
+        samples.distance[:] = cumulative_distance(samples.lat, samples.lon, breaks)
+        start, end = samples.time[0], samples.time[-1]
+        elapsed = (end - start).total_seconds()
+        timer = _segment_time(track)
+    elif alone and hints is not None and hints.start_time is not None:
+        start, elapsed, timer, samples = hints.start_time, None, None, None
+        raw["start_from"] = "hint"
+    else:
+        return None
+    avg_hr, max_hr = hr_stats(samples) if samples is not None else (None, None)
+    return ParsedActivity(
+        source="fit_file",
+        source_id="",
+        start_time=start,
+        utc_offset_s=hints.utc_offset_s if hints is not None else None,
+        sport=sport,
+        distance_m=round(distance, 2),
+        duration_s=timer,
+        elapsed_s=elapsed,
+        avg_hr=avg_hr,
+        max_hr=max_hr,
+        avg_cadence_spm=mean(samples.cadence) if samples is not None else None,
+        max_cadence_spm=largest(samples.cadence) if samples is not None else None,
+        avg_speed_mps=round(distance / timer, 3) if timer else None,
+        total_ascent_m=ascent,
+        total_descent_m=descent,
+        workout_name=None,
+        samples=samples,
+        raw={k: v for k, v in raw.items() if v is not None},
+    )
+
+
+def _point_breaks(track: gpxpy.gpx.GPXTrack) -> set[int]:
+    breaks: set[int] = set()
+    count = 0
+    for segment in track.segments:
+        breaks.add(count)
+        count += len(segment.points)
+    return breaks
+
+
+def parse_gpx(*, name: str, data: bytes, hints: FileHints | None = None) -> list[ParsedActivity]:
+    """One record per track that has points and can be placed in time."""
+    gpx = _decode(name, data)
+    tracks = [t for t in gpx.tracks if any(s.points for s in t.segments)]
+    if not tracks:
+        if gpx.routes:
+            raise NotAnActivity(f"{name}: a GPX route (a planned course), not a recorded activity")
+        raise NotAnActivity(
+            f"{name}: a GPX with no track points (waypoints only: {len(gpx.waypoints)}), not an activity"
+        )
+    parsed = [
+        _track_activity(gpx, gpx.tracks.index(track), track, hints, alone=len(tracks) == 1)
+        for track in tracks
+    ]
+    placed = [p for p in parsed if p is not None]
+    if not placed:
+        raise SourceError(
+            f"{name}: no track has a time at its first point, so no activity can be placed in time "
+            "(a GPX without times; import it through a route that knows its start)"
+        )
+    skipped = len(parsed) - len(placed)
+    if skipped:
+        for record in placed:
+            record.raw["tracks_without_times_skipped"] = skipped
+    return placed

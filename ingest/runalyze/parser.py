@@ -319,7 +319,7 @@ def csv_items(*, data: bytes, name: str) -> list[dict[str, Any]]:
     if text.lstrip()[:1] == "<":
         raise SourceError(f"{name}: got an HTML page instead of the activity CSV")
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
         missing = [column for column in CSV_REQUIRED if column not in header]
         if missing:
@@ -331,6 +331,9 @@ def csv_items(*, data: bytes, name: str) -> list[dict[str, Any]]:
     except csv.Error as exc:
         raise SourceError(f"{name}: unreadable CSV ({exc})") from None
     for number, row in enumerate(rows, start=1):
-        if None in row:
-            raise SourceError(f"{name}: row {number} has more fields than the header")
+        if None in row or None in row.values():
+            raise SourceError(
+                f"{name}: row {number} has {'more' if None in row else 'fewer'} fields than the header "
+                "(a truncated or changed download)"
+            )
     return [_unflatten(row) for row in rows]

@@ -90,7 +90,7 @@ def test_a_wrong_password_is_a_clear_error(fake_runalyze, settings):
 def test_a_two_factor_account_is_told_to_use_the_api(fake_runalyze):
     fake_runalyze.two_factor = True
 
-    with pytest.raises(CommandError, match="asks for a two-factor code.*--method api"):
+    with pytest.raises(CommandError, match=r"asks for a two-factor code.*--method api"):
         _sync()
 
     assert ActivitySource.objects.count() == 0
@@ -100,7 +100,7 @@ def test_an_html_page_instead_of_the_csv_imports_nothing(fake_runalyze):
     fake_runalyze.csv_body = b"<!DOCTYPE html><html><body>Maintenance</body></html>"
     fake_runalyze.csv_content_type = "text/html; charset=UTF-8"
 
-    with pytest.raises(CommandError, match="sent an HTML page .* instead of the activity CSV"):
+    with pytest.raises(CommandError, match=r"sent an HTML page .* instead of the activity CSV"):
         _sync()
 
     assert ActivitySource.objects.count() == 0

@@ -185,7 +185,7 @@ def parse_api_activity(
         workout_name=data.get("name") or None,
         workout_type=WORKOUT_TYPES.get(data.get("workout_type")),
         notes=data.get("description") or None,
-        gear=gear_name or gear.get("name") or data.get("gear_id") or None,
+        gear=_shoe_gear(data.get("gear_id"), gear_name or gear.get("name")),
         device=Device(product=data.get("device_name") or None),
         laps=[_lap(lap, i, sport) for i, lap in enumerate(data.get("laps") or [])],
         raw=_raw(data, summary, detail),
@@ -193,6 +193,13 @@ def parse_api_activity(
     if streams and start is not None:
         parsed.samples = parse_streams(streams, start=start, sport=sport)
     return parsed.validate()
+
+
+def _shoe_gear(gear_id: str | None, name: str | None) -> str | None:
+    # Gear ids: "g14823571" shoes, "b11876543" bikes. Only shoes become `gear` (the store makes shoes).
+    if not gear_id or not gear_id.startswith("g"):
+        return None
+    return name or gear_id
 
 
 def _raw(data: dict, summary: dict, detail: dict | None) -> dict:

@@ -145,7 +145,7 @@ def test_a_dead_refresh_token_tells_the_user_to_run_strava_auth(strava, tokens, 
     expired.refresh_token = "revoked-refresh-token"
     tokens_save(expired)
 
-    with pytest.raises(StravaAuthError, match="refresh token.*strava_auth"):
+    with pytest.raises(StravaAuthError, match=r"refresh token.*strava_auth"):
         strava_sync(sleep=sleeps)
     assert SyncState.objects.get(source="strava").last_error.startswith("Strava refused the stored refresh")
 
@@ -162,7 +162,7 @@ def test_a_401_refreshes_once_and_carries_on(strava, tokens, sleeps):
 def test_a_401_after_the_refresh_asks_to_reauthorise(strava, tokens, sleeps):
     strava.fail(r"/api/v3/athlete", strava.fault("fault_401_invalid_token.json", 401), times=2)
 
-    with pytest.raises(StravaAuthError, match="even after a refresh.*strava_auth"):
+    with pytest.raises(StravaAuthError, match=r"even after a refresh.*strava_auth"):
         strava_sync(sleep=sleeps)
     assert strava.refreshes == 1
 
@@ -170,7 +170,7 @@ def test_a_401_after_the_refresh_asks_to_reauthorise(strava, tokens, sleeps):
 def test_a_missing_scope_names_the_permission_to_grant(strava, tokens, sleeps):
     strava.fail(r"/api/v3/athlete/activities", strava.fault("fault_401_missing_scope.json", 401), times=2)
 
-    with pytest.raises(StravaAuthError, match="lacks a permission.*strava_auth"):
+    with pytest.raises(StravaAuthError, match=r"lacks a permission.*strava_auth"):
         strava_sync(sleep=sleeps)
 
 
@@ -298,7 +298,7 @@ def test_a_retired_shoe_is_named_through_the_gear_endpoint(strava, tokens, sleep
 
 
 def test_without_tokens_it_says_to_run_strava_auth(strava, sleeps):
-    with pytest.raises(StravaAuthError, match="no Strava tokens.*strava_auth"):
+    with pytest.raises(StravaAuthError, match=r"no Strava tokens.*strava_auth"):
         strava_sync(sleep=sleeps)
 
 
@@ -314,4 +314,6 @@ def test_tokens_never_reach_the_log(strava, tokens, sleeps, caplog):
     text = "\n".join(lines) + caplog.text + repr(tokens_load())
     for secret in (tokens.access_token, tokens.refresh_token, strava.access_token, strava.refresh_token):
         assert secret not in text
-    assert json.loads(open(tokens_load.__globals__["token_path"]()).read())["refresh_token"]
+    from django.conf import settings
+
+    assert json.loads(settings.STRAVA_TOKEN_FILE.read_text())["refresh_token"] == strava.refresh_token

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -270,6 +271,19 @@ def statistics_parse(*, payload: Any) -> dict[str, float | None]:
         "runalyze_vo2max": _number(payload.get("effectiveVO2max")),
         "runalyze_marathon_shape": None if shape is None else round(shape * 100.0, 2),
     }
+
+
+def vo2max_correction_factor(*, races: Iterable[tuple[float | None, float | None]]) -> float | None:
+    """Runalyze's VO2max correction factor from `(vo2max_by_time, vo2max)` of the athlete's races.
+
+    The race with the best VO2max by time sets it: factor = vo2max_by_time / vo2max, so the effective
+    VO2max of every run (its `vo2max` × factor) is calibrated on a real result. None without races.
+    """
+    usable = [(by_time, raw) for by_time, raw in races if by_time and raw]
+    if not usable:
+        return None
+    by_time, raw = max(usable)
+    return round(by_time / raw, 6)
 
 
 def _unflatten(row: dict[str, str]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from activities.training_load import TrainingLoadResult, home_today, training_lo
 from ingest.locks import SyncLock, sync_lock
 from ingest.models import SyncState
 from ingest.records import RecordError, SourceError
-from ingest.store import record_store
+from ingest.store import record_mark_deleted, record_store
 from ingest.sync_state import sync_run_finished, sync_run_started
 
 from .client import RunalyzeClient
@@ -35,6 +35,7 @@ from .parser import (
     csv_items,
     heart_rate_history_parse,
     statistics_parse,
+    vo2max_correction_factor,
 )
 from .web import CSV_PATH, RunalyzeWeb
 
@@ -51,6 +52,7 @@ class RunalyzeSyncResult:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    deleted: int = 0
     requests: int = 0
     pages: int = 0
     stopped_at: str | None = None  # the first already-stored id that ended an incremental sync
@@ -61,7 +63,7 @@ class RunalyzeSyncResult:
     def summary(self) -> str:
         return (
             f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"failed={self.failed} requests={self.requests}"
+            f"failed={self.failed} deleted={self.deleted} requests={self.requests}"
         )
 
 
@@ -99,6 +101,7 @@ def runalyze_sync(
                 all=all,
                 sleep=sleep,
             )
+            _correction_factor_store()
             result.load = training_load_recompute(log=say)
         except SourceError as exc:
             sync_run_finished(name=NAME, summary=f"failed: {result.summary()}", error=str(exc))
@@ -119,7 +122,7 @@ def _sync_api(*, context: _Context, all: bool, sleep: Callable[[float], None]) -
     cursor = dict(_state_cursor())
     # Stop at stored ids only once a backfill has reached the end: an interrupted first sync resumes.
     stop_at_stored = not all and cursor.get("backfill_complete", False)
-    reached_end = True
+    seen: set[str] = set()
     try:
         for page in client.iter_activity_pages():
             context.result.pages += 1
@@ -128,14 +131,33 @@ def _sync_api(*, context: _Context, all: bool, sleep: Callable[[float], None]) -
                 if str(item.get("id")) in stored:
                     context.result.stopped_at = str(item.get("id"))
                     break
+                seen.add(str(item.get("id")))
                 _store_one(context=context, item=item)
             if context.result.stopped_at is not None:
-                reached_end = False
                 break
     finally:
         context.result.requests = client.calls
+    reached_end = context.result.stopped_at is None
+    if all and reached_end:
+        _mark_deleted(context=context, seen=seen)
     cursor["backfill_complete"] = cursor.get("backfill_complete", False) or reached_end
     return cursor
+
+
+def _mark_deleted(*, context: _Context, seen: set[str]) -> None:
+    """After a complete --all listing, records Runalyze no longer has are marked deleted, not removed."""
+    gone = sorted(
+        set(
+            ActivitySource.objects.filter(source=Source.RUNALYZE, deleted_at__isnull=True).values_list(
+                "source_id", flat=True
+            )
+        )
+        - seen
+    )
+    if gone:
+        context.result.deleted = record_mark_deleted(source=Source.RUNALYZE, source_ids=gone)
+        for source_id in gone:
+            context.log(f"deleted runalyze:{source_id} (no longer on Runalyze; kept, marked deleted)")
 
 
 def _sync_csv(*, context: _Context, all: bool, sleep: Callable[[float], None]) -> dict[str, Any]:
@@ -251,3 +273,14 @@ def _athlete_day_update(day: dt.date, values: dict[str, Any], raw: dict | None =
         changed.append("raw")
     if changed:
         row.save(update_fields=[*changed, "updated_at"])
+
+
+def _correction_factor_store() -> None:
+    """Today's VO2max correction factor from the stored races, for showing corrected effective VO2max."""
+    races = RunalyzeMetrics.objects.filter(
+        record__source=Source.RUNALYZE, record__workout_type="race", record__deleted_at__isnull=True
+    ).values_list("vo2max_by_time", "vo2max")
+    factor = vo2max_correction_factor(races=races)
+    if factor is not None:
+        with transaction.atomic():
+            _athlete_day_update(home_today(), {}, raw={"vo2max_correction_factor": factor})

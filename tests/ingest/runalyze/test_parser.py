@@ -17,6 +17,7 @@ from ingest.runalyze.parser import (
     csv_items,
     heart_rate_history_parse,
     statistics_parse,
+    vo2max_correction_factor,
 )
 
 
@@ -200,3 +201,14 @@ def test_a_bad_value_names_the_activity(items):
     item = {**items[0], "distance": "ten"}
     with pytest.raises(RecordError, match="runalyze:191212647: not a number: 'ten'"):
         activity_parse(item=item)
+
+
+def test_the_correction_factor_of_the_best_race_gives_the_effective_vo2max(items, expected):
+    races = [(item["vo2max_by_time"], item["vo2max"]) for item in items if item["type"]["name"] == "Race"]
+
+    factor = vo2max_correction_factor(races=races)
+
+    assert factor == 0.952372  # as Runalyze's own vo2max history reports it
+    by_id = {entry["id"]: entry["effective_vo2max_corrected"] for entry in expected["per_activity"]}
+    assert {item["id"]: round(item["vo2max"] * factor, 2) for item in items} == by_id
+    assert vo2max_correction_factor(races=[]) is None

@@ -41,7 +41,10 @@ def _snapshot() -> dict:
 def test_it_stores_every_activity_with_its_values(fake_runalyze, samples):
     output = _sync()
 
-    assert output.splitlines()[-1] == "Runalyze (api): created=8 updated=0 unchanged=0 failed=0 requests=5"
+    assert (
+        output.splitlines()[-1]
+        == "Runalyze (api): created=8 updated=0 unchanged=0 failed=0 deleted=0 requests=5"
+    )
     assert "created runalyze:191212647 2026-05-09 Fartlek in the park" in output
     assert ActivitySource.objects.filter(source="runalyze").count() == 8
     record = ActivitySource.objects.get(source="runalyze", source_id="191212647")
@@ -148,7 +151,10 @@ def test_a_second_sync_changes_nothing(fake_runalyze):
 
     output = _sync()
 
-    assert output.splitlines()[-1] == "Runalyze (api): created=0 updated=0 unchanged=0 failed=0 requests=4"
+    assert (
+        output.splitlines()[-1]
+        == "Runalyze (api): created=0 updated=0 unchanged=0 failed=0 deleted=0 requests=4"
+    )
     assert _snapshot() == before
 
 
@@ -175,7 +181,10 @@ def test_all_rereads_every_page_and_picks_up_edits(fake_runalyze):
     fake_runalyze.server.requests.clear()
     output = _sync("--all")
 
-    assert output.splitlines()[-1] == "Runalyze (api): created=0 updated=1 unchanged=7 failed=0 requests=5"
+    assert (
+        output.splitlines()[-1]
+        == "Runalyze (api): created=0 updated=1 unchanged=7 failed=0 deleted=0 requests=5"
+    )
     assert "updated runalyze:191209086 2026-04-29 Recovery jog (renamed)" in output
     assert [r.query["page"] for r in fake_runalyze.activity_requests] == [["1"], ["2"]]
     assert ActivitySource.objects.get(source_id="191209086").workout_name == "Recovery jog (renamed)"
@@ -293,7 +302,7 @@ def test_a_running_sync_blocks_a_second_one(fake_runalyze):
 def test_quiet_prints_only_the_summary(fake_runalyze):
     output = _sync("--quiet")
     assert output.strip().splitlines() == [
-        "Runalyze (api): created=8 updated=0 unchanged=0 failed=0 requests=5"
+        "Runalyze (api): created=8 updated=0 unchanged=0 failed=0 deleted=0 requests=5"
     ]
 
 
@@ -302,3 +311,24 @@ def test_the_raw_item_is_kept_verbatim(fake_runalyze, samples):
     page = json.loads((samples / "runalyze/api/api_v1_activity.page1.order_desc.json").read_text())
     for item in page:
         assert ActivitySource.objects.get(source_id=str(item["id"])).raw == item
+
+
+def test_all_marks_activities_gone_from_runalyze_as_deleted_and_drops_their_load(fake_runalyze):
+    _sync("--quiet")
+    fake_runalyze.items = [item for item in fake_runalyze.items if item["id"] != 191210273]
+
+    assert "deleted=0" in _sync("--quiet")  # an incremental sync cannot know
+    output = _sync("--all")
+
+    assert "deleted runalyze:191210273 (no longer on Runalyze; kept, marked deleted)" in output
+    assert output.splitlines()[-1].startswith(
+        "Runalyze (api): created=0 updated=0 unchanged=7 failed=0 deleted=1"
+    )
+    assert ActivitySource.objects.get(source_id="191210273").deleted_at is not None
+    assert AthleteDay.objects.get(date="2026-05-03").trimp == 0.0
+    assert "deleted=0" in _sync("--all", "--quiet")
+
+
+def test_the_vo2max_correction_factor_is_kept_on_today(fake_runalyze):
+    _sync("--quiet")
+    assert AthleteDay.objects.get(date=home_today()).raw["vo2max_correction_factor"] == 0.952372

@@ -24,7 +24,10 @@ def _sync(*args: str) -> str:
 def test_it_logs_in_and_imports_the_csv(fake_runalyze):
     output = _sync()
 
-    assert output.splitlines()[-1] == "Runalyze (csv): created=8 updated=0 unchanged=0 failed=0 requests=7"
+    assert (
+        output.splitlines()[-1]
+        == "Runalyze (csv): created=8 updated=0 unchanged=0 failed=0 deleted=0 requests=7"
+    )
     record = ActivitySource.objects.get(source="runalyze", source_id="191207899")
     assert (record.route, record.distance_m, record.duration_s, record.avg_hr, record.avg_cadence_spm) == (
         "runalyze_csv",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.conf import settings
 from django.db import models
 
 from activities.models import Activity
+from reconcile.workout_names import Rep, WorkoutPlan
 
 
 class Conflict(models.Model):
@@ -30,6 +33,9 @@ class Conflict(models.Model):
         default=False, help_text="A source value changed after the manual resolution."
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -64,3 +70,30 @@ class ManualOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id}.{self.field_name} = {self.value!r}"
+
+
+class WorkoutNameReading(models.Model):
+    """The language model's reading of an unusual workout name, checked and kept: asked once per name."""
+
+    name = models.CharField(max_length=300, unique=True)
+    plan = models.JSONField(null=True, blank=True, help_text="The accepted plan; null when rejected.")
+    answer = models.JSONField(default=dict, blank=True, help_text="The model's answer as given.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def plan_to_json(plan: WorkoutPlan | None) -> dict | None:
+        return None if plan is None else dataclasses.asdict(plan)
+
+    def workout_plan(self) -> WorkoutPlan | None:
+        """The stored plan as a `WorkoutPlan`, or None."""
+        if not self.plan:
+            return None
+        values = dict(self.plan)
+        values["reps"] = tuple(Rep(**rep) for rep in values.get("reps") or ())
+        return WorkoutPlan(**values)

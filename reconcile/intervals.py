@@ -1,0 +1,284 @@
+"""Break an interval session into reps: match the prescribed reps to laps, else find them in the stream.
+
+Laps first: the best lap source (FIT > Strava) usually has a lap per rep and per recovery. Work laps
+are those close to the prescribed distance (or duration) and at least as fast as the session's
+average, taken in order; the laps between two reps are that rep's recovery. When the laps do not
+line up (auto-laps every mile), the reps are the fastest non-overlapping stretches of the prescribed
+length in the per-second stream, in time order, and each row says so in its note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+
+from activities.models import Interval
+from reconcile.workout_names import Rep
+
+STREAM_NOTE = "laps did not line up with the prescribed reps: found as the fastest stretches in the stream"
+PRESCRIBED_NOTE = "no laps or stream to measure the reps: prescribed values only"
+
+
+@dataclass(slots=True)
+class IntervalRow:
+    """One Interval row as reconcile wants it; compared with the stored rows to avoid rewrites."""
+
+    rep_number: int
+    is_recovery: bool = False
+    prescribed_distance_m: float | None = None
+    actual_distance_m: float | None = None
+    canonical_distance_m: float | None = None
+    duration_s: float | None = None
+    avg_pace_s_per_km: float | None = None
+    avg_hr: float | None = None
+    avg_cadence_spm: float | None = None
+    start_offset_s: float | None = None
+    lap_id: int | None = None
+    detection: str = Interval.Detection.LAPS
+    note: str = ""
+
+    def key(self) -> tuple:
+        return tuple(round(v, 1) if isinstance(v, float) else v for v in self.values().values())
+
+    def values(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def interval_row_key(interval: Interval) -> tuple:
+    """The comparison key of a stored row, shaped like `IntervalRow.key()`."""
+    names = [f.name for f in fields(IntervalRow)]
+    return tuple(round(v, 1) if isinstance(v, float) else v for v in (getattr(interval, n) for n in names))
+
+
+def _pace(duration: float | None, distance: float | None) -> float | None:
+    return duration / (distance / 1000.0) if duration and distance else None
+
+
+def _measure(rep: Rep) -> tuple[str, float] | None:
+    if rep.distance_m:
+        return "distance_m", rep.distance_m
+    if rep.duration_s:
+        return "duration_s", rep.duration_s
+    return None
+
+
+def _weighted(laps: list, name: str) -> float | None:
+    pairs = [(getattr(lap, name), lap.duration_s or 0.0) for lap in laps if getattr(lap, name) is not None]
+    total = sum(w for _, w in pairs)
+    if not pairs:
+        return None
+    if not total:
+        return sum(v for v, _ in pairs) / len(pairs)
+    return sum(v * w for v, w in pairs) / total
+
+
+def _lap_offsets(laps: list, start: dt.datetime | None) -> list[float | None]:
+    offsets: list[float | None] = []
+    running = 0.0
+    for lap in laps:
+        if lap.start_time is not None and start is not None:
+            offsets.append((lap.start_time - start).total_seconds())
+        else:
+            offsets.append(running)
+        running += lap.elapsed_s or lap.duration_s or 0.0
+    return offsets
+
+
+def _work_laps(reps: list[Rep], laps: list, tolerance_pct: float) -> list[int] | None:
+    """Indexes of the laps that are the reps, in order, or None when they do not line up."""
+    total_d = sum(lap.distance_m or 0.0 for lap in laps)
+    total_t = sum(lap.duration_s or 0.0 for lap in laps)
+    mean_speed = total_d / total_t if total_d and total_t else None
+    chosen: list[int] = []
+    for index, lap in enumerate(laps):
+        if len(chosen) == len(reps):
+            break
+        name, target = _measure(reps[len(chosen)])
+        value = getattr(lap, name)
+        if value is None or abs(value - target) > target * tolerance_pct / 100.0:
+            continue
+        speed = (lap.distance_m / lap.duration_s) if lap.distance_m and lap.duration_s else None
+        if mean_speed and speed is not None and speed < mean_speed * 0.98:
+            continue  # a recovery or warm-up lap of the same length
+        chosen.append(index)
+    return chosen if len(chosen) == len(reps) else None
+
+
+def _recovery_row(rep_number: int, rep: Rep, laps: list, offset: float | None, **extra) -> IntervalRow:
+    actual = sum(lap.distance_m or 0.0 for lap in laps) or None
+    duration = sum(lap.duration_s or 0.0 for lap in laps) or None
+    canonical = rep.recovery_distance_m or actual
+    return IntervalRow(
+        rep_number=rep_number,
+        is_recovery=True,
+        prescribed_distance_m=rep.recovery_distance_m,
+        actual_distance_m=actual,
+        canonical_distance_m=canonical,
+        duration_s=duration,
+        avg_pace_s_per_km=_pace(duration, canonical),
+        avg_hr=_weighted(laps, "avg_hr"),
+        avg_cadence_spm=_weighted(laps, "avg_cadence_spm"),
+        start_offset_s=offset,
+        **extra,
+    )
+
+
+def intervals_from_laps(
+    *, reps: list[Rep], laps: list, start: dt.datetime | None, tolerance_pct: float
+) -> list[IntervalRow] | None:
+    """Rows for reps matched to laps (and the laps between them as recoveries), or None."""
+    if not reps or not laps or any(_measure(rep) is None for rep in reps):
+        return None
+    work = _work_laps(reps, laps, tolerance_pct)
+    if work is None:
+        return None
+    offsets = _lap_offsets(laps, start)
+    rows: list[IntervalRow] = []
+    for number, (rep, index) in enumerate(zip(reps, work, strict=True), start=1):
+        lap = laps[index]
+        canonical = rep.distance_m or lap.distance_m
+        rows.append(
+            IntervalRow(
+                rep_number=number,
+                prescribed_distance_m=rep.distance_m,
+                actual_distance_m=lap.distance_m,
+                canonical_distance_m=canonical,
+                duration_s=lap.duration_s,
+                avg_pace_s_per_km=_pace(lap.duration_s, canonical),
+                avg_hr=lap.avg_hr,
+                avg_cadence_spm=lap.avg_cadence_spm,
+                start_offset_s=offsets[index],
+                lap_id=lap.pk,
+            )
+        )
+        if number < len(work):
+            between = laps[index + 1 : work[number]]
+            if between:
+                rows.append(_recovery_row(number, rep, between, offsets[index + 1], lap_id=between[0].pk))
+    return rows
+
+
+def _series(columns: dict) -> tuple[list[float], list[float], list[int]]:
+    """Times and cumulative distances of the samples that have both, with their sample indexes."""
+    times, distances, indexes = [], [], []
+    for i, (t, d) in enumerate(zip(columns.get("time") or [], columns.get("distance") or [], strict=False)):
+        if t is not None and d is not None:
+            times.append(t)
+            distances.append(d)
+            indexes.append(i)
+    return times, distances, indexes
+
+
+def _segments(
+    times: list[float], distances: list[float], name: str, target: float
+) -> list[tuple[float, int, int]]:
+    """Every stretch covering `target` metres (or seconds) from each sample: (seconds or −metres, i, j)."""
+    found = []
+    j = 0
+    n = len(times)
+    axis = distances if name == "distance_m" else times
+    for i in range(n):
+        j = max(j, i + 1)
+        while j < n and axis[j] - axis[i] < target:
+            j += 1
+        if j >= n:
+            break
+        cost = times[j] - times[i] if name == "distance_m" else -(distances[j] - distances[i])
+        found.append((cost, i, j))
+    return found
+
+
+def _fastest(
+    found: list[tuple[float, int, int]], count: int, taken: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    picked: list[tuple[int, int]] = []
+    for _, i, j in sorted(found):
+        if len(picked) == count:
+            break
+        if all(j <= a or i >= b for a, b in taken + picked):
+            picked.append((i, j))
+    return picked
+
+
+def _mean(values: list, lo: int, hi: int) -> float | None:
+    window = [v for v in values[lo : hi + 1] if v is not None]
+    return sum(window) / len(window) if window else None
+
+
+def intervals_from_stream(
+    *, reps: list[Rep], columns: dict, start: dt.datetime | None
+) -> list[IntervalRow] | None:
+    """Rows for reps found as the fastest non-overlapping stretches of the stream, in time order."""
+    if not reps or any(_measure(rep) is None for rep in reps):
+        return None
+    times, distances, indexes = _series(columns)
+    if len(times) < 2:
+        return None
+    taken: list[tuple[int, int]] = []
+    by_measure: dict[tuple[str, float], int] = {}
+    for rep in reps:
+        by_measure[_measure(rep)] = by_measure.get(_measure(rep), 0) + 1
+    for (name, target), count in sorted(by_measure.items(), key=lambda item: -item[0][1]):
+        picked = _fastest(_segments(times, distances, name, target), count, taken)
+        if len(picked) < count:
+            return None
+        taken += picked
+    taken.sort()
+    shift = (columns["start"] - start).total_seconds() if start and columns.get("start") else 0.0
+    hr, cadence = columns.get("heart_rate") or [], columns.get("cadence") or []
+    rows: list[IntervalRow] = []
+    for number, (rep, (i, j)) in enumerate(zip(reps, taken, strict=True), start=1):
+        actual = distances[j] - distances[i]
+        duration = times[j] - times[i]
+        canonical = rep.distance_m or actual
+        rows.append(
+            IntervalRow(
+                rep_number=number,
+                prescribed_distance_m=rep.distance_m,
+                actual_distance_m=actual,
+                canonical_distance_m=canonical,
+                duration_s=duration,
+                avg_pace_s_per_km=_pace(duration, canonical),
+                avg_hr=_mean(hr, indexes[i], indexes[j]),
+                avg_cadence_spm=_mean(cadence, indexes[i], indexes[j]),
+                start_offset_s=shift + times[i],
+                detection=Interval.Detection.STREAM,
+                note=STREAM_NOTE,
+            )
+        )
+        if number < len(taken):
+            k = taken[number][0]
+            rec_d, rec_t = distances[k] - distances[j], times[k] - times[j]
+            canonical_rec = rep.recovery_distance_m or rec_d or None
+            rows.append(
+                IntervalRow(
+                    rep_number=number,
+                    is_recovery=True,
+                    prescribed_distance_m=rep.recovery_distance_m,
+                    actual_distance_m=rec_d,
+                    canonical_distance_m=canonical_rec,
+                    duration_s=rec_t,
+                    avg_pace_s_per_km=_pace(rec_t, canonical_rec),
+                    avg_hr=_mean(hr, indexes[j], indexes[k]),
+                    avg_cadence_spm=_mean(cadence, indexes[j], indexes[k]),
+                    start_offset_s=shift + times[j],
+                    detection=Interval.Detection.STREAM,
+                    note=STREAM_NOTE,
+                )
+            )
+    return rows
+
+
+def intervals_prescribed(*, reps: list[Rep]) -> list[IntervalRow]:
+    """Rows with the prescription only, when there is nothing to measure the reps with."""
+    return [
+        IntervalRow(
+            rep_number=number,
+            prescribed_distance_m=rep.distance_m,
+            canonical_distance_m=rep.distance_m,
+            duration_s=rep.duration_s,
+            detection=Interval.Detection.PRESCRIBED,
+            note=PRESCRIBED_NOTE,
+        )
+        for number, rep in enumerate(reps, start=1)
+    ]

@@ -1,0 +1,160 @@
+"""Which canonical activity a source record belongs to: pure rules over small facts, no ORM.
+
+A record fits an activity when it fits every live record already in it: the same sport family, and
+start times within the window (or the same local date when one side has only a date, as the
+spreadsheet does). Distance ranks the candidates: within the tolerance is a good fit; a record that
+has no good fit may still join the one candidate within `date_match_max_distance_pct` (the gap then
+shows up as a distance conflict). The closest candidate wins; two equally close ones are not guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from reconcile.config import ReconcileConfig
+
+
+@dataclass(slots=True)
+class RecordFacts:
+    """What matching needs to know about one source record."""
+
+    id: int
+    source: str
+    family: str
+    start_time: dt.datetime | None
+    local_date: dt.date | None
+    distance_m: float | None
+    activity_key: int | None = None  # activity id, or a negative key for one made in this run
+
+    @property
+    def timed(self) -> bool:
+        return self.start_time is not None
+
+
+@dataclass(slots=True)
+class Fit:
+    activity_key: int
+    distance_pct: float | None
+    time_s: float | None
+    score: float
+
+
+@dataclass(slots=True)
+class Decision:
+    kind: Literal["join", "new", "ambiguous"]
+    activity_key: int | None = None
+    candidates: list[int] = field(default_factory=list)
+
+
+def distance_diff_pct(value: float | None, reference: float | None) -> float | None:
+    """|value − reference| as a percentage of the reference; None when either is missing or zero."""
+    if not value or not reference:
+        return None
+    return abs(value - reference) / abs(reference) * 100.0
+
+
+def records_compatible(a: RecordFacts, b: RecordFacts, cfg: ReconcileConfig) -> bool:
+    """May `a` and `b` be the same run? Sport family, then start time or local date."""
+    if a.family != b.family:
+        return False
+    if a.timed and b.timed:
+        return abs((a.start_time - b.start_time).total_seconds()) <= cfg.time_window_s
+    if a.source == b.source:
+        return False  # two spreadsheet rows of one day are two runs (doubles)
+    return a.local_date is not None and a.local_date == b.local_date
+
+
+def activity_fit(
+    record: RecordFacts, members: list[RecordFacts], key: int, cfg: ReconcileConfig
+) -> Fit | None:
+    """How well `record` fits the activity made of `members`, or None when it cannot belong."""
+    others = [m for m in members if m.id != record.id]
+    if not others or not all(records_compatible(record, m, cfg) for m in others):
+        return None
+    diffs = [d for m in others if (d := distance_diff_pct(record.distance_m, m.distance_m)) is not None]
+    times = [
+        abs((record.start_time - m.start_time).total_seconds()) for m in others if record.timed and m.timed
+    ]
+    distance_pct = min(diffs) if diffs else None
+    time_s = min(times) if times else None
+    score = (distance_pct or 0.0) / cfg.distance_tolerance_pct + (time_s or 0.0) / cfg.time_window_s
+    return Fit(activity_key=key, distance_pct=distance_pct, time_s=time_s, score=score)
+
+
+def fits_activity(record: RecordFacts, members: list[RecordFacts], cfg: ReconcileConfig) -> bool:
+    """Does an attached record still belong with the other live records of its activity?"""
+    others = [m for m in members if m.id != record.id]
+    if not others:
+        return True
+    fit = activity_fit(record, members, record.activity_key or 0, cfg)
+    return fit is not None and (
+        fit.distance_pct is None or fit.distance_pct <= cfg.date_match_max_distance_pct
+    )
+
+
+def match_decide(fits: list[Fit], cfg: ReconcileConfig) -> Decision:
+    """The closest good candidate; failing that the one loose candidate; two equal ones are ambiguous."""
+    good = [f for f in fits if f.distance_pct is None or f.distance_pct <= cfg.distance_tolerance_pct]
+    loose = [
+        f for f in fits if f.distance_pct is not None and f.distance_pct <= cfg.date_match_max_distance_pct
+    ]
+    pool = good or loose
+    if not pool:
+        return Decision(kind="new")
+    pool.sort(key=lambda f: (f.score, f.activity_key))
+    best = pool[0]
+    margin = cfg.ambiguity_margin_pct / cfg.distance_tolerance_pct
+    tied = [f.activity_key for f in pool if f.score - best.score <= margin]
+    if len(tied) > 1:
+        return Decision(kind="ambiguous", candidates=sorted(tied))
+    return Decision(kind="join", activity_key=best.activity_key)
+
+
+def match_order(record: RecordFacts) -> tuple:
+    """Timed records first (they anchor runs by the clock), then date-only ones, longest first."""
+    if record.timed:
+        return (0, record.start_time.timestamp(), record.id)
+    return (
+        1,
+        record.local_date.toordinal() if record.local_date else 0,
+        -(record.distance_m or 0),
+        record.id,
+    )
+
+
+class ActivityIndex:
+    """Live attached records by activity and by (family, local date): the candidates for a record."""
+
+    def __init__(self) -> None:
+        self.members: dict[int, list[RecordFacts]] = defaultdict(list)
+        self.by_day: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+
+    def add(self, record: RecordFacts, key: int) -> None:
+        record.activity_key = key
+        self.members[key].append(record)
+        if record.local_date is not None:
+            self.by_day[(record.family, record.local_date)].add(key)
+
+    def remove(self, record: RecordFacts) -> None:
+        key = record.activity_key
+        if key is None:
+            return
+        self.members[key] = [m for m in self.members[key] if m.id != record.id]
+        if record.local_date is not None and not any(
+            m.local_date == record.local_date for m in self.members[key]
+        ):
+            self.by_day[(record.family, record.local_date)].discard(key)
+        record.activity_key = None
+
+    def candidates(self, record: RecordFacts) -> set[int]:
+        if record.local_date is None:
+            return set()
+        days = (record.local_date + dt.timedelta(days=d) for d in (-1, 0, 1))
+        return set().union(*(self.by_day.get((record.family, day), set()) for day in days))
+
+    def fits(self, record: RecordFacts, cfg: ReconcileConfig) -> list[Fit]:
+        found = (activity_fit(record, self.members[key], key, cfg) for key in self.candidates(record))
+        return [fit for fit in found if fit is not None]

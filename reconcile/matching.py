@@ -1,0 +1,192 @@
+"""Phase one of a reconcile run: attach new and changed source records to canonical activities.
+
+Reads only the facts matching needs (one query for the records to place, one for the live records
+around their dates), decides in memory (`reconcile.matcher`), then writes the new activities with
+`bulk_create` and the record → activity links with `bulk_update`. Existing activities keep their ids:
+a record leaves its activity only when its own values changed so that it no longer fits, or when it
+was deleted at its source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+
+from activities.models import Activity, ActivitySource
+from ingest.records import sport_family
+from reconcile.config import ReconcileConfig
+from reconcile.matcher import ActivityIndex, RecordFacts, fits_activity, match_decide, match_order
+
+FACT_FIELDS = (
+    "id",
+    "source",
+    "sport",
+    "start_time",
+    "local_date",
+    "distance_m",
+    "activity_id",
+    "deleted_at",
+    "changed_at",
+    "reconciled_at",
+)
+AMBIGUOUS_REASON = "Fits activities {ids} equally well: kept apart; merge by hand if it is the same run."
+
+
+@dataclass(slots=True)
+class MatchOutcome:
+    """What phase one did: which activities to resolve and which records to stamp once they are."""
+
+    touched: set[int] = field(default_factory=set)
+    created: set[int] = field(default_factory=set)
+    flagged: set[int] = field(default_factory=set)
+    stale_by_activity: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    stale_detached: list[int] = field(default_factory=list)
+    moved: int = 0
+
+
+def _facts(row: tuple) -> tuple[RecordFacts, dict]:
+    values = dict(zip(FACT_FIELDS, row, strict=True))
+    facts = RecordFacts(
+        id=values["id"],
+        source=values["source"],
+        family=sport_family(values["sport"]),
+        start_time=values["start_time"],
+        local_date=values["local_date"],
+        distance_m=values["distance_m"],
+        activity_key=values["activity_id"],
+    )
+    return facts, values
+
+
+def _is_stale(values: dict) -> bool:
+    stamped, changed = values["reconciled_at"], values["changed_at"]
+    return stamped is None or (changed is not None and changed > stamped)
+
+
+def _records_to_place(*, all: bool, since: dt.date | None) -> list[tuple[RecordFacts, dict]]:
+    records = ActivitySource.objects.all()
+    if since is not None:
+        records = records.filter(local_date__gte=since)
+    if not all:
+        records = records.filter(
+            Q(reconciled_at__isnull=True) | Q(changed_at__gt=F("reconciled_at")) | Q(activity__isnull=True)
+        ).exclude(deleted_at__isnull=False, activity__isnull=True, reconciled_at__gte=F("changed_at"))
+    return [_facts(row) for row in records.order_by("id").values_list(*FACT_FIELDS)]
+
+
+def _index_around(dates: list[dt.date]) -> tuple[ActivityIndex, dict[int, RecordFacts]]:
+    """Every live attached record within a day of the dates in play, indexed by activity."""
+    index = ActivityIndex()
+    by_id: dict[int, RecordFacts] = {}
+    if not dates:
+        return index, by_id
+    lo, hi = min(dates) - dt.timedelta(days=1), max(dates) + dt.timedelta(days=1)
+    rows = (
+        ActivitySource.objects.filter(
+            deleted_at__isnull=True, activity__isnull=False, local_date__range=(lo, hi)
+        )
+        .order_by("id")
+        .values_list(*FACT_FIELDS)
+    )
+    for row in rows:
+        facts, _ = _facts(row)
+        by_id[facts.id] = facts
+        index.add(facts, facts.activity_key)
+    return index, by_id
+
+
+def _new_activity(record: RecordFacts, values: dict, candidates: list[int]) -> Activity:
+    activity = Activity(
+        date=record.local_date,
+        start_time=record.start_time,
+        sport=values["sport"] or "",
+        distance_m=record.distance_m,
+    )
+    if candidates:
+        activity.needs_review = True
+        activity.review_reason = AMBIGUOUS_REASON.format(ids=", ".join(f"#{c}" for c in candidates))[:300]
+    return activity
+
+
+def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> MatchOutcome:
+    """Place every new, changed or deleted record (all records with `all`); write links and new activities."""
+    outcome = MatchOutcome()
+    placing = _records_to_place(all=all, since=since)
+    live = [(f, v) for f, v in placing if v["deleted_at"] is None and f.local_date is not None]
+    index, by_id = _index_around([f.local_date for f, _ in live])
+    original = {f.id: v["activity_id"] for f, v in placing}
+    stale = {f.id for f, v in placing if _is_stale(v)}
+    queue: list[RecordFacts] = []
+
+    for facts, values in placing:
+        if values["deleted_at"] is not None or facts.local_date is None:
+            if values["activity_id"] is not None:
+                outcome.touched.add(values["activity_id"])
+                index.remove(by_id.get(facts.id, facts))
+            if facts.id in stale or values["activity_id"] is not None:
+                outcome.stale_detached.append(facts.id)
+            continue
+        facts = by_id.get(facts.id, facts)
+        if facts.activity_key is None:
+            queue.append(facts)
+            continue
+        if facts.id in stale:
+            outcome.touched.add(facts.activity_key)
+            if not fits_activity(facts, index.members[facts.activity_key], cfg):
+                index.remove(facts)
+                queue.append(facts)
+
+    values_by_id = {f.id: v for f, v in placing}
+    new_activities: dict[int, Activity] = {}
+    for facts in sorted(queue, key=match_order):
+        decision = match_decide(index.fits(facts, cfg), cfg)
+        if decision.kind == "join":
+            index.add(facts, decision.activity_key)
+            continue
+        key = -(len(new_activities) + 1)
+        candidates = list(decision.candidates) if decision.kind == "ambiguous" else []
+        new_activities[key] = _new_activity(facts, values_by_id[facts.id], candidates)
+        index.add(facts, key)
+
+    _write_new_activities(new_activities, index, outcome)
+    _write_links(placing, by_id, original, index, outcome)
+    for facts, _ in placing:
+        final = by_id.get(facts.id, facts).activity_key
+        if final is not None:
+            outcome.touched.add(final)
+            if facts.id in stale or original[facts.id] != final:
+                outcome.stale_by_activity[final].append(facts.id)
+    return outcome
+
+
+def _write_new_activities(new: dict[int, Activity], index: ActivityIndex, outcome: MatchOutcome) -> None:
+    keys = list(new)
+    created = Activity.objects.bulk_create([new[k] for k in keys], batch_size=500)
+    ids = {key: activity.pk for key, activity in zip(keys, created, strict=True)}
+    for key, pk in ids.items():
+        for member in index.members.pop(key, []):
+            member.activity_key = pk
+            index.members[pk].append(member)
+        outcome.created.add(pk)
+        if new[key].needs_review:
+            outcome.flagged.add(pk)
+
+
+def _write_links(
+    placing: list,
+    by_id: dict[int, RecordFacts],
+    original: dict[int, int | None],
+    index: ActivityIndex,
+    outcome,
+) -> None:
+    changed = []
+    for facts, _ in placing:
+        final = by_id.get(facts.id, facts).activity_key
+        if original[facts.id] != final:
+            changed.append(ActivitySource(id=facts.id, activity_id=final))
+            if original[facts.id] is not None and final is not None:
+                outcome.moved += 1
+    ActivitySource.objects.bulk_update(changed, ["activity"], batch_size=500)

@@ -1,0 +1,245 @@
+"""Pick each canonical field from the source the runner trusts most for it; record where it came from.
+
+Pure over already-loaded objects: the activity's live source records (with Runalyze metrics), its
+manual overrides and the workout plan read from its name. Returns the values, their provenance and,
+for every field with a tolerance, what each source said (the conflicts module turns those into rows).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+
+from activities.models import ActivitySource
+from reconcile.config import ReconcileConfig
+from reconcile.fields import FLOAT_FIELDS, TEXT_FIELDS
+from reconcile.workout_names import WorkoutPlan
+
+NAME_PARSE = "workout_name_parse"
+MANUAL = "manual_override"
+DERIVED = "derived"
+# Strava's workout_type "default" says nothing; its "workout" is a generic session.
+WORKOUT_TYPE_ALIASES = {"default": None, "": None, "workout": "workout", "intervals": "interval"}
+# Fields resolved by plain priority (start time, sport and notes have their own rules).
+PRIORITY_FIELDS = (
+    "distance_m",
+    "duration_s",
+    "elapsed_s",
+    "avg_hr",
+    "max_hr",
+    "avg_cadence_spm",
+    "total_ascent_m",
+    "total_descent_m",
+    "calories",
+    "workout_type",
+    "workout_name",
+    "intensity_score",
+    "shoe",
+    "trimp",
+    "vo2max",
+)
+
+
+@dataclass(slots=True)
+class Comparison:
+    """What every trusted source says about one field with a tolerance."""
+
+    field_name: str
+    source_values: dict[str, float]
+    chosen_source: str
+    chosen_value: float
+    within_tolerance: bool
+
+    @property
+    def disagree(self) -> bool:
+        return len(set(self.source_values.values())) > 1
+
+
+@dataclass(slots=True)
+class Resolution:
+    values: dict[str, Any] = field(default_factory=dict)  # by field name; the shoe as "shoe" → id
+    provenance: dict[str, str] = field(default_factory=dict)
+    comparisons: list[Comparison] = field(default_factory=list)
+
+
+def _workout_type(value: str | None) -> str | None:
+    if value is None:
+        return None
+    key = value.strip().casefold()
+    return WORKOUT_TYPE_ALIASES.get(key, key) or None
+
+
+def member_value(record: ActivitySource, field_name: str) -> Any:
+    """One record's value of a canonical field; None (never "") when it has none."""
+    if field_name == "shoe":
+        return record.shoe_id
+    if field_name in ("trimp", "vo2max"):
+        if record.source != "runalyze":
+            return None
+        try:
+            metrics = record.runalyze_metrics
+        except ObjectDoesNotExist:
+            return None
+        return getattr(metrics, field_name)
+    if field_name == "workout_type":
+        return _workout_type(record.workout_type)
+    value = getattr(record, field_name, None)
+    return None if value == "" else value
+
+
+class SourceValues:
+    """The live records of one activity grouped by source, oldest first within a source."""
+
+    def __init__(self, members: list[ActivitySource], plan: WorkoutPlan | None) -> None:
+        self.by_source: dict[str, list[ActivitySource]] = defaultdict(list)
+        for record in sorted(members, key=lambda r: r.pk):
+            self.by_source[record.source].append(record)
+        self.plan = plan
+
+    def value(self, source: str, field_name: str) -> Any:
+        if source == NAME_PARSE:
+            if self.plan is None:
+                return None
+            if field_name == "distance_m":
+                return self.plan.canonical_distance_m
+            if field_name == "workout_type":
+                return self.plan.workout_type
+            return None
+        for record in self.by_source.get(source, ()):
+            value = member_value(record, field_name)
+            if value is not None:
+                return value
+        return None
+
+    def first(self, field_name: str, priority: list[str]) -> tuple[str | None, Any]:
+        for source in priority:
+            value = self.value(source, field_name)
+            if value is not None:
+                return source, value
+        return None, None
+
+    def record_with(self, field_name: str, priority: list[str]) -> ActivitySource | None:
+        for source in priority:
+            for record in self.by_source.get(source, ()):
+                if member_value(record, field_name) is not None:
+                    return record
+        return None
+
+    def all_records(self) -> list[ActivitySource]:
+        return [r for records in self.by_source.values() for r in records]
+
+
+def _same_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def notes_merge(texts: list[str]) -> str:
+    """Every source's notes once: identical texts and texts contained in another are dropped."""
+    kept: list[str] = []
+    for text in texts:
+        text = (text or "").strip()
+        key = _same_text(text)
+        if not key or any(key in _same_text(k) for k in kept):
+            continue
+        kept = [k for k in kept if _same_text(k) not in key]
+        kept.append(text)
+    return "\n".join(kept)
+
+
+def within_tolerance(value: float, reference: float, tolerance: dict[str, float]) -> bool:
+    """Within the absolute or the percentage allowance, whichever is larger."""
+    allowed = max(tolerance.get("abs", 0.0), abs(reference) * tolerance.get("pct", 0.0) / 100.0)
+    return abs(value - reference) <= allowed + 1e-9
+
+
+def _rounded(value: float) -> float:
+    return round(float(value), 2)
+
+
+def _compare(values: SourceValues, field_name: str, cfg: ReconcileConfig) -> Comparison | None:
+    found = {}
+    for source in cfg.priority(field_name):
+        value = values.value(source, field_name)
+        if value is not None:
+            found[source] = _rounded(value)
+    if not found:
+        return None
+    chosen_source, chosen_value = next(iter(found.items()))
+    tolerance = cfg.tolerances[field_name]
+    within = all(within_tolerance(v, chosen_value, tolerance) for v in found.values())
+    return Comparison(field_name, found, chosen_source, chosen_value, within)
+
+
+def _resolve_time(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -> None:
+    """Start time, UTC offset and local date come together from one record, so they agree."""
+    record = values.record_with("start_time", cfg.priority("start_time"))
+    if record is None:
+        order = cfg.priority("sport")
+        dated = sorted(
+            (r for r in values.all_records() if r.local_date),
+            key=lambda r: (order.index(r.source) if r.source in order else len(order), r.pk),
+        )
+        if dated:
+            out.values.update(date=dated[0].local_date, start_time=None, utc_offset_s=None)
+            out.provenance["date"] = dated[0].source
+        return
+    out.values.update(date=record.local_date, start_time=record.start_time, utc_offset_s=record.utc_offset_s)
+    for name in ("date", "start_time", "utc_offset_s"):
+        out.provenance[name] = record.source
+
+
+def _resolve_sport(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -> None:
+    record = values.record_with("sport", cfg.priority("sport"))
+    if record is not None:
+        out.values.update(sport=record.sport, sub_sport=record.sub_sport or "")
+        out.provenance["sport"] = record.source
+
+
+def _resolve_notes(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -> None:
+    order = cfg.priority("notes")
+    records = sorted(
+        (r for r in values.all_records() if r.notes),
+        key=lambda r: (order.index(r.source) if r.source in order else len(order), r.pk),
+    )
+    out.values["notes"] = notes_merge([r.notes for r in records])
+    sources = list(dict.fromkeys(r.source for r in records))
+    if sources:
+        out.provenance["notes"] = "+".join(sources)
+
+
+def activity_values_resolve(
+    *,
+    members: list[ActivitySource],
+    overrides: dict[str, Any],
+    plan: WorkoutPlan | None,
+    cfg: ReconcileConfig,
+) -> Resolution:
+    """Every canonical field of one activity from its live records, overrides beating all of them."""
+    values = SourceValues(members, plan)
+    out = Resolution()
+    _resolve_time(values, cfg, out)
+    _resolve_sport(values, cfg, out)
+    _resolve_notes(values, cfg, out)
+    for name in PRIORITY_FIELDS:
+        source, value = values.first(name, cfg.priority(name))
+        out.values[name] = value
+        if source is not None:
+            out.provenance[name] = source
+    out.values["rpe"] = None
+    for name, value in overrides.items():
+        out.values[name] = value
+        out.provenance[name] = MANUAL
+    for name in TEXT_FIELDS:
+        out.values[name] = out.values.get(name) or ""
+    distance, duration = out.values.get("distance_m"), out.values.get("duration_s")
+    out.values["avg_pace_s_per_km"] = duration / (distance / 1000.0) if distance and duration else None
+    if out.values["avg_pace_s_per_km"] is not None:
+        out.provenance["avg_pace_s_per_km"] = DERIVED
+    out.comparisons = [
+        c for name in cfg.tolerances if name in FLOAT_FIELDS and (c := _compare(values, name, cfg))
+    ]
+    return out

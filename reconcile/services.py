@@ -1,0 +1,267 @@
+"""Reconcile's entry points: the run (command, task, admin) and the runner's decisions (admin, views).
+
+`reconcile_run` places new and changed source records on canonical activities (`reconcile.matching`)
+and brings every touched activity up to date (`reconcile.canonical`). The other services record a
+decision of the runner as a `ManualOverride` and re-resolve the one activity it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from activities.models import Activity, ActivitySource
+from ingest.locks import SyncBusy, sync_lock
+from reconcile.canonical import activities_for_resolve, activity_refresh
+from reconcile.config import ReconcileConfig, reconcile_config
+from reconcile.errors import ReconcileError
+from reconcile.fields import EDITABLE_FIELDS, field_attname, field_decode, field_encode
+from reconcile.matching import records_match
+from reconcile.models import Conflict, ManualOverride
+from reconcile.names import names_read_with_llm
+
+logger = logging.getLogger("runbase.reconcile")
+Log = Callable[[str], Any] | None
+CHUNK = 300
+
+__all__ = [
+    "ReconcileError",
+    "ReconcileResult",
+    "activity_edit",
+    "activity_reconcile",
+    "conflict_approve",
+    "conflict_resolve",
+    "override_clear",
+    "reconcile_run",
+]
+
+
+@dataclass(slots=True)
+class ReconcileResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0  # pending conflicts opened (or re-opened) by this run
+    auto_resolved: int = 0
+    new_values: int = 0  # manual resolutions whose sources changed since
+    review: int = 0  # activities newly flagged for review (ambiguous match, no live sources)
+    moved: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
+            f"conflicts={self.conflicts} auto_resolved={self.auto_resolved} new_values={self.new_values} "
+            f"review={self.review} moved={self.moved} failed={self.failed}"
+        )
+
+
+def _say(log: Log, message: str) -> None:
+    logger.info(message)
+    if log is not None:
+        log(message)
+
+
+def _stamp(ids: list[int], now: dt.datetime) -> None:
+    for start in range(0, len(ids), 500):
+        ActivitySource.objects.filter(pk__in=ids[start : start + 500]).update(reconciled_at=now)
+
+
+def _readings(ids: list[int], log: Log) -> dict:
+    names = ActivitySource.objects.filter(activity_id__in=ids, deleted_at__isnull=True).exclude(
+        workout_name=""
+    )
+    return names_read_with_llm(names=set(names.values_list("workout_name", flat=True)), log=log)
+
+
+def _refresh_chunk(ids, *, created, stale, cfg, now, readings, result, log) -> None:
+    for activity in activities_for_resolve(ids):
+        try:
+            with transaction.atomic():
+                outcome = activity_refresh(activity=activity, cfg=cfg, now=now, readings=readings)
+                _stamp(stale.get(activity.pk, []), now)
+        except Exception as exc:  # one bad activity never aborts the run
+            logger.exception("reconcile failed for activity %s", activity.pk)
+            result.failed += 1
+            result.errors.append(f"activity #{activity.pk} ({activity.date}): {exc}")
+            _say(log, f"failed  #{activity.pk} {activity.date}: {exc}")
+            continue
+        result.conflicts += outcome.conflicts.pending
+        result.auto_resolved += outcome.conflicts.auto_resolved
+        result.new_values += outcome.conflicts.new_values
+        result.review += int(outcome.flagged)
+        if activity.pk in created:
+            result.created += 1
+            _say(log, f"created #{activity.pk} {activity}")
+        elif outcome.changed or outcome.conflicts.pending:
+            result.updated += 1
+            _say(log, f"updated #{activity.pk} {activity}")
+        else:
+            result.unchanged += 1
+
+
+def _reconcile(*, all: bool, since: dt.date | None, cfg: ReconcileConfig, log: Log) -> ReconcileResult:
+    now = timezone.now()
+    result = ReconcileResult()
+    with transaction.atomic():
+        matched = records_match(all=all, since=since, cfg=cfg)
+        _stamp(matched.stale_detached, now)
+    result.moved = matched.moved
+    result.review += len(matched.flagged)
+    touched = set(matched.touched)
+    if all:
+        everything = Activity.objects.all()
+        if since is not None:
+            everything = everything.filter(date__gte=since)
+        touched |= set(everything.values_list("pk", flat=True))
+    ids = sorted(touched)
+    readings = _readings(ids, log)
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            _refresh_chunk(
+                ids[start : start + CHUNK],
+                created=matched.created,
+                stale=matched.stale_by_activity,
+                cfg=cfg,
+                now=now,
+                readings=readings,
+                result=result,
+                log=log,
+            )
+    return result
+
+
+def reconcile_run(*, all: bool = False, since: dt.date | None = None, log: Log = None) -> ReconcileResult:
+    """Bring canonical activities up to date with their source records.
+
+    Incremental by default: records that are new, changed or deleted since they were last reconciled,
+    and the activities they touch. `all` re-checks every record and activity (on unchanged data it
+    writes nothing); `since` limits either to records and activities dated on or after that day.
+    """
+    try:
+        with sync_lock(name="reconcile"):
+            result = _reconcile(all=all, since=since, cfg=reconcile_config(), log=log)
+    except SyncBusy as exc:
+        raise ReconcileError(str(exc)) from exc
+    logger.info("reconcile: %s", result.summary())
+    return result
+
+
+def activity_reconcile(*, activity: Activity) -> Activity:
+    """Re-resolve one activity now (after a decision of the runner); return it fresh."""
+    activity = activities_for_resolve([activity.pk]).first()
+    if activity is None:
+        raise ReconcileError("the activity no longer exists")
+    activity_refresh(
+        activity=activity, cfg=reconcile_config(), now=timezone.now(), readings=_readings([activity.pk], None)
+    )
+    return Activity.objects.get(pk=activity.pk)
+
+
+def _override_set(*, activity: Activity, field_name: str, value: Any, user, reason: str) -> ManualOverride:
+    encoded = field_encode(field_name, value)
+    override, _ = ManualOverride.objects.update_or_create(
+        activity=activity,
+        field_name=field_name,
+        defaults={"value": encoded, "reason": reason[:300], "created_by": user},
+    )
+    return override
+
+
+def _conflict_settle(conflict: Conflict, *, value: Any, source: str, user, now: dt.datetime) -> None:
+    conflict.status = Conflict.Status.MANUAL_RESOLVED
+    conflict.resolved_value = value
+    conflict.resolved_source = source
+    conflict.resolved_at = now
+    conflict.resolved_by = user
+    conflict.has_new_values = False
+    conflict.save()
+
+
+@transaction.atomic
+def conflict_resolve(
+    *, conflict: Conflict, value: Any = None, source: str | None = None, resolved_by=None
+) -> Conflict:
+    """The runner's answer to a conflict: a source's value (`source`) or their own (`value`).
+
+    It becomes a `ManualOverride` of the field, so it beats every source from now on; the activity is
+    re-resolved at once.
+    """
+    if source:
+        if source not in conflict.source_values:
+            known = ", ".join(conflict.source_values) or "none"
+            raise ReconcileError(f"conflict #{conflict.pk}: no value from {source!r} (sources: {known})")
+        if value is None:
+            value = conflict.source_values[source]
+    if value is None:
+        raise ReconcileError(
+            f"conflict #{conflict.pk} ({conflict.field_name}): give a value or pick a source"
+        )
+    _override_set(
+        activity=conflict.activity,
+        field_name=conflict.field_name,
+        value=value,
+        user=resolved_by,
+        reason=f"conflict #{conflict.pk} resolved" + (f" with {source}" if source else ""),
+    )
+    encoded = field_encode(conflict.field_name, value)
+    _conflict_settle(conflict, value=encoded, source=source or "manual", user=resolved_by, now=timezone.now())
+    activity_reconcile(activity=conflict.activity)
+    conflict.refresh_from_db()
+    return conflict
+
+
+@transaction.atomic
+def conflict_approve(*, conflict: Conflict, approved_by=None) -> Conflict:
+    """Confirm an auto-resolved conflict: the runner agrees with the value priority picked."""
+    if conflict.status != Conflict.Status.AUTO_RESOLVED:
+        raise ReconcileError(
+            f"conflict #{conflict.pk} ({conflict.field_name}) is {conflict.get_status_display().lower()}, "
+            "not auto-resolved: only auto-resolved conflicts can be approved"
+        )
+    if conflict.approved_at is None:
+        conflict.approved_at = timezone.now()
+        conflict.approved_by = approved_by
+        conflict.save(update_fields=["approved_at", "approved_by"])
+    return conflict
+
+
+@transaction.atomic
+def activity_edit(*, activity: Activity, changes: dict[str, Any], edited_by=None) -> Activity:
+    """Edits made by hand (admin): each changed field becomes an override that beats every source."""
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ReconcileError(f"activity #{activity.pk}: {', '.join(unknown)} cannot be edited by hand")
+    now = timezone.now()
+    for name, value in changes.items():
+        encoded = field_encode(name, value)
+        current = getattr(activity, field_attname(name))
+        if (
+            field_decode(name, encoded) == current
+            and not ManualOverride.objects.filter(activity=activity, field_name=name).exists()
+        ):
+            continue  # not a change: nothing to pin
+        _override_set(
+            activity=activity, field_name=name, value=value, user=edited_by, reason="edited by hand"
+        )
+        conflict = Conflict.objects.filter(activity=activity, field_name=name).first()
+        if conflict is not None:
+            _conflict_settle(conflict, value=encoded, source="manual", user=edited_by, now=now)
+    return activity_reconcile(activity=activity)
+
+
+@transaction.atomic
+def override_clear(*, activity: Activity, field_name: str) -> None:
+    """Drop the runner's value of a field: the sources decide it again (and may disagree again)."""
+    deleted, _ = ManualOverride.objects.filter(activity=activity, field_name=field_name).delete()
+    if not deleted:
+        raise ReconcileError(f"activity #{activity.pk} has no manual value for {field_name}")
+    Conflict.objects.filter(activity=activity, field_name=field_name).delete()
+    activity_reconcile(activity=activity)

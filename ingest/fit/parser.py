@@ -211,6 +211,8 @@ def _clock(fit: _FitFile, hints: FileHints | None) -> _Clock:
 
 def _utc_offset(fit: _FitFile, clock: _Clock, hints: FileHints | None) -> int | None:
     """activity.local_timestamp - activity.timestamp, rounded to 15 minutes; else the route's hint."""
+    if clock.relative and hints is not None and hints.utc_offset_s is not None:
+        return hints.utc_offset_s  # the file's UTC is itself placed by the route: trust its offset
     local = fit.activity.get("local_timestamp")
     end = clock.utc(fit.activity.get("timestamp"))
     if isinstance(local, dt.datetime) and local.year >= _MIN_YEAR and end is not None:
@@ -342,8 +344,8 @@ def _session_activity(
     timer = session.get("total_timer_time")
     if timer is None and elapsed is not None and "elapsed_s" in derived:
         timer, _ = elapsed, derived.append("duration_s")
-    distance = session.get("total_distance")
-    if distance is None:
+    distance = positive(session.get("total_distance"))  # 0.0 on indoor equipment: not measured
+    if distance is None and "total_distance" not in session:
         dists = [d for d in columns.distance[lo:hi] if d is not None]
         if dists:
             distance, _ = (dists[-1] - (dists[0] if multi else 0.0)), derived.append("distance_m")
@@ -360,6 +362,9 @@ def _session_activity(
     max_cadence = session.get("max_running_cadence")
     if max_cadence is None:
         max_cadence = session.get("max_cadence")
+    avg_speed = positive(_first(session, "enhanced_avg_speed", "avg_speed"))
+    if avg_speed is None and distance and timer:
+        avg_speed, _ = round(distance / timer, 3), derived.append("avg_speed_mps")
     raw = dict(ctx.raw_common)
     raw["session"] = json_safe(session)
     if multi:
@@ -386,10 +391,10 @@ def _session_activity(
         max_hr=max_hr,
         avg_cadence_spm=_cadence_spm(cadence, session.get("avg_fractional_cadence"), per_leg),
         max_cadence_spm=_cadence_spm(max_cadence, session.get("max_fractional_cadence"), per_leg),
-        avg_speed_mps=_first(session, "enhanced_avg_speed", "avg_speed"),
+        avg_speed_mps=avg_speed,
         total_ascent_m=session.get("total_ascent"),
         total_descent_m=session.get("total_descent"),
-        calories=session.get("total_calories"),
+        calories=positive(session.get("total_calories")),
         avg_power_w=session.get("avg_power"),
         workout_name=fit.workout_name,
         device=Device(ctx.device.manufacturer, ctx.device.product, ctx.device.serial),

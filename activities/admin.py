@@ -25,35 +25,12 @@ from activities.models import (
     Stream,
 )
 from activities.streams import stream_decode
+from reconcile.fields import EDITABLE_FIELDS
 from reconcile.models import Conflict, ManualOverride
+from reconcile.services import ReconcileError, activity_edit
 from review.formatting import format_duration, format_km, format_pace, format_value, pretty_json
 from review.selectors import activity_field_rows, activity_records
 from review.services import shoe_merge, shoe_merge_target
-
-# Activity fields an admin edit turns into manual overrides; the rest is bookkeeping saved as is.
-OVERRIDABLE_FIELDS = (
-    "date",
-    "start_time",
-    "utc_offset_s",
-    "sport",
-    "sub_sport",
-    "distance_m",
-    "duration_s",
-    "elapsed_s",
-    "avg_hr",
-    "max_hr",
-    "avg_cadence_spm",
-    "total_ascent_m",
-    "total_descent_m",
-    "calories",
-    "workout_type",
-    "workout_name",
-    "intensity_score",
-    "rpe",
-    "notes",
-    "shoe",
-)
-_LAP_COLUMNS = ("index", "distance_m", "duration_s", "avg_speed_mps", "avg_hr", "avg_cadence_spm", "trigger")
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -292,16 +269,14 @@ class ActivityAdmin(admin.ModelAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        from reconcile.services import ReconcileError, activity_edit
-
-        changed = [name for name in form.changed_data if name in OVERRIDABLE_FIELDS]
-        bookkeeping = [name for name in form.changed_data if name not in OVERRIDABLE_FIELDS]
+        changed = [name for name in form.changed_data if name in EDITABLE_FIELDS]
+        bookkeeping = [name for name in form.changed_data if name not in EDITABLE_FIELDS]
         if bookkeeping:
             obj.save(update_fields=bookkeeping)
         if changed:
             try:
                 activity_edit(
-                    activity=obj,
+                    activity=Activity.objects.get(pk=obj.pk),  # obj already holds the form's values
                     changes={name: form.cleaned_data[name] for name in changed},
                     edited_by=request.user,
                 )

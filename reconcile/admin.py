@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from activities.models import Source
 from reconcile.models import Conflict, ManualOverride
+from reconcile.services import ReconcileError, conflict_approve, conflict_resolve, override_clear
 from review.formatting import format_field, pretty_json
 from review.selectors import conflict_preferred_value
 
@@ -28,8 +29,6 @@ def _resolve_with_source(source: str):
     """An action resolving each selected conflict with `source`'s value, where it has one."""
 
     def action(modeladmin, request, queryset) -> None:
-        from reconcile.services import ReconcileError, conflict_resolve
-
         done = skipped = 0
         for conflict in queryset.select_related("activity"):
             if conflict.source_values.get(source) is None:
@@ -85,6 +84,7 @@ class ConflictAdmin(admin.ModelAdmin):
         "status",
         "has_new_values",
         "approved_at",
+        "approved_by",
         "created_at",
         "resolved_at",
         "resolved_by",
@@ -123,8 +123,6 @@ class ConflictAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected auto-resolved conflicts")
     def approve_auto_resolved(self, request, queryset) -> None:
-        from reconcile.services import ReconcileError, conflict_approve
-
         approved = 0
         for conflict in queryset.filter(status=Conflict.Status.AUTO_RESOLVED, approved_at__isnull=True):
             try:
@@ -137,8 +135,6 @@ class ConflictAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resolve with the highest-priority source value")
     def resolve_with_preferred(self, request, queryset) -> None:
-        from reconcile.services import ReconcileError, conflict_resolve
-
         resolved = 0
         for conflict in queryset.select_related("activity"):
             choice = conflict_preferred_value(conflict=conflict)
@@ -186,14 +182,10 @@ class ManualOverrideAdmin(admin.ModelAdmin):
         return actions
 
     def delete_model(self, request, obj: ManualOverride) -> None:
-        from reconcile.services import override_clear
-
         override_clear(activity=obj.activity, field_name=obj.field_name)
 
     @admin.action(description="Clear selected overrides (the sources take over again)")
     def clear_overrides(self, request, queryset) -> None:
-        from reconcile.services import ReconcileError, override_clear
-
         cleared = 0
         for override in queryset.select_related("activity"):
             try:

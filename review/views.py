@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from activities.models import Activity
 from reconcile.models import Conflict
+from reconcile.services import ReconcileError, conflict_approve, conflict_resolve
 from review import selectors
 from review.charts import stream_charts
 from review.forms import ActivityFilterForm, ConflictFilterForm, ConflictResolveForm
@@ -55,8 +56,6 @@ def conflict_detail(request: HttpRequest, pk: int, form: ConflictResolveForm | N
 @login_required
 @require_POST
 def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    from reconcile.services import ReconcileError, conflict_resolve
-
     conflict = get_object_or_404(Conflict, pk=pk)
     form = ConflictResolveForm(request.POST, conflict=conflict)
     if not form.is_valid():
@@ -74,8 +73,6 @@ def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conflicts_approve_all(request: HttpRequest) -> HttpResponse:
-    from reconcile.services import ReconcileError, conflict_approve
-
     approved, failed = 0, []
     for conflict in selectors.auto_resolved_unapproved():
         try:

@@ -119,7 +119,7 @@ class Command(BaseCommand):
         try:
             with override_settings(RUNALYZE_BASE_URL=api.url, RUNALYZE_TOKEN=TOKEN), transaction.atomic():
                 self._run("backfill", api, count)
-                self._run("re-run (unchanged)", api, 1)
+                self._run("re-run (unchanged)", api, 0)
                 api.items.append(_activity(count))
                 self._run("one new activity", api, 1)
                 transaction.set_rollback(True)
@@ -133,7 +133,5 @@ class Command(BaseCommand):
         result = runalyze_sync()
         seconds = time.perf_counter() - started
         calls = api.requests - before
-        self.stdout.write(
-            f"{label}: {result.summary()} | {calls} requests ({calls / activities:.3f} per activity) "
-            f"| {seconds:.2f} s | {activities / seconds:.0f} activities/s"
-        )
+        rate = f" ({calls / activities:.3f} per activity)" if activities else ""
+        self.stdout.write(f"{label}: {result.summary()} | {calls} requests{rate} | {seconds:.2f} s")

@@ -77,17 +77,21 @@ def _records_to_place(*, all: bool, since: dt.date | None) -> list[tuple[RecordF
     return [_facts(row) for row in records.order_by("id").values_list(*FACT_FIELDS)]
 
 
-def _index_around(dates: list[dt.date]) -> tuple[ActivityIndex, dict[int, RecordFacts]]:
-    """Every live attached record within a day of the dates in play, indexed by activity."""
+def _index_around(
+    dates: list[dt.date], activity_ids: set[int]
+) -> tuple[ActivityIndex, dict[int, RecordFacts]]:
+    """Every live attached record within a day of the dates in play, and every live record of the
+    activities the records in play belong to, indexed by activity."""
     index = ActivityIndex()
     by_id: dict[int, RecordFacts] = {}
-    if not dates:
+    if not dates and not activity_ids:
         return index, by_id
-    lo, hi = min(dates) - dt.timedelta(days=1), max(dates) + dt.timedelta(days=1)
+    # Past a few hundred activities, reading every live record is cheaper than a long IN list.
+    around = Q(activity_id__in=activity_ids) if len(activity_ids) <= 500 else Q(activity__isnull=False)
+    if dates:
+        around |= Q(local_date__range=(min(dates) - dt.timedelta(days=1), max(dates) + dt.timedelta(days=1)))
     rows = (
-        ActivitySource.objects.filter(
-            deleted_at__isnull=True, activity__isnull=False, local_date__range=(lo, hi)
-        )
+        ActivitySource.objects.filter(around, deleted_at__isnull=True, activity__isnull=False)
         .order_by("id")
         .values_list(*FACT_FIELDS)
     )
@@ -98,17 +102,13 @@ def _index_around(dates: list[dt.date]) -> tuple[ActivityIndex, dict[int, Record
     return index, by_id
 
 
-def _new_activity(record: RecordFacts, values: dict, candidates: list[int]) -> Activity:
-    activity = Activity(
+def _new_activity(record: RecordFacts, values: dict) -> Activity:
+    return Activity(
         date=record.local_date,
         start_time=record.start_time,
         sport=values["sport"] or "",
         distance_m=record.distance_m,
     )
-    if candidates:
-        activity.needs_review = True
-        activity.review_reason = AMBIGUOUS_REASON.format(ids=", ".join(f"#{c}" for c in candidates))[:300]
-    return activity
 
 
 def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> MatchOutcome:
@@ -116,9 +116,10 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
     outcome = MatchOutcome()
     placing = _records_to_place(all=all, since=since)
     live = [(f, v) for f, v in placing if v["deleted_at"] is None and f.local_date is not None]
-    index, by_id = _index_around([f.local_date for f, _ in live])
-    original = {f.id: v["activity_id"] for f, v in placing}
     stale = {f.id for f, v in placing if _is_stale(v)}
+    attached = {v["activity_id"] for f, v in live if v["activity_id"] is not None and f.id in stale}
+    index, by_id = _index_around([f.local_date for f, _ in live], attached)
+    original = {f.id: v["activity_id"] for f, v in placing}
     queue: list[RecordFacts] = []
 
     for facts, values in placing:
@@ -141,17 +142,19 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
 
     values_by_id = {f.id: v for f, v in placing}
     new_activities: dict[int, Activity] = {}
+    ambiguous: dict[int, list[int]] = {}
     for facts in sorted(queue, key=match_order):
         decision = match_decide(index.fits(facts, cfg), cfg)
         if decision.kind == "join":
             index.add(facts, decision.activity_key)
             continue
         key = -(len(new_activities) + 1)
-        candidates = list(decision.candidates) if decision.kind == "ambiguous" else []
-        new_activities[key] = _new_activity(facts, values_by_id[facts.id], candidates)
+        new_activities[key] = _new_activity(facts, values_by_id[facts.id])
+        if decision.kind == "ambiguous":
+            ambiguous[key] = decision.candidates
         index.add(facts, key)
 
-    _write_new_activities(new_activities, index, outcome)
+    _write_new_activities(new_activities, ambiguous, index, outcome)
     _write_links(placing, by_id, original, index, outcome)
     for facts, _ in placing:
         final = by_id.get(facts.id, facts).activity_key
@@ -162,7 +165,9 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
     return outcome
 
 
-def _write_new_activities(new: dict[int, Activity], index: ActivityIndex, outcome: MatchOutcome) -> None:
+def _write_new_activities(
+    new: dict[int, Activity], ambiguous: dict[int, list[int]], index: ActivityIndex, outcome: MatchOutcome
+) -> None:
     keys = list(new)
     created = Activity.objects.bulk_create([new[k] for k in keys], batch_size=500)
     ids = {key: activity.pk for key, activity in zip(keys, created, strict=True)}
@@ -171,8 +176,15 @@ def _write_new_activities(new: dict[int, Activity], index: ActivityIndex, outcom
             member.activity_key = pk
             index.members[pk].append(member)
         outcome.created.add(pk)
-        if new[key].needs_review:
-            outcome.flagged.add(pk)
+    flagged = []
+    for key, candidates in ambiguous.items():
+        activity = new[key]
+        real = sorted(ids.get(c, c) for c in candidates)
+        activity.needs_review = True
+        activity.review_reason = AMBIGUOUS_REASON.format(ids=", ".join(f"#{c}" for c in real))[:300]
+        flagged.append(activity)
+        outcome.flagged.add(activity.pk)
+    Activity.objects.bulk_update(flagged, ["needs_review", "review_reason"], batch_size=500)
 
 
 def _write_links(

@@ -137,17 +137,18 @@ def _same_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def notes_merge(texts: list[str]) -> str:
-    """Every source's notes once: identical texts and texts contained in another are dropped."""
-    kept: list[str] = []
-    for text in texts:
+def notes_merge(texts: list[str]) -> tuple[str, list[int]]:
+    """Every source's notes once, and which texts were kept: identical texts and texts contained in
+    another are dropped."""
+    kept: list[tuple[int, str]] = []
+    for position, text in enumerate(texts):
         text = (text or "").strip()
         key = _same_text(text)
-        if not key or any(key in _same_text(k) for k in kept):
+        if not key or any(key in _same_text(k) for _, k in kept):
             continue
-        kept = [k for k in kept if _same_text(k) not in key]
-        kept.append(text)
-    return "\n".join(kept)
+        kept = [(p, k) for p, k in kept if _same_text(k) not in key]
+        kept.append((position, text))
+    return "\n".join(k for _, k in kept), [p for p, _ in kept]
 
 
 def within_tolerance(value: float, reference: float, tolerance: dict[str, float]) -> bool:
@@ -205,8 +206,8 @@ def _resolve_notes(values: SourceValues, cfg: ReconcileConfig, out: Resolution) 
         (r for r in values.all_records() if r.notes),
         key=lambda r: (order.index(r.source) if r.source in order else len(order), r.pk),
     )
-    out.values["notes"] = notes_merge([r.notes for r in records])
-    sources = list(dict.fromkeys(r.source for r in records))
+    out.values["notes"], kept = notes_merge([r.notes for r in records])
+    sources = list(dict.fromkeys(records[i].source for i in kept))
     if sources:
         out.provenance["notes"] = "+".join(sources)
 

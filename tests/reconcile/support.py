@@ -15,7 +15,8 @@ PACIFIC = -7 * 3600
 def stored(**values) -> ActivitySource:
     values.setdefault("sport", "running")
     route = values.pop("route", "files")
-    return record_store(parsed=ParsedActivity(**values), route=route).record
+    shoe = values.pop("shoe", None)
+    return record_store(parsed=ParsedActivity(**values), route=route, shoe=shoe).record
 
 
 def fit(source_id: str, start: dt.datetime, distance_m: float, **values) -> ActivitySource:

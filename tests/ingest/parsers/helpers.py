@@ -57,11 +57,28 @@ def every_datetime(record: ParsedActivity) -> list[dt.datetime]:
 
 
 _EMPTY = dict.fromkeys(
-    (
-        "start_time local_date utc_offset_s sport sub_sport distance_m duration_s elapsed_s avg_hr max_hr "
-        "avg_cadence_spm max_cadence_spm avg_speed_mps total_ascent_m total_descent_m calories avg_power_w "
-        "workout_name notes samples"
-    ).split()
+    [
+        "start_time",
+        "local_date",
+        "utc_offset_s",
+        "sport",
+        "sub_sport",
+        "distance_m",
+        "duration_s",
+        "elapsed_s",
+        "avg_hr",
+        "max_hr",
+        "avg_cadence_spm",
+        "max_cadence_spm",
+        "avg_speed_mps",
+        "total_ascent_m",
+        "total_descent_m",
+        "calories",
+        "avg_power_w",
+        "workout_name",
+        "notes",
+        "samples",
+    ]
 )
 
 

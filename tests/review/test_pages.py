@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from reconcile.models import Conflict
+from reconcile.models import Conflict, ManualOverride
 from review.charts import stream_charts, svg_line_chart
 from review.selectors import activity_best_stream
 from tests.review.factories import activity_with_sources, side_rows
@@ -142,3 +142,55 @@ def test_svg_chart_puts_low_pace_values_on_top_when_inverted():
     svg = svg_line_chart(xs=[0.0, 1.0], ys=[240.0, 300.0], x_label="km", invert=True)
     (first, second) = svg.split('points="')[1].split('"')[0].split()
     assert float(first.split(",")[1]) < float(second.split(",")[1])
+
+
+def _resolve(admin_client, conflict, **data):
+    return admin_client.post(reverse("review:conflict_resolve", args=[conflict.pk]), data, follow=True)
+
+
+def test_resolving_with_a_source_value_overrides_the_field_and_redirects(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    response = _resolve(admin_client, conflict, choice="source:strava")
+    assert response.redirect_chain == [(reverse("review:conflict_list"), 302)]
+    assert "distance_m of" in response.content.decode() and "set to 6100.0" in response.content.decode()
+    conflict.refresh_from_db()
+    assert (conflict.status, conflict.resolved_source, conflict.resolved_by.username) == (
+        Conflict.Status.MANUAL_RESOLVED,
+        "strava",
+        "admin",
+    )
+    activity.refresh_from_db()
+    assert activity.distance_m == 6100.0
+    assert ManualOverride.objects.get(activity=activity, field_name="distance_m").value == 6100.0
+
+
+def test_resolving_with_the_average_or_my_own_value(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    expected = sum(conflict.source_values.values()) / 3
+    _resolve(admin_client, conflict, choice="average")
+    assert ManualOverride.objects.get().value == pytest.approx(expected)
+    _resolve(admin_client, conflict, choice="custom", custom_value="6000")
+    activity.refresh_from_db()
+    assert activity.distance_m == 6000.0
+
+
+def test_a_custom_duration_may_be_typed_as_minutes_and_seconds(admin_client, activity):
+    conflict = Conflict.objects.create(
+        activity=activity, field_name="duration_s", source_values={"fit_file": 1800.0, "strava": 1700.0}
+    )
+    _resolve(admin_client, conflict, choice="custom", custom_value="29:30")
+    assert ManualOverride.objects.get(field_name="duration_s").value == 1770.0
+
+
+def test_a_custom_value_that_is_not_a_number_is_refused(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    response = _resolve(admin_client, conflict, choice="custom", custom_value="six km")
+    assert "Not a number: &#x27;six km&#x27;." in response.content.decode()
+    assert not ManualOverride.objects.exists()
+
+
+def test_approve_all_approves_every_auto_resolved_conflict(admin_client, activity):
+    response = admin_client.post(reverse("review:conflicts_approve_all"), follow=True)
+    assert "Approved 1 auto-resolved conflict(s)." in response.content.decode()
+    assert Conflict.objects.get(field_name="avg_hr").approved_at is not None
+    assert admin_client.get(reverse("review:conflicts_approve_all")).status_code == 405

@@ -1,0 +1,109 @@
+import pytest
+from django.urls import reverse
+
+from activities.models import Activity
+from reconcile.models import Conflict, ManualOverride
+from reconcile.services import reconcile_run
+from tests.review.admin_forms import change_form_data
+from tests.review.factories import fit_record, strava_record
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity():
+    fit_record()
+    strava_record()
+    reconcile_run()
+    return Activity.objects.get()
+
+
+def _edit(admin_client, activity, **changes):
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    data = change_form_data(admin_client.get(url))
+    data.update(changes)
+    return admin_client.post(url, data, follow=True)
+
+
+def test_editing_a_field_in_the_admin_becomes_an_override_that_survives_reconcile(admin_client, activity):
+    response = _edit(admin_client, activity, distance_m="6000", workout_type="interval")
+    assert response.status_code == 200
+    assert "Manual override set for: distance_m." in response.content.decode()
+    override = ManualOverride.objects.get()
+    assert (override.field_name, override.value, override.created_by.username) == (
+        "distance_m",
+        6000.0,
+        "admin",
+    )
+    reconcile_run(all=True)
+    activity.refresh_from_db()
+    assert activity.distance_m == 6000.0
+    assert activity.provenance["distance_m"] == "manual_override"
+    assert activity.avg_pace_s_per_km == pytest.approx(1800 / 6)
+
+
+def test_saving_an_unchanged_activity_creates_no_override(admin_client, activity):
+    _edit(admin_client, activity)
+    assert not ManualOverride.objects.exists()
+
+
+def test_editing_review_flags_saves_them_without_an_override(admin_client, activity):
+    _edit(admin_client, activity, needs_review="on", review_reason="check the shoe")
+    activity.refresh_from_db()
+    assert activity.needs_review and activity.review_reason == "check the shoe"
+    assert not ManualOverride.objects.exists()
+
+
+def _act(admin_client, action, conflicts):
+    return admin_client.post(
+        reverse("admin:reconcile_conflict_changelist"),
+        {"action": action, "_selected_action": [c.pk for c in conflicts]},
+        follow=True,
+    ).content.decode()
+
+
+def test_approve_action_approves_the_auto_resolved_conflicts_and_reports_the_count(admin_client, activity):
+    conflicts = list(Conflict.objects.all())
+    assert {c.status for c in conflicts} == {Conflict.Status.AUTO_RESOLVED} and len(conflicts) == 3
+    page = _act(admin_client, "approve_auto_resolved", conflicts)
+    assert "Approved 3 auto-resolved conflict(s)." in page
+    assert all(c.approved_at and c.approved_by.username == "admin" for c in Conflict.objects.all())
+    assert "Approved 0 auto-resolved conflict(s)." in _act(admin_client, "approve_auto_resolved", conflicts)
+
+
+def test_resolve_with_a_chosen_source_overrides_the_field(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    page = _act(admin_client, "resolve_with_strava", [conflict, Conflict.objects.get(field_name="avg_hr")])
+    assert "Resolved 2 conflict(s) with the strava value; skipped 0." in page
+    activity.refresh_from_db()
+    assert activity.distance_m == 6100.0 and activity.avg_hr == 146.0
+    conflict.refresh_from_db()
+    assert (conflict.status, conflict.resolved_source) == (Conflict.Status.MANUAL_RESOLVED, "strava")
+
+
+def test_resolve_with_a_source_that_has_no_value_skips_the_conflict(admin_client, activity):
+    page = _act(admin_client, "resolve_with_runalyze", [Conflict.objects.get(field_name="distance_m")])
+    assert "Resolved 0 conflict(s) with the runalyze value; skipped 1." in page
+    assert not ManualOverride.objects.exists()
+
+
+def test_resolve_with_the_highest_priority_value(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    conflict.source_values["master_xlsx"] = 5800.0
+    conflict.save()
+    page = _act(admin_client, "resolve_with_preferred", [conflict])
+    assert "Resolved 1 conflict(s) with the highest-priority source value." in page
+    assert ManualOverride.objects.get().value == 5800.0
+
+
+def test_clearing_an_override_hands_the_field_back_to_the_sources(admin_client, activity):
+    _edit(admin_client, activity, distance_m="6000")
+    override = ManualOverride.objects.get()
+    page = admin_client.post(
+        reverse("admin:reconcile_manualoverride_changelist"),
+        {"action": "clear_overrides", "_selected_action": [override.pk]},
+        follow=True,
+    ).content.decode()
+    assert "Cleared 1 override(s)." in page
+    activity.refresh_from_db()
+    assert activity.distance_m == pytest.approx(5955.84)

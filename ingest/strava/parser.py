@@ -310,8 +310,14 @@ def _seconds_or_metres(row: ExportRow, name: str) -> float | None:
     return _float(value)
 
 
-def parse_export_row(row: ExportRow, *, gear_name: str | None = None, file_sha256: str | None = None):
-    """One `activities.csv` row -> ParsedActivity (source `strava`, id = the API's activity id)."""
+def parse_export_row(
+    row: ExportRow, *, shoe_names: dict[str, str] | None = None, file_sha256: str | None = None
+) -> ParsedActivity:
+    """One `activities.csv` row -> ParsedActivity (source `strava`, id = the API's activity id).
+
+    `shoe_names` (from `shoes.csv`) maps the written gear to the shoe's name; other gear counts as a
+    shoe only on foot activities (a ride's gear is a bike).
+    """
     where = f"activities.csv line {row.line}"
     if not row.activity_id:
         raise RecordError(f"{where}: no Activity ID")
@@ -340,12 +346,20 @@ def parse_export_row(row: ExportRow, *, gear_name: str | None = None, file_sha25
             avg_power_w=_float(row.first("Average Watts")),
             workout_name=row.first("Activity Name") or None,
             notes=row.first("Activity Description") or None,
-            gear=gear_name or row.first("Activity Gear") or None,
+            gear=_export_shoe(row.first("Activity Gear"), sport, shoe_names or {}),
             raw=_export_raw(row, file_sha256),
         )
     except ValueError as error:
         raise RecordError(f"{where} (activity {row.activity_id}): {error}") from error
     return parsed.validate()
+
+
+def _export_shoe(written: str, sport: str | None, shoe_names: dict[str, str]) -> str | None:
+    if not written:
+        return None
+    if written in shoe_names:
+        return shoe_names[written]
+    return written if sport_family(sport) in FOOT_FAMILIES else None
 
 
 def _export_raw(row: ExportRow, file_sha256: str | None) -> dict:

@@ -71,7 +71,7 @@ def test_a_zip_without_activities_csv_is_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("profile.csv", "Athlete ID\n1\n")
 
-    with pytest.raises(SourceError, match="no activities.csv inside: not a Strava export"):
+    with pytest.raises(SourceError, match=r"no activities\.csv inside: not a Strava export"):
         strava_export_import(path=path, workers=1)
 
 

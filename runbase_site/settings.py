@@ -133,6 +133,10 @@ OLLAMA_BASE_URL = env.str("OLLAMA_BASE_URL", default="http://localhost:11434")
 ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="https://api.anthropic.com")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=60.0)
+# Training-log import: extra header names per field (date, distance, intensity, shoe, notes, workout)
+# on top of the defaults in ingest/xlsx/columns.py; rows below the threshold go to the LLM and review.
+XLSX_COLUMN_ALIASES: dict[str, list[str]] = {}
+XLSX_LLM_THRESHOLD = env.float("XLSX_LLM_THRESHOLD", default=0.7)
 
 # --- Reconciliation (ARCHITECTURE "Matching and resolution") --------------------------------------
 RUNBASE_RECONCILE = {

@@ -1,0 +1,123 @@
+"""Benchmark of the training-log import on the regex path: a generated log of N runs.
+
+Runs against a throwaway database (Django's test-database machinery: a fresh, migrated database that
+is dropped afterwards) and a throwaway raw store and data directory, with the LLM switched off, so it
+never touches the runner's data and measures the regex path alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from django.db import connection
+from django.test.utils import override_settings
+
+from ingest.xlsx.importer import XlsxImportResult, xlsx_import
+from ingest.xlsx.parser import workbook_read
+
+SHOES = ("Peg38", "peg 38", "Pegasus 38", "ghost", "Ghost 14", "VF", "Vaporfly", "clifton", "Clifton 8")
+COMMENTS = ("felt good", "legs heavy", "windy", "with the group", "humid, slow", "")
+
+
+def _note(rng: random.Random) -> str | None:
+    pace = f"{rng.randint(6, 9)}:{rng.randint(0, 59):02d}"
+    hr, cadence, comment = rng.randint(130, 180), rng.randint(170, 186), rng.choice(COMMENTS)
+    shapes = (
+        f"{pace}; {hr}; {cadence}; {comment}",
+        f"{pace};;{cadence}; {comment}",
+        f"{pace} pace / {hr} bpm / {cadence} spm {comment}",
+        f"{pace}/mi, HR {hr}, cad {cadence}. {comment}",
+        f"treadmill {pace.replace(':', '.')}; {hr}; {cadence}",
+        f"{rng.choice((4, 6, 8))}x400 @ {pace} w/ 400 jog; {hr}; {cadence}; {comment}",
+        f"10K race! {pace}; {hr}; {cadence}",
+        comment or None,
+        None,
+    )
+    return rng.choice(shapes)
+
+
+def log_generate(path: Path, *, rows: int, seed: int = 5000) -> None:
+    """A log in the sample's layout: weekly-total rows, blank rows and a double every so often."""
+    rng = random.Random(seed)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Log")
+    sheet.append(["Date", "Miles", "Intensity", "Shoe", "Notes"])
+    day, week, written = dt.date(2010, 1, 1), 0.0, 0
+    while written < rows:
+        miles = round(rng.uniform(3, 20), 1)
+        sheet.append([day, miles, rng.randint(1, 10), rng.choice(SHOES), _note(rng)])
+        week, written = week + miles, written + 1
+        if written % 17 == 0:
+            continue  # a double: the next run is on the same date
+        day += dt.timedelta(days=1)
+        if day.weekday() == 0:
+            sheet.append([None, round(week, 1), None, None, "week total"])
+            week = 0.0
+        if written % 50 == 0:
+            sheet.append([])
+    book.save(path)
+
+
+@dataclass
+class XlsxBench:
+    rows: int
+    generate_s: float
+    parse_s: float
+    first_s: float
+    second_s: float
+    first: XlsxImportResult
+    second: XlsxImportResult
+
+    def lines(self) -> list[str]:
+        return [
+            f"rows={self.rows} (generated in {self.generate_s:.2f} s)",
+            f"read + regex pass: {self.parse_s:.2f} s ({self.rows / self.parse_s:,.0f} rows/s)",
+            f"first import: {self.first_s:.2f} s ({self.rows / self.first_s:,.0f} rows/s) "
+            f"{self.first.summary()}",
+            f"re-import (unchanged): {self.second_s:.2f} s {self.second.summary()}",
+            f"target: first import under 10 s for 5,000 rows -> {'met' if self.first_s < 10 else 'MISSED'}",
+        ]
+
+
+@contextmanager
+def _throwaway_database() -> Iterator[None]:
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def xlsx_bench(*, rows: int = 5000) -> XlsxBench:
+    """Generate, parse, import twice; time each step."""
+    with tempfile.TemporaryDirectory(prefix="runbase-bench-xlsx-") as tmp:
+        directory = Path(tmp)
+        path = directory / "training_log.xlsx"
+        start = time.perf_counter()
+        log_generate(path, rows=rows)
+        generate_s = time.perf_counter() - start
+        start = time.perf_counter()
+        workbook_read(path.read_bytes(), name=path.name)
+        parse_s = time.perf_counter() - start
+        settings = {
+            "RAW_STORE_DIR": directory / "raw",
+            "DATA_DIR": directory,
+            "LLM_PROVIDER": "none",
+            "DEBUG": False,  # as in production: no per-query logging
+        }
+        with _throwaway_database(), override_settings(**settings):
+            start = time.perf_counter()
+            first = xlsx_import(path=path)
+            first_s = time.perf_counter() - start
+            start = time.perf_counter()
+            second = xlsx_import(path=path)
+            second_s = time.perf_counter() - start
+    return XlsxBench(rows, generate_s, parse_s, first_s, second_s, first, second)

@@ -42,10 +42,9 @@ def test_a_good_redirect_stores_the_tokens_owner_only(strava):
     assert stored.refresh_token == strava.refresh_token and stored.athlete_id == 48213576
     assert stored.scope == GRANTED.split(",")
     assert stat.S_IMODE(settings.STRAVA_TOKEN_FILE.stat().st_mode) == 0o600
-    exchange = [r for r in strava.requests if r.path == "/oauth/token"][0].form()
-    assert exchange["grant_type"] == ["authorization_code"] and exchange["client_secret"] == [
-        "fake-client-secret"
-    ]
+    exchange = next(r for r in strava.requests if r.path == "/oauth/token").form()
+    assert exchange["grant_type"] == ["authorization_code"]
+    assert exchange["client_secret"] == ["fake-client-secret"]
 
 
 def test_unticked_scopes_are_named_and_nothing_is_stored(strava):

@@ -82,7 +82,8 @@ class FileOutcome:
     record_ids: list[int] = field(default_factory=list)
 
     def line(self) -> str:
-        text = f"{self.status:<12} {self.origin}"
+        # A folder's files by name; a zip member by where it sits in the zip.
+        text = f"{self.status:<12} {self.origin if '!' in self.origin else self.name}"
         if self.record_ids:
             text += f" -> {len(self.record_ids)} record(s) #{', #'.join(map(str, self.record_ids))}"
         return f"{text}: {self.error}" if self.error else text

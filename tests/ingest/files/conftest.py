@@ -30,3 +30,16 @@ def named(folder: Path, prefix: str) -> Path:
     """The one file in `folder` whose name starts with `prefix` (names hold ’ and no-break spaces)."""
     (match,) = [p for p in folder.iterdir() if p.name.startswith(prefix)]
     return match
+
+
+# The slowest files to decode; most behaviours are shown as well without them.
+HEAVY = ("2011-11-02", "2017-01-17", "2017-05-18", "2017-06-13")
+
+
+@pytest.fixture
+def light_healthfit_dir(healthfit_dir) -> Path:
+    """The sample folder without its four biggest recordings: 6 .fit, the stub, the sidecar."""
+    for path in healthfit_dir.iterdir():
+        if path.name.startswith(HEAVY):
+            path.unlink()
+    return healthfit_dir

@@ -76,7 +76,7 @@ RUNS = [
         HOME_UTC_OFFSET_S,
         _km_laps(6.2, 320, 142),
         seed=1,
-        log={"Miles": 3.9, "Intensity": 4, "Shoe": "Peg 38", "Notes": "easy; 8:35; 143; 158; legs fresh"},
+        log={"Miles": 3.85, "Intensity": 4, "Shoe": "Peg 38", "Notes": "easy; 8:35; 143; 158; legs fresh"},
     ),
     Run(
         dt.datetime(2025, 10, 7, 18, 30),
@@ -85,7 +85,7 @@ RUNS = [
         "6x800m",
         manual_laps=True,
         seed=2,
-        log={"Miles": 6.9, "Intensity": 8, "Shoe": "Vaporfly", "Notes": "6x800m @ 3:42/km w/ 400 jog"},
+        log={"Miles": 6.65, "Intensity": 8, "Shoe": "Vaporfly", "Notes": "6x800m @ 3:42/km w/ 400 jog"},
     ),
     Run(
         dt.datetime(2025, 10, 9, 19, 40),
@@ -93,7 +93,7 @@ RUNS = [
         _km_laps(7.0, 310, 146),
         "Evening run",
         seed=3,
-        log={"Miles": 4.4, "Intensity": 5, "Shoe": "Peg 38", "Notes": "evening run in SF; 8:19; 148; 160"},
+        log={"Miles": 4.35, "Intensity": 5, "Shoe": "Peg 38", "Notes": "evening run in SF; 8:19; 148; 160"},
     ),
     Run(
         dt.datetime(2025, 10, 10, 12, 15),
@@ -110,7 +110,7 @@ RUNS = [
         _km_laps(8.6, 312, 144),
         "Long run",
         seed=5,
-        log={"Miles": 5.35, "Intensity": 5, "Shoe": "Clifton 8", "Notes": "long run; 8:22 pace / 147 bpm"},
+        log={"Miles": 5.34, "Intensity": 5, "Shoe": "Clifton 8", "Notes": "long run; 8:22 pace / 147 bpm"},
     ),
     Run(
         dt.datetime(2025, 10, 14, 17, 45),
@@ -118,7 +118,7 @@ RUNS = [
         [Segment(1500, 330, 138, "warmup"), *_km_laps(5.0, 262, 168), Segment(1000, 340, 142, "cooldown")],
         "Tempo",
         seed=6,
-        log={"Miles": 4.7, "Intensity": 7, "Shoe": "Peg 38", "Notes": "tempo 5k @ 4:22/km, felt controlled"},
+        log={"Miles": 4.66, "Intensity": 7, "Shoe": "Peg 38", "Notes": "tempo 5k @ 4:22/km, felt controlled"},
     ),
     Run(
         dt.datetime(2025, 10, 16, 6, 50),

@@ -103,8 +103,8 @@ def runalyze_sync(
             )
             _correction_factor_store()
             result.load = training_load_recompute(log=say)
-        except SourceError as exc:
-            sync_run_finished(name=NAME, summary=f"failed: {result.summary()}", error=str(exc))
+        except Exception as exc:
+            sync_run_finished(name=NAME, summary=f"failed: {result.summary()}", error=str(exc) or repr(exc))
             raise
         sync_run_finished(
             name=NAME,
@@ -126,14 +126,15 @@ def _sync_api(*, context: _Context, all: bool, sleep: Callable[[float], None]) -
     try:
         for page in client.iter_activity_pages():
             context.result.pages += 1
-            stored = _stored_ids([str(item.get("id")) for item in page]) if stop_at_stored else set()
-            for item in page:
-                if str(item.get("id")) in stored:
-                    context.result.stopped_at = str(item.get("id"))
-                    break
-                seen.add(str(item.get("id")))
+            ids = [str(item.get("id")) for item in page]
+            stored = _stored_ids(ids) if stop_at_stored else set()
+            # The page holding the first stored id is the last one fetched, but all of it is stored:
+            # edits to the most recent runs come at no extra request (unchanged ones cost a hash compare).
+            for source_id, item in zip(ids, page, strict=True):
+                seen.add(source_id)
                 _store_one(context=context, item=item)
-            if context.result.stopped_at is not None:
+            if stored:
+                context.result.stopped_at = next(source_id for source_id in ids if source_id in stored)
                 break
     finally:
         context.result.requests = client.calls

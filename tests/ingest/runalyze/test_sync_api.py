@@ -151,14 +151,14 @@ def test_a_second_sync_changes_nothing(fake_runalyze):
 
     output = _sync()
 
-    assert (
-        output.splitlines()[-1]
-        == "Runalyze (api): created=0 updated=0 unchanged=0 failed=0 deleted=0 requests=4"
-    )
+    # The first page is re-read (no extra request): its runs are unchanged; page 2 is never fetched.
+    last = output.splitlines()[-1]
+    assert last == "Runalyze (api): created=0 updated=0 unchanged=8 failed=0 deleted=0 requests=4"
     assert _snapshot() == before
 
 
-def test_an_incremental_sync_stops_at_the_first_stored_id(fake_runalyze):
+def test_an_incremental_sync_stops_at_the_page_of_the_first_stored_id(fake_runalyze):
+    fake_runalyze.page_size = 3
     _sync("--quiet")
     newest = copy.deepcopy(fake_runalyze.items[0])
     newest.update(id=191213834, date_time="2026-05-11T07:00:00+02:00", title="Easy shakeout", trimp=40)
@@ -167,26 +167,28 @@ def test_an_incremental_sync_stops_at_the_first_stored_id(fake_runalyze):
 
     result = runalyze_sync()
 
-    assert (result.created, result.updated, result.unchanged, result.stopped_at) == (1, 0, 0, "191212647")
+    # Page 1 = the new run + the two newest stored ones; pages 2-4 are not fetched.
+    assert (result.created, result.updated, result.unchanged, result.stopped_at) == (1, 0, 2, "191212647")
     assert [r.query["page"] for r in fake_runalyze.activity_requests] == [["1"]]
     assert AthleteDay.objects.get(date="2026-05-11").trimp == 40.0
 
 
-def test_all_rereads_every_page_and_picks_up_edits(fake_runalyze):
+def test_all_rereads_every_page_and_picks_up_older_edits(fake_runalyze):
+    fake_runalyze.page_size = 3
     _sync("--quiet")
-    fake_runalyze.items[3]["title"] = "Recovery jog (renamed)"
-    fake_runalyze.server.requests.clear()
+    fake_runalyze.items[3]["title"] = "Recovery jog (renamed)"  # the 4th newest: on page 2
+    fake_runalyze.items[0]["title"] = "Fartlek in the park (edited)"  # the newest: on page 1
 
-    assert "created=0 updated=0 unchanged=0" in _sync("--quiet")  # incremental: stops at once
+    incremental = _sync("--quiet")
     fake_runalyze.server.requests.clear()
     output = _sync("--all")
 
-    assert (
-        output.splitlines()[-1]
-        == "Runalyze (api): created=0 updated=1 unchanged=7 failed=0 deleted=0 requests=5"
-    )
+    assert "created=0 updated=1 unchanged=2" in incremental  # page 1 only: the recent edit
+    assert ActivitySource.objects.get(source_id="191212647").workout_name == "Fartlek in the park (edited)"
+    last = output.splitlines()[-1]
+    assert last == "Runalyze (api): created=0 updated=1 unchanged=7 failed=0 deleted=0 requests=7"
     assert "updated runalyze:191209086 2026-04-29 Recovery jog (renamed)" in output
-    assert [r.query["page"] for r in fake_runalyze.activity_requests] == [["1"], ["2"]]
+    assert [r.query["page"] for r in fake_runalyze.activity_requests] == [["1"], ["2"], ["3"], ["4"]]
     assert ActivitySource.objects.get(source_id="191209086").workout_name == "Recovery jog (renamed)"
 
 

@@ -27,6 +27,10 @@ _CSRF = re.compile(r"""name=["']_csrf_token["'][^>]*?value=["']([^"']+)["']""")
 _TWO_FACTOR_FORM = re.compile(r"""name=["']_auth_code["']|action=["'][^"']*2fa""", re.I)
 
 
+# The login page shown again after a failed POST: `<p class="error">Invalid credentials.</p>`
+_INVALID = re.compile(r"Invalid credentials|Bad credentials", re.I)
+
+
 class RunalyzeLoginError(SourceError):
     """The website login or CSV download did not go as expected; the message says what happened."""
 
@@ -92,13 +96,14 @@ class RunalyzeWeb:
         except requests.RequestException as exc:
             raise RunalyzeLoginError(f"Runalyze login: {exc.__class__.__name__}") from None
         location = response.headers.get("Location", "")
-        if response.status_code not in (301, 302, 303):
-            self._refuse(response.text, f"the login answered {response.status_code} instead of a redirect")
-        if _is_login(location):
+        rejected = _is_login(location) or (response.status_code == 200 and _INVALID.search(response.text))
+        if rejected:
             raise RunalyzeLoginError(
                 "Runalyze login failed: invalid username or password "
                 "(check RUNALYZE_USERNAME / RUNALYZE_PASSWORD)"
             )
+        if response.status_code not in (301, 302, 303):
+            self._refuse(response.text, f"the login answered {response.status_code} instead of a redirect")
         # Follow the redirect once: a 2FA account lands on a page asking for a code, not the dashboard.
         landing = self._get(location)
         path = urlsplit(landing.url).path

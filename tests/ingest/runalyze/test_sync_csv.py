@@ -158,3 +158,22 @@ def test_missing_credentials_are_named(fake_runalyze, settings):
         _sync()
 
     assert fake_runalyze.server.requests == []
+
+
+def test_a_login_page_shown_again_with_an_error_is_a_failed_login(fake_runalyze):
+    page = fake_runalyze.fixture("login_page_invalid_credentials.html")
+    fake_runalyze.server.route("POST", "/login", FakeResponse(200, page, {"Content-Type": "text/html"}))
+
+    with pytest.raises(CommandError, match="invalid username or password"):
+        _sync()
+
+
+def test_an_unknown_answer_to_the_login_is_named(fake_runalyze):
+    fake_runalyze.server.route(
+        "POST", "/login", FakeResponse(500, b"<html>Oops</html>", {"Content-Type": "text/html"})
+    )
+
+    with pytest.raises(
+        CommandError, match="Runalyze login failed: the login answered 500 instead of a redirect"
+    ):
+        _sync()

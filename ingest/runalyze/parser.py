@@ -226,7 +226,6 @@ def activity_parse(
             avg_speed_mps=distance_m / duration if distance_m and duration else None,
             total_ascent_m=_number(item.get("elevation_up")),
             total_descent_m=_number(item.get("elevation_down")),
-            calories=_number(item.get("kcal")),
             avg_power_w=_number(item.get("power")),
             workout_name=_text(item.get("title")),
             workout_type=_workout_type(item),
@@ -251,11 +250,13 @@ def heart_rate_history_parse(*, payload: Any, name: str) -> HeartRateHistory:
         raise SourceError(f"Runalyze {name}: expected a list of measurements, got {type(payload).__name__}")
     points = []
     for entry in payload:
-        value = _number(entry.get("heart_rate"))
-        when = entry.get("date_time")
-        if value is None or not when:
-            continue
-        points.append((dt.datetime.fromisoformat(when).date(), value))
+        try:
+            value = _number(entry.get("heart_rate"))
+            day = dt.datetime.fromisoformat(entry["date_time"]).date() if entry.get("date_time") else None
+        except (RecordError, ValueError, TypeError, AttributeError):
+            raise SourceError(f"Runalyze {name}: unreadable measurement {entry!r}") from None
+        if value is not None and day is not None:
+            points.append((day, value))
     return HeartRateHistory(points=sorted(points))
 
 

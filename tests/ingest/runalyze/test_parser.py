@@ -212,3 +212,12 @@ def test_the_correction_factor_of_the_best_race_gives_the_effective_vo2max(items
     by_id = {entry["id"]: entry["effective_vo2max_corrected"] for entry in expected["per_activity"]}
     assert {item["id"]: round(item["vo2max"] * factor, 2) for item in items} == by_id
     assert vo2max_correction_factor(races=[]) is None
+
+
+def test_an_unreadable_heart_rate_measurement_is_named():
+    with pytest.raises(SourceError, match=r"Runalyze metrics/heartRateRest: unreadable measurement"):
+        heart_rate_history_parse(
+            payload=[{"id": 1, "date_time": "someday", "heart_rate": 48}], name="metrics/heartRateRest"
+        )
+    with pytest.raises(SourceError, match="expected a list of measurements, got dict"):
+        heart_rate_history_parse(payload={"detail": "x"}, name="metrics/heartRateRest")

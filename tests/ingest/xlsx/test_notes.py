@@ -1,0 +1,182 @@
+import pytest
+
+from ingest.xlsx.notes import NotesParse, notes_parse, pace_seconds, workout_type_hint
+
+
+def _values(result: NotesParse) -> dict:
+    """The parse without its bookkeeping, empty fields dropped, for whole-result comparisons."""
+    return {
+        k: v
+        for k, v in result.as_dict().items()
+        if k not in ("issues", "confidence") and v not in (None, False)
+    }
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        (
+            "7:45; 152; 178; felt good, legs heavy",
+            dict(pace_s=465, pace_unit="mi", avg_hr=152, cadence_spm=178, comment="felt good, legs heavy"),
+        ),
+        (
+            "8:21;;182; with the group",
+            dict(pace_s=501, pace_unit="mi", cadence_spm=182, comment="with the group"),
+        ),
+        ("6:53; 181; 175", dict(pace_s=413, pace_unit="mi", avg_hr=181, cadence_spm=175)),
+        (
+            "8:18 pace / 154 bpm / 178 spm great run",
+            dict(pace_s=498, pace_unit="mi", avg_hr=154, cadence_spm=178, comment="great run"),
+        ),
+        (
+            "7:50/mi, HR 144, cad 185. hilly route",
+            dict(pace_s=470, pace_unit="mi", avg_hr=144, cadence_spm=185, comment="hilly route"),
+        ),
+        (
+            "pace 8:05 hr 152 cadence 175 legs heavy",
+            dict(pace_s=485, pace_unit="mi", avg_hr=152, cadence_spm=175, comment="legs heavy"),
+        ),
+        ("4:50/km", dict(pace_s=290, pace_unit="km")),
+        ("pace 7:45", dict(pace_s=465, pace_unit="mi")),
+        ("7:45/mi", dict(pace_s=465, pace_unit="mi")),
+        ("HR 152", dict(avg_hr=152)),
+        ("152bpm", dict(avg_hr=152)),
+        ("avg hr 150 felt ok", dict(avg_hr=150, comment="felt ok")),
+        ("max hr 182, avg hr 160", dict(avg_hr=160, max_hr=182)),
+        ("cad 178", dict(cadence_spm=178)),
+        ("178 spm", dict(cadence_spm=178)),
+        ("ok", dict(comment="ok")),
+        ("treadmill ok", dict(treadmill=True, comment="ok")),
+        (
+            "treadmill 7:33; 150; 183",
+            dict(pace_s=453, pace_unit="mi", avg_hr=150, cadence_spm=183, treadmill=True),
+        ),
+    ],
+)
+def test_it_reads_each_note_shape(note, expected):
+    assert _values(notes_parse(note)) == expected
+
+
+def test_the_typo_7_45_is_read_as_7_45_with_a_small_confidence_cost():
+    result = notes_parse("7.45; 151; 180; calf tight")
+    assert (result.pace_s, result.avg_hr, result.cadence_spm) == (465, 151, 180)
+    assert result.comment == "calf tight"
+    assert result.confidence == 0.9
+    assert result.issues == ["pace 7.45 read as 7:45"]
+
+
+def test_sixty_seconds_is_read_as_written():
+    assert notes_parse("7:60; 153; 172").pace_s == 480
+
+
+def test_a_pace_inside_an_interval_description_is_the_rep_pace_not_the_average():
+    result = notes_parse("4x400 @ 6:32 w/ 400 jog; 162; 174; felt good")
+    assert _values(result) == dict(
+        rep_pace_s=392,
+        rep_pace_unit="mi",
+        avg_hr=162,
+        cadence_spm=174,
+        workout="4x400m",
+        workout_text="4x400 @ 6:32 w/ 400 jog",
+        workout_type="interval",
+        comment="felt good",
+    )
+    assert result.pace_s is None
+
+
+def test_a_rep_time_too_fast_to_be_a_mile_pace_is_read_as_the_time_of_each_rep():
+    result = notes_parse("6x800 @ 3:05 w/ 400 jog")
+    assert result.workout == "6x800m"
+    assert result.rep_pace_s == 372  # 3:05 per 800 m = 6:12 per mile
+    assert result.pace_s is None
+    assert result.confidence == 0.85
+
+
+def test_interval_units_are_normalised():
+    assert notes_parse("5x1k @ 4:10/km w/ 2:00 rest").workout == "5x1km"
+    assert notes_parse("5x1k @ 4:10/km w/ 2:00 rest").rep_pace_unit == "km"
+    assert notes_parse("6x1 mile @ 6:10 w/ 90s jog").workout == "6x1mi"
+    assert notes_parse("10x200m strides").comment == "strides"
+
+
+@pytest.mark.parametrize(
+    ("note", "workout"),
+    [
+        ("10K race! 6:30; 173; 175; calf tight", "10K race"),
+        ("5k race", "5K race"),
+        ("half marathon race! 6:53; 181; 175", "half marathon race"),
+        ("Half-Marathon race", "half marathon race"),
+        ("marathon race! 6:30; 174; 179", "marathon race"),
+    ],
+)
+def test_races_are_workout_hints(note, workout):
+    result = notes_parse(note)
+    assert (result.workout, result.workout_type) == (workout, "race")
+
+
+def test_a_race_note_keeps_its_values_and_comment():
+    result = notes_parse("10K race! 6:30; 173; 175; calf tight")
+    assert (result.pace_s, result.avg_hr, result.cadence_spm, result.comment) == (390, 173, 175, "calf tight")
+
+
+def test_a_per_leg_cadence_is_doubled_and_flagged():
+    result = notes_parse("4:50/km, HR 150, cad 88")
+    assert result.cadence_spm == 176
+    assert result.confidence == 0.9
+    assert "per leg" in result.issues[0]
+
+
+def test_the_triple_without_semicolons_is_read_by_position():
+    result = notes_parse("7:45 152 178 felt good")
+    assert (result.pace_s, result.avg_hr, result.cadence_spm, result.comment) == (465, 152, 178, "felt good")
+    assert result.confidence == 0.9
+
+
+def test_a_bare_number_is_left_for_review():
+    result = notes_parse("152")
+    assert result.avg_hr is None and result.cadence_spm is None
+    assert result.comment == "152"
+    assert result.confidence < 0.7
+
+
+def test_two_bare_numbers_are_guessed_as_hr_and_cadence_below_the_threshold():
+    result = notes_parse("152 178 felt good")
+    assert (result.avg_hr, result.cadence_spm, result.comment) == (152, 178, "felt good")
+    assert result.confidence < 0.7
+
+
+def test_a_segment_pace_is_not_taken_for_the_runs_average():
+    result = notes_parse("Tempo 3 mi @ 6:50")
+    assert result.pace_s is None
+    assert result.workout_type == "tempo"
+    assert result.confidence < 0.7
+
+
+def test_a_total_time_is_a_duration():
+    result = notes_parse("ran 1:32:10 half marathon race")
+    assert result.duration_s == 5530
+    assert result.comment == "ran"
+
+
+def test_an_implausible_pace_is_dropped_and_flagged():
+    result = notes_parse("pace 1:10")
+    assert result.pace_s is None
+    assert result.confidence <= 0.6
+
+
+def test_a_bare_pace_is_per_km_on_a_km_sheet():
+    result = notes_parse("4:50; 150; 180", default_unit="km")
+    assert (result.pace_s, result.pace_unit) == (290, "km")
+
+
+def test_an_empty_note_is_certain_and_empty():
+    assert notes_parse(None) == NotesParse()
+    assert notes_parse("   ").confidence == 1.0
+
+
+def test_pace_seconds_and_workout_hints():
+    assert pace_seconds("7:45") == pace_seconds("7.45") == 465
+    assert workout_type_hint("Tempo") == "tempo"
+    assert workout_type_hint("8x400") == "interval"
+    assert workout_type_hint("Long run") == "long"
+    assert workout_type_hint("") is None

@@ -1,0 +1,181 @@
+"""The workbook reader on layouts unlike the sample's: parse formats, not one file."""
+
+import datetime as dt
+
+import pytest
+
+from ingest.records import SourceError
+from ingest.xlsx.columns import header_key, header_match, aliases_merged
+from ingest.xlsx.parser import cell_date, row_activity, workbook_read
+from tests.ingest.xlsx.books import book_write
+
+
+@pytest.fixture
+def other_layout(tmp_path):
+    """Header on row 3, km, "Comments", text dates (day first), two sheets, a week total, a double."""
+    return book_write(
+        tmp_path / "log2019.xlsx",
+        {
+            "2019": [
+                ["Running log 2019"],
+                [],
+                ["Day", "Distance (km)", "RPE", "Shoes", "Comments", "Type"],
+                ["03/01/2019", 10, 4, "peg 38", "4:50; 150; 180; easy", None],
+                ["13/01/2019", 12.5, 5, "Peg38", "HR 152, cad 88", "Long run"],
+                ["Week total", 22.5, None, None, None, None],
+                [None, None, None, None, None, None],
+                ["14/01/2019", 8, 8, "Ghost 14", "6x800 @ 3:40 w/ 400 jog", None],
+                ["14/01/2019", "3 km", 2, "Ghost 14", "cool-down", None],
+                ["Jan 15, 2019", "rest", None, None, None, None],
+            ],
+            "Notes": [["Nothing to see", "here"]],
+            "2020": [
+                ["Date", "Meters", "Effort", "Shoe", "Notes"],
+                [43834, 5000, 10, "VF", "5K race! 3:40/km"],
+                ["Sat 4 Jan 2020", 3000, 2, "VF", None],
+            ],
+        },
+    )
+
+
+def test_it_reads_every_sheet_with_a_header_whatever_the_layout(other_layout):
+    book = workbook_read(other_layout.read_bytes(), name=other_layout.name)
+    assert book.sheets == ["2019", "2020"]
+    assert book.ignored_sheets == ["Notes"]
+    assert book.errors == []
+    assert [(r.provisional_id, r.row, r.distance_m, r.distance_unit) for r in book.rows] == [
+        ("2019|2019-01-03#1", 4, 10000.0, "km"),
+        ("2019|2019-01-13#1", 5, 12500.0, "km"),
+        ("2019|2019-01-14#1", 8, 8000.0, "km"),
+        ("2019|2019-01-14#2", 9, 3000.0, "km"),
+        ("2020|2020-01-04#1", 2, 5000.0, "m"),
+        ("2020|2020-01-04#2", 3, 3000.0, "m"),
+    ]
+    assert [(p.sheet, p.row, p.message) for p in book.skipped] == [
+        ("2019", 6, "no date: a summary row"),
+        ("2019", 7, "blank"),
+        ("2019", 10, "no distance and no notes: a rest day"),
+    ]
+
+
+def test_a_km_sheet_reads_bare_paces_per_km_and_keeps_the_original_cells(other_layout):
+    book = workbook_read(other_layout.read_bytes(), name=other_layout.name)
+    first = row_activity(book.rows[0], source_id=book.rows[0].provisional_id, threshold=0.7)
+    assert first.source == "master_xlsx"
+    assert first.local_date == dt.date(2019, 1, 3)
+    assert first.start_time is None
+    assert first.distance_m == 10000.0
+    assert first.duration_s == 2900.0  # 4:50/km × 10 km
+    assert (first.avg_hr, first.avg_cadence_spm, first.intensity_score) == (150, 180, 4.0)
+    assert (first.gear, first.notes, first.workout_type) == ("peg 38", "easy", "easy")
+    assert first.raw["cells"] == {
+        "date": "03/01/2019",
+        "distance": 10,
+        "intensity": 4,
+        "shoe": "peg 38",
+        "notes": "4:50; 150; 180; easy",
+        "workout": None,
+    }
+    assert first.raw["parsed"]["pace_s_per_km"] == 290.0
+    assert first.raw["pass"] == {
+        "avg_hr": "regex",
+        "cadence_spm": "regex",
+        "comment": "regex",
+        "pace_s": "regex",
+        "workout_type": "regex",
+    }
+
+
+def test_the_workout_column_names_the_workout_and_a_per_leg_cadence_is_doubled(other_layout):
+    rows = workbook_read(other_layout.read_bytes(), name=other_layout.name).rows
+    second = row_activity(rows[1], source_id="x", threshold=0.7)
+    assert (second.workout_name, second.workout_type) == ("Long run", "long")
+    assert (second.avg_hr, second.avg_cadence_spm) == (152, 176)
+    assert second.parse_confidence == 0.9
+    intervals = row_activity(rows[2], source_id="y", threshold=0.7)
+    assert (intervals.workout_name, intervals.workout_type) == ("6x800 @ 3:40 w/ 400 jog", "interval")
+    assert intervals.duration_s is None  # a rep pace says nothing about the whole run
+
+
+def test_excel_serial_numbers_and_weekday_dates_are_dates(other_layout):
+    rows = workbook_read(other_layout.read_bytes(), name=other_layout.name).rows
+    race = row_activity(rows[4], source_id="z", threshold=0.7)
+    assert race.local_date == dt.date(2020, 1, 4)
+    assert (race.workout_name, race.workout_type, race.duration_s) == ("5K race", "race", 1100.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "day_first", "expected"),
+    [
+        (dt.datetime(2013, 1, 5), False, dt.date(2013, 1, 5)),
+        ("2013-01-05", False, dt.date(2013, 1, 5)),
+        ("1/5/2013", False, dt.date(2013, 1, 5)),
+        ("5/1/2013", True, dt.date(2013, 1, 5)),
+        ("05.01.13", True, dt.date(2013, 1, 5)),
+        ("Jan 5, 2013", False, dt.date(2013, 1, 5)),
+        ("Saturday, January 5th, 2013", False, dt.date(2013, 1, 5)),
+        ("5 Jan 2013", False, dt.date(2013, 1, 5)),
+        (41279, False, dt.date(2013, 1, 5)),
+        ("someday", False, None),
+        ("31/31/2013", True, None),
+    ],
+)
+def test_dates_in_common_formats(value, day_first, expected):
+    assert cell_date(value, day_first=day_first) == expected
+
+
+def test_an_unreadable_date_fails_that_row_only(tmp_path):
+    path = book_write(
+        tmp_path / "bad.xlsx",
+        {"Log": [["Date", "Miles"], ["yesterday-ish", 5], [dt.datetime(2013, 1, 2), 6]]},
+    )
+    book = workbook_read(path.read_bytes(), name=path.name)
+    assert [r.provisional_id for r in book.rows] == ["Log|2013-01-02#1"]
+    assert [p.message for p in book.errors] == [
+        "bad.xlsx: sheet 'Log' row 2: 'yesterday-ish' is not a date I can read"
+    ]
+
+
+def test_a_file_that_is_not_a_workbook_is_a_source_error_naming_it():
+    with pytest.raises(SourceError, match=r"notes\.txt: not a readable \.xlsx workbook"):
+        workbook_read(b"just some text", name="notes.txt")
+
+
+def test_a_truncated_workbook_is_a_source_error(samples):
+    data = (samples / "xlsx" / "training_log.xlsx").read_bytes()
+    with pytest.raises(SourceError, match=r"training_log\.xlsx: "):
+        workbook_read(data[: len(data) // 2], name="training_log.xlsx")
+
+
+def test_a_workbook_without_a_header_row_is_a_source_error(tmp_path):
+    path = book_write(tmp_path / "plain.xlsx", {"Sheet": [["a", "b"], [1, 2]]})
+    with pytest.raises(
+        SourceError, match="no sheet has a header row with a date column and a distance column"
+    ):
+        workbook_read(path.read_bytes(), name=path.name)
+
+
+def test_configured_aliases_extend_the_defaults(tmp_path):
+    path = book_write(
+        tmp_path / "de.xlsx",
+        {"Lauf": [["Tag", "Strecke (km)", "Bemerkung"], [dt.datetime(2013, 1, 2), 10, "HR 140"]]},
+    )
+    with pytest.raises(SourceError):
+        workbook_read(path.read_bytes(), name=path.name)
+    aliases = {"date": ["Tag"], "distance": ["Strecke"], "notes": ["Bemerkung"]}
+    rows = workbook_read(path.read_bytes(), name=path.name, aliases=aliases).rows
+    assert [(r.distance_m, r.extracted.avg_hr) for r in rows] == [(10000.0, 140)]
+
+
+def test_header_names_are_normalised_and_units_come_from_the_header():
+    assert header_key(" Distance (km) ") == "distance"
+    aliases = aliases_merged(None)
+    for header, unit in (
+        ("Miles", "mi"),
+        ("Distance (km)", "km"),
+        ("km", "km"),
+        ("Meters", "m"),
+        ("Dist", "mi"),
+    ):
+        assert header_match(("Date", header), aliases, 1).distance_unit == unit
+    assert header_match(("Date", "Notes"), aliases, 1) is None

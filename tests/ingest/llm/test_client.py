@@ -85,7 +85,7 @@ def test_an_answer_without_content_is_unavailable():
     with FakeServer() as server:
         server.route("POST", "/api/chat", FakeResponse.json({"model": "m", "done": True}))
         client = OllamaClient(base_url=server.url, model="m", http=_http())
-        with pytest.raises(LLMUnavailable, match="without message.content"):
+        with pytest.raises(LLMUnavailable, match=r"without message\.content"):
             client.complete_json(system="s", prompt="p", schema=SCHEMA)
 
 

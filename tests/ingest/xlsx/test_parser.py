@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from ingest.records import SourceError
-from ingest.xlsx.columns import header_key, header_match, aliases_merged
+from ingest.xlsx.columns import aliases_merged, header_key, header_match
 from ingest.xlsx.parser import cell_date, row_activity, workbook_read
 from tests.ingest.xlsx.books import book_write
 

@@ -1,0 +1,148 @@
+import hashlib
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from activities.models import ActivitySource
+from ingest.files import FileInput, files_import_paths, files_ingest
+from ingest.locks import sync_lock
+from ingest.models import ProcessedFile, SyncState
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(*paths, **options) -> str:
+    out = StringIO()
+    call_command("import_files", *map(str, paths), stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def fit_folder(samples, tmp_path):
+    """Small files of every kind: two runs, a settings file, two broken files (nested folder)."""
+    folder = tmp_path / "exports"
+    (folder / "broken").mkdir(parents=True)
+    for name in ("2013-02-06-12-11-14.fit", "garmin-fenix-5-run.fit"):
+        shutil.copyfile(samples / "fit" / "runs" / name, folder / name)
+    shutil.copyfile(samples / "fit" / "not-activities" / "Settings.fit", folder / "Settings.fit")
+    for name in ("activity-filecrc.fit", "activity-settings-corruptheader.fit"):
+        shutil.copyfile(samples / "fit" / "invalid" / name, folder / "broken" / name)
+    (folder / "notes.txt").write_text("not a recording")
+    (folder / ".hidden.fit").write_bytes(b"ignored: hidden")
+    return folder
+
+
+def test_it_imports_a_folder_recursively_and_a_second_run_changes_nothing(fit_folder):
+    output = _import(fit_folder, workers=1)
+
+    assert output.splitlines()[-1] == (
+        "imported=2 updated=0 unchanged=0 already_seen=0 skipped=1 failed=2 pending=0 ignored=0"
+    )
+    assert "skipped      Settings.fit: Settings.fit: a FIT settings file, not an activity: skipped" in output
+    assert "failed       activity-filecrc.fit: activity-filecrc.fit: CRC mismatch" in output
+    assert ActivitySource.objects.filter(route="files").count() == 2
+    statuses = dict(ProcessedFile.objects.values_list("name", "status"))
+    assert statuses == {
+        "2013-02-06-12-11-14.fit": "imported",
+        "garmin-fenix-5-run.fit": "imported",
+        "Settings.fit": "skipped",
+        "activity-filecrc.fit": "failed",
+        "activity-settings-corruptheader.fit": "failed",
+    }
+    before = list(ActivitySource.objects.values_list("pk", "updated_at"))
+
+    again = _import(fit_folder, workers=1)
+
+    assert again.splitlines()[-1] == (
+        "imported=0 updated=0 unchanged=5 already_seen=0 skipped=0 failed=0 pending=0 ignored=0"
+    )
+    assert list(ActivitySource.objects.values_list("pk", "updated_at")) == before
+    assert SyncState.objects.get(source="files").last_summary.startswith("imported=0 ")
+
+
+def test_two_workers_give_the_same_result_as_one(fit_folder):
+    result = files_import_paths(paths=[fit_folder], workers=2)
+    assert (result.imported, result.skipped, result.failed) == (2, 1, 2)
+    assert [o.name for o in result.outcomes if o.status == "imported"] == [
+        "2013-02-06-12-11-14.fit",
+        "garmin-fenix-5-run.fit",
+    ]
+
+
+def test_single_files_can_be_named(fit_folder):
+    output = _import(fit_folder / "garmin-fenix-5-run.fit", quiet=True)
+    assert (
+        output == "imported=1 updated=0 unchanged=0 already_seen=0 skipped=0 failed=0 pending=0 ignored=0\n"
+    )
+
+
+def test_a_missing_path_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match=r"No such file or folder: .*missing\.fit"):
+        _import(tmp_path / "missing.fit")
+
+
+def test_a_second_import_while_one_runs_exits_with_a_message(fit_folder):
+    with sync_lock(name="files"), pytest.raises(CommandError, match="files sync is already running"):
+        _import(fit_folder)
+    assert not ProcessedFile.objects.exists()
+
+
+def test_in_memory_files_from_a_zip_are_archived_and_imported(samples, settings):
+    data = (samples / "fit" / "runs" / "garmin-fenix-5-run.fit").read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    item = FileInput(name="12345_678.fit", origin="export.zip!uploads/12345_678.fit", data=data, mtime=1.5e9)
+
+    result = files_ingest(inputs=[item], route="garmin_export", workers=1)
+
+    assert result.summary() == (
+        "imported=1 updated=0 unchanged=0 already_seen=0 skipped=0 failed=0 pending=0 ignored=0"
+    )
+    row = ProcessedFile.objects.get()
+    assert (row.path, row.name, row.route, row.size, row.mtime) == (
+        "export.zip!uploads/12345_678.fit",
+        "12345_678.fit",
+        "garmin_export",
+        len(data),
+        1.5e9,
+    )
+    assert (settings.RAW_STORE_DIR / row.raw_path).read_bytes() == data
+    assert ActivitySource.objects.get().source_id == sha
+    assert result.outcomes[0].line() == (
+        f"imported     export.zip!uploads/12345_678.fit -> 1 record(s) #{ActivitySource.objects.get().pk}"
+    )
+    again = files_ingest(inputs=[item], route="garmin_export", workers=1)
+    assert again.unchanged == 1
+
+
+def test_one_recording_through_two_routes_is_one_record(samples, fit_folder):
+    files_import_paths(paths=[fit_folder / "garmin-fenix-5-run.fit"], workers=1)
+    data = (fit_folder / "garmin-fenix-5-run.fit").read_bytes()
+
+    result = files_ingest(
+        inputs=[FileInput(name="u_1.fit", origin="export.zip!u_1.fit", data=data)], route="garmin_export"
+    )
+
+    assert result.already_seen == 1
+    (outcome,) = result.outcomes
+    assert outcome.error.startswith("same content as ") and outcome.record_ids
+    assert ActivitySource.objects.count() == 1
+    assert ActivitySource.objects.get().route == "files"
+
+
+def test_the_same_bytes_twice_in_one_batch_are_parsed_once(samples):
+    data = (samples / "fit" / "runs" / "2013-02-06-12-11-14.fit").read_bytes()
+    items = [FileInput(name=f"copy{i}.fit", origin=f"x.zip!copy{i}.fit", data=data) for i in range(2)]
+
+    result = files_ingest(inputs=items, route="strava_export", workers=2)
+
+    assert [o.status for o in result.outcomes] == ["already_seen", "imported"]
+    assert result.outcomes[0].error == "same content as x.zip!copy0.fit"
+    assert ActivitySource.objects.count() == 1
+
+
+def test_a_file_input_needs_data_or_a_path_not_both():
+    with pytest.raises(ValueError, match="either data or path"):
+        FileInput(name="a.fit", origin="a.fit")

@@ -1,0 +1,65 @@
+import os
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from ingest.locks import sync_lock
+from ingest.status import status_report
+
+from .conftest import AN_HOUR_AGO
+
+pytestmark = pytest.mark.django_db
+
+
+def _status() -> list[str]:
+    out = StringIO()
+    call_command("runbase_status", stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_an_empty_database_says_so():
+    lines = _status()
+    assert lines[:5] == [
+        "Syncs:",
+        "  none has run yet",
+        "Source records: none",
+        "Files:",
+        "  none",
+    ]
+    assert lines[5] == "Pending: 0 record(s) to reconcile, 0 conflict(s) to review"
+    assert lines[6].startswith("Database (") and lines[7] == "Raw store: 0 file(s), 0 B"
+
+
+def test_it_shows_the_last_sync_counts_failed_files_and_sizes(light_healthfit_dir, samples):
+    bad = light_healthfit_dir / "2016-01-01-080000-Outdoor Running-Runner’s Apple\u00a0Watch.fit"
+    shutil.copyfile(samples / "fit" / "invalid" / "activity-filecrc.fit", bad)
+    os.utime(bad, (AN_HOUR_AGO, AN_HOUR_AGO))
+    call_command("sync_icloud", "--quiet", stdout=StringIO())
+
+    lines = _status()
+
+    (icloud,) = [line for line in lines if line.startswith("  icloud: ")]
+    assert "imported=6 updated=0 unchanged=0 already_seen=0 skipped=0 failed=1 pending=1 ignored=1" in icloud
+    assert icloud.endswith("— 1 file(s) waiting for iCloud")
+    assert "Source records: fit_file=6" in lines
+    assert "  healthfit: failed=1 imported=6" in lines
+    assert "Pending: 6 record(s) to reconcile, 0 conflict(s) to review" in lines
+    assert "Failed files (1, retried when they change):" in lines
+    (failed,) = [line for line in lines if line.startswith(f"  {bad.name} [healthfit, ")]
+    assert failed.endswith(
+        f"]: {bad.name}: CRC mismatch, the file is damaged (CRC Mismatch [computed: 0xA1D5, read: 0xB1D5])"
+    )
+    report = status_report()
+    assert report.database_bytes > 100_000
+    assert report.raw_files == 7 and report.raw_bytes == sum(
+        p.stat().st_size for p in light_healthfit_dir.glob("*.fit")
+    )
+
+
+def test_a_running_sync_is_shown_with_its_holder():
+    with sync_lock(name="icloud") as lock:
+        (line,) = [line for line in _status() if line.startswith("  icloud: ")]
+    assert line.endswith(f"— RUNNING ({lock.owner})")
+    assert "last run never, last success never" in line

@@ -11,7 +11,7 @@ Rows are written only when something changed, so re-running writes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from activities.models import Activity
@@ -25,6 +25,7 @@ class ConflictCounts:
     auto_resolved: int = 0
     new_values: int = 0
     removed: int = 0
+    new_rows: list[Conflict] = field(default_factory=list)  # to create: the caller bulk-creates a batch
 
 
 def _jsonable(value: Any) -> Any:
@@ -75,8 +76,9 @@ def conflicts_sync(
     existing: list[Conflict],
     now: dt.datetime,
 ) -> ConflictCounts:
-    """Create, update or remove this activity's conflict rows; return what changed."""
+    """Update or remove this activity's conflict rows; return what changed and the rows to create."""
     counts = ConflictCounts()
+    new: list[Conflict] = []
     by_field = {c.field_name: c for c in existing}
     compared = {c.field_name: c for c in comparisons}
     for name in sorted(set(by_field) | set(compared)):
@@ -105,8 +107,8 @@ def conflicts_sync(
             continue
         state = _open_state(comparison, now)
         if conflict is None:
-            Conflict.objects.create(
-                activity=activity, field_name=name, source_values=comparison.source_values, **state
+            new.append(
+                Conflict(activity=activity, field_name=name, source_values=comparison.source_values, **state)
             )
         else:
             changes = {**state, "source_values": comparison.source_values, "has_new_values": False}
@@ -118,4 +120,5 @@ def conflicts_sync(
             counts.pending += 1
         else:
             counts.auto_resolved += 1
+    counts.new_rows = new
     return counts

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import F, Q
 
 from activities.models import Activity, ActivitySource
@@ -194,11 +195,15 @@ def _write_links(
     index: ActivityIndex,
     outcome,
 ) -> None:
+    """Point records at their activities: one executemany, far cheaper than bulk_update's CASE."""
     changed = []
     for facts, _ in placing:
         final = by_id.get(facts.id, facts).activity_key
         if original[facts.id] != final:
-            changed.append(ActivitySource(id=facts.id, activity_id=final))
+            changed.append((final, facts.id))
             if original[facts.id] is not None and final is not None:
                 outcome.moved += 1
-    ActivitySource.objects.bulk_update(changed, ["activity"], batch_size=500)
+    if changed:
+        table = connection.ops.quote_name(ActivitySource._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET activity_id = %s WHERE id = %s", changed)

@@ -82,11 +82,15 @@ def _readings(ids: list[int], log: Log) -> dict:
 
 
 def _refresh_chunk(ids, *, created, stale, cfg, now, readings, result, log) -> None:
+    """Resolve a chunk of activities, each in its own savepoint; stamp the records of those that worked."""
+    done: list[int] = []
+    new_conflicts = []
     for activity in activities_for_resolve(ids):
         try:
             with transaction.atomic():
                 outcome = activity_refresh(activity=activity, cfg=cfg, now=now, readings=readings)
-                _stamp(stale.get(activity.pk, []), now)
+            done += stale.get(activity.pk, [])
+            new_conflicts += outcome.conflicts.new_rows
         except Exception as exc:  # one bad activity never aborts the run
             logger.exception("reconcile failed for activity %s", activity.pk)
             result.failed += 1
@@ -105,6 +109,8 @@ def _refresh_chunk(ids, *, created, stale, cfg, now, readings, result, log) -> N
             _say(log, f"updated #{activity.pk} {activity}")
         else:
             result.unchanged += 1
+    Conflict.objects.bulk_create(new_conflicts, batch_size=500)
+    _stamp(done, now)
 
 
 def _reconcile(*, all: bool, since: dt.date | None, cfg: ReconcileConfig, log: Log) -> ReconcileResult:
@@ -159,9 +165,10 @@ def activity_reconcile(*, activity: Activity) -> Activity:
     activity = activities_for_resolve([activity.pk]).first()
     if activity is None:
         raise ReconcileError("the activity no longer exists")
-    activity_refresh(
+    outcome = activity_refresh(
         activity=activity, cfg=reconcile_config(), now=timezone.now(), readings=_readings([activity.pk], None)
     )
+    Conflict.objects.bulk_create(outcome.conflicts.new_rows)
     return Activity.objects.get(pk=activity.pk)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -34,7 +35,9 @@ def format_value(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, float):
-        return f"{value:.1f}" if abs(value) < 1000 else f"{value:.0f}"
+        return f"{value:.1f}" if abs(value) < 1000 and not value.is_integer() else f"{value:.0f}"
+    if isinstance(value, dt.datetime):
+        return f"{value.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

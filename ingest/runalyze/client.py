@@ -83,10 +83,10 @@ class RunalyzeClient:
                         f"Runalyze {path}: no answer after {self.retries + 1} tries "
                         f"({exc.__class__.__name__}); try again later"
                     ) from None
-                self._pause(attempt, None, f"{exc.__class__.__name__}")
+                self._pause(attempt, None, f"did not answer ({exc.__class__.__name__})")
                 continue
             if response.status_code in TRANSIENT and not last:
-                self._pause(attempt, response.headers.get("Retry-After"), str(response.status_code))
+                self._pause(attempt, response.headers.get("Retry-After"), f"answered {response.status_code}")
                 continue
             return self._result(path, response)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -95,7 +95,7 @@ class RunalyzeClient:
         seconds = BACKOFF_S * (2**attempt)
         if retry_after and retry_after.isdigit():
             seconds = min(float(retry_after), 300.0)
-        log.warning("Runalyze answered %s; retrying in %.0f s", reason, seconds)
+        log.warning("Runalyze %s; retrying in %.0f s", reason, seconds)
         self.sleep(seconds)
 
     def _result(self, path: str, response: requests.Response) -> Any:

@@ -18,7 +18,7 @@ from ingest.models import SyncState
 from ingest.records import SourceError
 from ingest.runalyze.client import RunalyzeClient
 from ingest.runalyze.sync import runalyze_sync
-from tests.support.fake_http import FakeResponse
+from tests.support.fake_http import FakeResponse, FakeServer
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +334,28 @@ def test_all_marks_activities_gone_from_runalyze_as_deleted_and_drops_their_load
 def test_the_vo2max_correction_factor_is_kept_on_today(fake_runalyze):
     _sync("--quiet")
     assert AthleteDay.objects.get(date=home_today()).raw["vo2max_correction_factor"] == 0.952372
+
+
+def test_a_server_that_does_not_answer_is_retried_then_named():
+    with FakeServer() as gone:
+        url = gone.url  # closed again on exit: connections are refused
+    pauses: list[float] = []
+    client = RunalyzeClient(token="t", base_url=url, sleep=pauses.append)
+
+    with pytest.raises(SourceError, match=r"no answer after 4 tries \(ConnectionError\); try again later"):
+        client.get_json("/api/v1/activity")
+
+    assert (pauses, client.calls) == ([2.0, 4.0, 8.0], 4)
+
+
+def test_a_429_waits_as_long_as_retry_after_says(fake_runalyze):
+    answers = iter([FakeResponse.json({"detail": "slow down"}, 429, {"Retry-After": "17"})])
+    real = fake_runalyze.activity_page
+    fake_runalyze.server.route(
+        "GET", "/api/v1/activity", fake_runalyze._api(lambda request: next(answers, None) or real(request))
+    )
+    pauses: list[float] = []
+
+    result = runalyze_sync(sleep=pauses.append)
+
+    assert (result.created, pauses) == (8, [17.0])

@@ -14,6 +14,7 @@ nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,17 +23,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from activities.models import ActivitySource, Route, Source
-from ingest.files import FileInput, files_ingest
+from ingest.files import STATUSES, FileInput, FileOutcome, FilesResult, files_ingest
 from ingest.garmin.export import export_summaries, export_uploads
 from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
 from ingest.garmin.parser import summary_is_parent, summary_parse
 from ingest.locks import sync_lock
 from ingest.records import ParsedActivity, RecordError, SourceError
 from ingest.store import record_store
+from ingest.sync_state import sync_run
 
 ROUTE = Route.GARMIN_EXPORT
 LOCK_NAME = "garmin_export"
-FILE_BATCH = 200  # uploaded files handed to the pipeline at a time (bounded memory)
+FILE_BATCH = 250  # uploaded files handed to the pipeline at a time: memory holds one batch
 _QUERY_CHUNK = 500
 
 Log = Callable[[str], None]
@@ -57,21 +59,18 @@ class GarminImportResult:
     parents_skipped: int = 0
     paired: int = 0
     without_file: int = 0
-    files: list[Any] = field(default_factory=list)  # one FilesResult per batch
+    files: FilesResult = field(default_factory=FilesResult)
     errors: list[str] = field(default_factory=list)
-
-    def files_count(self, name: str) -> int:
-        return sum(int(getattr(result, name, 0) or 0) for result in self.files)
+    last_activity_at: dt.datetime | None = None
 
     def summary(self) -> str:
         files = " ".join(
-            f"{name}={self.files_count(name)}"
-            for name in ("created", "updated", "unchanged", "duplicates", "skipped", "failed")
+            f"{name}={getattr(self.files, name)}" for name in STATUSES if getattr(self.files, name)
         )
         return (
             f"activities: created={self.created} updated={self.updated} unchanged={self.unchanged} "
             f"failed={self.failed} paired={self.paired} without_file={self.without_file} "
-            f"multisport_parents={self.parents_skipped}; files: {files}"
+            f"multisport_parents={self.parents_skipped}; files: {files or 'none'}"
         )
 
 
@@ -166,26 +165,33 @@ def garmin_import(
         raise SourceError(f"{path}: no such export zip")
     result = GarminImportResult()
     state = GarminProgress()
-    with sync_lock(name=LOCK_NAME) as lock:
+
+    def file_done(outcome: FileOutcome) -> None:
+        state.files += 1
+        state.failed = result.failed + result.files.failed
+        lock.refresh()
+        if progress:
+            progress(state)
+
+    with sync_lock(name=LOCK_NAME) as lock, sync_run(name=LOCK_NAME) as run:
         items = export_summaries(path)
         state.activities_total = sum(not summary_is_parent(item) for item in items)
         shas: set[str] = set()
         for batch in _batched(_file_inputs(path, shas), FILE_BATCH):
-            files = files_ingest(inputs=batch, route=ROUTE, workers=workers, log=log)
-            result.files.append(files)
-            state.files += len(batch)
-            state.failed = result.failed + result.files_count("failed")
-            lock.refresh()
-            if progress:
-                progress(state)
+            files_ingest(
+                inputs=batch, route=ROUTE, workers=workers, log=log, progress=file_done, result=result.files
+            )
         parsed = _parse_summaries(items, result, log)
         keys = [SummaryKey(p.source_id, p.start_time, p.device.serial) for p in parsed]
         pairs = summaries_pair(summaries=keys, recordings=_recordings(shas))
         for record in parsed:
             _store_summary(record, pairs.get(record.source_id), result, log)
             state.activities += 1
-            state.failed = result.failed + result.files_count("failed")
+            state.failed = result.failed + result.files.failed
             lock.refresh()
             if progress:
                 progress(state)
+        starts = [p.start_time for p in parsed if p.start_time] + [result.files.last_activity_at]
+        result.last_activity_at = max((s for s in starts if s is not None), default=None)
+        run.finish(result)
     return result

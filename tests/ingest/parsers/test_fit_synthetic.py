@@ -1,0 +1,89 @@
+"""FIT files no sample has: records without a session, device-relative time with nothing to anchor it.
+Written with fit-tool (a FIT encoder, test-only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fit_tool.fit_file_builder import FitFileBuilder
+from fit_tool.profile.messages.file_id_message import FileIdMessage
+from fit_tool.profile.messages.record_message import RecordMessage
+from fit_tool.profile.profile_type import FileType, Manufacturer
+
+from ingest.parsers import FileHints, parse_file
+from ingest.records import SourceError
+
+from .helpers import expected, summary, utc
+
+FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z as a Unix time
+
+
+def _fit(first_fit_seconds: int, count: int = 61) -> bytes:
+    """A FIT activity with `count` 1 Hz records from `first_fit_seconds` (FIT time) and no session."""
+    builder = FitFileBuilder(auto_define=True, min_string_size=50)
+    file_id = FileIdMessage()
+    file_id.type = FileType.ACTIVITY
+    file_id.manufacturer = Manufacturer.GARMIN.value
+    file_id.product = 1623
+    file_id.serial_number = 0x12345678
+    builder.add(file_id)
+    for i in range(count):
+        record = RecordMessage()
+        record.timestamp = (FIT_EPOCH_S + first_fit_seconds + i) * 1000
+        record.distance = 3.0 * i
+        record.heart_rate = 140 + i % 10
+        record.cadence = 85
+        builder.add(record)
+    return builder.build().to_bytes()
+
+
+ABSOLUTE = 1_000_000_000  # 2021-09-08T01:46:40Z in FIT time
+
+
+def test_a_file_without_a_session_is_summarised_from_its_records():
+    record = parse_file(name="nosession.fit", data=_fit(ABSOLUTE))[0]
+
+    start = dt.datetime(1989, 12, 31, tzinfo=dt.UTC) + dt.timedelta(seconds=ABSOLUTE)
+    assert start == utc(2021, 9, 8, 1, 46, 40)
+    assert summary(record) == expected(
+        start_time=start,
+        distance_m=180.0,
+        duration_s=60.0,
+        elapsed_s=60.0,
+        avg_hr=144,  # 6 x (140..149) + 140 over 61 records = 144.4 -> 144
+        max_hr=149,
+        avg_speed_mps=3.0,
+        device=("garmin", "fr620", "305419896"),  # garmin_product 1623
+        samples=61,
+    )
+    assert record.raw["derived_from_records"] == [
+        "start_time",
+        "elapsed_s",
+        "duration_s",
+        "distance_m",
+        "heart_rate",
+        "avg_speed_mps",
+    ]
+    # no sport known: cadence stays as written
+    assert record.samples.cadence[0] == 85
+
+
+def test_device_relative_time_with_nothing_to_anchor_it_fails_clearly():
+    with pytest.raises(SourceError) as raised:
+        parse_file(name="fr70.fit", data=_fit(5000))
+
+    assert str(raised.value) == (
+        "fr70.fit: timestamps count seconds since the device's power-on and the file holds no absolute "
+        "time (no timestamp_correlation, no local_timestamp): it cannot be placed in time"
+    )
+
+
+def test_device_relative_time_is_placed_by_the_route_start():
+    start = utc(2012, 2, 13, 10, 0)
+
+    record = parse_file(name="fr70.fit", data=_fit(5000), hints=FileHints(start_time=start))[0]
+
+    assert record.start_time == start
+    assert record.samples.time[-1] == start + dt.timedelta(seconds=60)
+    assert min(record.samples.time).year == 2012

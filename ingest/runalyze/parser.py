@@ -125,7 +125,9 @@ def _flag(value: Any) -> bool:
 
 
 def _text(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
+    if value is None:
+        return None
+    return str(value).strip() or None
 
 
 def _start(item: dict) -> tuple[dt.datetime, int]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.records import ParsedActivity, RecordError, SourceError
+from ingest.records import ParsedActivity, RecordError, SourceError, sport_family
 
 SOURCE = "runalyze"
 
@@ -160,7 +160,10 @@ def _workout_type(item: dict) -> str | None:
     return WORKOUT_TYPES.get(name.lower(), name.lower())
 
 
-def _gear(item: dict) -> str | None:
+def _gear(item: dict, sport: str | None) -> str | None:
+    # Equipment carries no category here: only a run's first piece is taken as its shoe.
+    if sport_family(sport) != "run":
+        return None
     equipment = item.get("equipment") or []
     names = [_text(piece.get("name")) for piece in equipment if isinstance(piece, dict)]
     return next((name for name in names if name), None)
@@ -211,13 +214,14 @@ def activity_parse(
         cadence = _number(item.get("cadence"))
         avg_hr = _number(item.get("hr_avg"))
         distance_m = None if distance_km is None else round(distance_km * 1000.0, 1)
+        sport = _sport(item)
         parsed = ParsedActivity(
             source=SOURCE,
             source_id=source_id,
             start_time=local.astimezone(dt.UTC),
             local_date=local.date(),
             utc_offset_s=offset_s,
-            sport=_sport(item),
+            sport=sport,
             sub_sport="track" if _flag(item.get("is_track")) else None,
             distance_m=distance_m,
             duration_s=duration,
@@ -232,7 +236,7 @@ def activity_parse(
             workout_name=_text(item.get("title")),
             workout_type=_workout_type(item),
             notes=_text(item.get("note")),
-            gear=_gear(item),
+            gear=_gear(item, sport),
             raw=item,
         )
         metrics = _metrics(

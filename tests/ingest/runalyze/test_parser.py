@@ -221,3 +221,10 @@ def test_an_unreadable_heart_rate_measurement_is_named():
         )
     with pytest.raises(SourceError, match="expected a list of measurements, got dict"):
         heart_rate_history_parse(payload={"detail": "x"}, name="metrics/heartRateRest")
+
+
+def test_only_a_run_takes_its_equipment_as_a_shoe(items):
+    ride = {**items[0], "sport": {"id": 2, "name": "Cycling"}, "equipment": [{"id": 9, "name": "Canyon"}]}
+    parsed = activity_parse(item=ride)
+    assert (parsed.activity.sport, parsed.activity.gear) == ("cycling", None)
+    assert parsed.activity.raw["equipment"] == [{"id": 9, "name": "Canyon"}]

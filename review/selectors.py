@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
@@ -58,7 +59,7 @@ def activities_with_flags() -> QuerySet[Activity]:
 
 def dashboard_summary(*, today: dt.date | None = None) -> dict[str, Any]:
     """Everything the dashboard shows, in a handful of queries."""
-    today = today or timezone.localdate()
+    today = today or timezone.now().astimezone(ZoneInfo(settings.RUNBASE_HOME_TZ)).date()
     week_start = today - dt.timedelta(days=today.weekday())
     month_start = today.replace(day=1)
     runs = Activity.objects.all()

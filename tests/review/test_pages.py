@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -194,3 +196,16 @@ def test_approve_all_approves_every_auto_resolved_conflict(admin_client, activit
     assert "Approved 1 auto-resolved conflict(s)." in response.content.decode()
     assert Conflict.objects.get(field_name="avg_hr").approved_at is not None
     assert admin_client.get(reverse("review:conflicts_approve_all")).status_code == 405
+
+
+def test_dashboard_totals_count_this_week_and_month_in_local_dates(activity):
+    from review.selectors import dashboard_summary
+
+    thursday = dashboard_summary(today=dt.date(2024, 5, 2))
+    assert thursday["week_km"] == pytest.approx(activity.distance_m / 1000)
+    assert thursday["month_km"] == pytest.approx(activity.distance_m / 1000)
+    next_monday = dashboard_summary(today=dt.date(2024, 5, 6))
+    assert next_monday["week_km"] == 0 and next_monday["month_km"] == pytest.approx(
+        activity.distance_m / 1000
+    )
+    assert dashboard_summary(today=dt.date(2024, 6, 1))["month_km"] == 0

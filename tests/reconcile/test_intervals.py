@@ -1,0 +1,105 @@
+"""Interval sessions: reps matched to laps, found in the stream when laps do not line up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from activities.models import Activity, Interval
+from ingest.records import ParsedActivity
+from ingest.store import record_store
+from reconcile.intervals import STREAM_NOTE
+from reconcile.services import reconcile_run
+from tests.reconcile.support import laps, samples_for
+
+pytestmark = pytest.mark.django_db
+START = dt.datetime(2024, 5, 7, 13, 0, tzinfo=dt.UTC)
+# Warm-up, 6 × 800 m (about 2:50) with 400 m jogs (about 2:30), cool-down.
+SESSION = [(2000.0, 620.0)] + [(805.0, 170.0), (400.0, 150.0)] * 5 + [(810.0, 168.0), (2000.0, 640.0)]
+
+
+def _session(source_id: str = "s" * 64, name: str = "6x800m w/ 400 jog", **values) -> None:
+    values.setdefault("laps", laps(*SESSION, start=START))
+    record_store(
+        parsed=ParsedActivity(
+            source="fit_file",
+            source_id=source_id,
+            start_time=START,
+            utc_offset_s=-25200,
+            sport="running",
+            distance_m=sum(d for d, _ in SESSION),
+            duration_s=sum(t for _, t in SESSION),
+            workout_name=name,
+            **values,
+        ),
+        route="files",
+    )
+
+
+def _rows() -> list[tuple]:
+    return list(
+        Interval.objects.order_by("rep_number", "is_recovery").values_list(
+            "rep_number",
+            "is_recovery",
+            "prescribed_distance_m",
+            "actual_distance_m",
+            "canonical_distance_m",
+            "duration_s",
+            "detection",
+        )
+    )
+
+
+def test_reps_are_matched_to_laps_with_recoveries_between_them():
+    _session()
+    reconcile_run()
+
+    rows = _rows()
+    assert rows[0] == (1, False, 800.0, 805.0, 800.0, 170.0, "laps")
+    assert rows[1] == (1, True, 400.0, 400.0, 400.0, 150.0, "laps")
+    assert rows[-1] == (6, False, 800.0, 810.0, 800.0, 168.0, "laps")
+    assert len(rows) == 11  # six reps, five recoveries; warm-up and cool-down are not intervals
+    first = Interval.objects.get(rep_number=1, is_recovery=False)
+    assert first.avg_pace_s_per_km == pytest.approx(170.0 / 0.8)  # pace on the canonical 800 m
+    assert first.avg_hr == 150.0 and first.avg_cadence_spm == 170.0
+    assert first.start_offset_s == 620.0
+    assert first.lap.index == 1
+    assert Activity.objects.get().workout_type == "interval"
+
+
+def test_auto_laps_every_mile_send_the_search_to_the_stream():
+    mile_laps = [(1609.344, 500.0)] * 5
+    _session(laps=laps(*mile_laps, start=START), samples=samples_for(SESSION, START))
+    reconcile_run()
+
+    reps = list(Interval.objects.filter(is_recovery=False).order_by("rep_number"))
+    assert len(reps) == 6
+    assert {r.detection for r in reps} == {"stream"}
+    assert all(r.note == STREAM_NOTE for r in reps)
+    assert [round(r.start_offset_s) for r in reps] == [620, 940, 1260, 1580, 1900, 2220]
+    assert all(r.canonical_distance_m == 800.0 for r in reps)
+    assert all(800.0 <= r.actual_distance_m < 806.0 for r in reps)
+    assert all(158 <= r.duration_s <= 172 for r in reps)
+    assert Interval.objects.filter(is_recovery=True).count() == 5
+
+
+def test_without_laps_or_stream_the_prescription_is_kept():
+    _session(laps=[])
+    reconcile_run()
+    assert _rows() == [(n, False, 800.0, None, 800.0, None, "prescribed") for n in range(1, 7)]
+
+
+def test_intervals_are_rewritten_only_when_they_change():
+    _session()
+    reconcile_run()
+    ids = list(Interval.objects.values_list("pk", flat=True))
+    reconcile_run(all=True)
+    assert list(Interval.objects.values_list("pk", flat=True)) == ids
+
+
+def test_a_steady_run_has_no_intervals():
+    _session(name="easy 6")
+    reconcile_run()
+    assert not Interval.objects.exists()
+    assert Activity.objects.get().workout_type == "easy"

@@ -1,0 +1,97 @@
+"""The import_garmin command: one line per item, a final summary, CommandError for a bad zip."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from activities.models import ActivitySource
+from ingest.garmin.importer import garmin_import
+from ingest.garmin.parser import summary_parse
+from ingest.garmin.synthetic import activity_summary, synthetic_export_build
+
+pytestmark = pytest.mark.django_db
+
+
+def _summary_only_export(tmp_path, items):
+    path = tmp_path / "export.zip"
+    document = [{"summarizedActivitiesExport": items}]
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("DI_CONNECT/DI-Connect-Fitness/me_0_summarizedActivities.json", json.dumps(document))
+    return path
+
+
+def test_it_prints_a_line_per_item_and_the_summary(tmp_path):
+    items = [activity_summary(0, activity_id=11), activity_summary(1, activity_id=12)]
+    out = io.StringIO()
+
+    call_command("import_garmin", str(_summary_only_export(tmp_path, items)), "--workers", "1", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        "created garmin 11 Morning run 1 (no file)",
+        "created garmin 12 Morning run 2 (no file)",
+    ]
+    assert lines[-1].startswith(
+        "activities: created=2 updated=0 unchanged=0 failed=0 paired=0 without_file=2"
+    )
+
+
+def test_quiet_prints_only_the_summary(tmp_path):
+    out = io.StringIO()
+
+    call_command(
+        "import_garmin",
+        str(_summary_only_export(tmp_path, [activity_summary(0, activity_id=11)])),
+        "--quiet",
+        stdout=out,
+    )
+
+    assert out.getvalue().splitlines() == [
+        "activities: created=1 updated=0 unchanged=0 failed=0 paired=0 without_file=1 "
+        "multisport_parents=0; files: none"
+    ]
+
+
+def test_a_bad_summary_fails_alone(tmp_path):
+    items = [{"activityId": 7, "startTimeGmt": 1.5e12, "distance": "far"}, activity_summary(0, activity_id=8)]
+
+    result = garmin_import(path=_summary_only_export(tmp_path, items))
+
+    assert (result.created, result.failed) == (1, 1)
+    assert result.errors == ["garmin activity 7: distance='far' is not a number"]
+
+
+def test_a_zip_that_is_not_a_zip_is_a_command_error(tmp_path):
+    path = tmp_path / "export.zip"
+    path.write_bytes(b"PK but not really")
+
+    with pytest.raises(CommandError, match=r"export\.zip is not a readable zip"):
+        call_command("import_garmin", str(path))
+
+
+def test_a_summary_file_that_is_not_json_is_a_command_error(tmp_path):
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("Fitness/me_0_summarizedActivities.json", "{not json")
+
+    with pytest.raises(CommandError, match=r"me_0_summarizedActivities\.json is not valid JSON"):
+        call_command("import_garmin", str(path))
+
+
+def test_the_benchmark_export_imports_with_every_summary_paired(tmp_path):
+    path = synthetic_export_build(directory=tmp_path, activities=2, workers=1)
+
+    result = garmin_import(path=path, workers=1)
+
+    assert (result.created, result.paired, result.files.imported) == (2, 2, 2)
+    fit = ActivitySource.objects.get(source="fit_file", raw__file_name__endswith="_1700000000.fit")
+    garmin = ActivitySource.objects.get(source="garmin", source_id="5000000000")
+    assert garmin.raw["paired_record"] == fit.source_id
+    expected = summary_parse(activity_summary(0, activity_id=5000000000))
+    assert garmin.distance_m == pytest.approx(fit.distance_m, abs=0.01) == pytest.approx(expected.distance_m)
+    assert (garmin.start_time, garmin.utc_offset_s) == (fit.start_time, fit.utc_offset_s)

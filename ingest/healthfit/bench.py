@@ -1,0 +1,279 @@
+"""The file-ingest benchmark: figures for the issue's targets, measured on synthetic one-hour runs.
+
+1. whole import (archive, parse, store) vs the bare fitparse decode of the same files, one process;
+2. the speed-up of the import with more parse processes;
+3. database bytes per activity-hour (the stream blob, and the whole database growth: rows + indexes);
+4. the time `sync_icloud` needs to take in ONE new file when the database already holds 3,650 activities
+   (seeded as manifest rows, records and streams, with a file for each in the folder, so the sync has
+   to look at all of them).
+
+Everything runs in a throwaway database (Django's test-database machinery: a fresh migrated SQLite file
+in a temporary directory, or a `test_…` PostgreSQL database) with a throwaway raw store: never the
+runner's data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fitparse
+from django.db import connection
+from django.db.models import Sum
+from django.db.models.functions import Length
+from django.test.utils import override_settings
+
+from activities.models import ActivitySource, Stream
+from ingest.files import files_import_paths
+from ingest.healthfit.sync import healthfit_sync
+from ingest.models import ProcessedFile
+from ingest.status import database_size
+
+SEED_ACTIVITIES = 3650
+_SEED_BATCH = 500
+_HOUR_AGO = time.time() - 3600
+
+
+@dataclass(slots=True)
+class BenchResult:
+    files: int
+    generate_s: float = 0.0
+    decode_s: float = 0.0
+    decode_cpu_s: float = 0.0
+    import_s: dict[int, float] = field(default_factory=dict)  # workers -> wall seconds
+    import_cpu_s: dict[int, float] = field(default_factory=dict)  # workers -> CPU seconds, all processes
+    load: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    stream_bytes: float = 0.0  # per activity-hour
+    db_bytes: float = 0.0  # per activity-hour
+    database: str = ""
+    seeded: int = 0
+    sync_one_s: float = 0.0
+    sync_none_s: float = 0.0
+    summaries: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        n = self.files
+        out = [
+            f"files: {n} synthetic one-hour 1 Hz runs (generated in {self.generate_s:.0f} s); "
+            f"database: {self.database}",
+            f"bare fitparse decode, 1 process: {self.decode_s:.1f} s = {self.decode_s / n:.3f} s/file, "
+            f"{n / self.decode_s:.2f} files/s",
+        ]
+        for workers, seconds in sorted(self.import_s.items()):
+            out.append(
+                f"whole import, {workers} process(es): {seconds:.1f} s = {seconds / n:.3f} s/file, "
+                f"{n / seconds:.2f} files/s"
+            )
+        if 1 in self.import_s:
+            out.append(
+                f"import / bare decode (1 process): {self.import_s[1] / self.decode_s:.2f}x (target ≤ 1.25x)"
+            )
+            for workers, seconds in sorted(self.import_s.items()):
+                if workers > 1:
+                    out.append(
+                        f"speed-up with {workers} processes: {self.import_s[1] / seconds:.2f}x "
+                        f"(target ≥ 1.7x with 2; {os.cpu_count()} cores here)"
+                    )
+        out += [
+            f"database per activity-hour: {self.db_bytes / 1024:.1f} KB in all "
+            f"(stream blob {self.stream_bytes / 1024:.1f} KB + rows and indexes) (target ≤ 40 KB)",
+            f"sync_icloud, one new file, {self.seeded} activities in the database: "
+            f"{self.sync_one_s:.2f} s (target ≤ 1.5 s); nothing new: {self.sync_none_s:.2f} s",
+        ]
+        return out + [f"  {line}" for line in self.summaries]
+
+
+def ingest_bench(
+    *, files: int, workers: Sequence[int] = (1, 2), seed: int = SEED_ACTIVITIES, log: Callable | None = None
+) -> BenchResult:
+    """Generate `files` runs, then measure (see the module docstring). Takes a minute or two for 20."""
+    log = log or (lambda _line: None)
+    result = BenchResult(files=files, load=os.getloadavg())
+    quiet = logging.getLogger("runbase.ingest")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # no per-file lines into the runner's log file
+    try:
+        with tempfile.TemporaryDirectory(prefix="runbase-bench-ingest-") as tmp:
+            root = Path(tmp)
+            folder = root / "HealthFit"
+            started = time.perf_counter()
+            paths = _generate(folder, range(files), workers=max(workers))
+            result.generate_s = time.perf_counter() - started
+            log(f"generated {files} files in {result.generate_s:.0f} s")
+            result.decode_s, result.decode_cpu_s = _decode(paths)
+            log(f"bare decode: {result.decode_s:.1f} s")
+            with _throwaway_database(root), override_settings(RAW_STORE_DIR=root / "raw"):
+                result.database = connection.vendor
+                _measure_imports(result, folder, workers, root, log)
+                _measure_sync(result, folder, seed, log)
+    finally:
+        quiet.setLevel(level)
+    return result
+
+
+def _measure_imports(result: BenchResult, folder: Path, workers: Sequence[int], root: Path, log) -> None:
+    for index, count in enumerate(sorted(set(workers))):
+        if index:
+            _wipe(root / "raw")
+        before = database_size()[1]
+        cpu, started = _cpu(), time.perf_counter()
+        imported = files_import_paths(paths=[folder], workers=count)
+        result.import_s[count] = time.perf_counter() - started
+        result.import_cpu_s[count] = _cpu() - cpu
+        result.summaries.append(f"import with {count} process(es): {imported.summary()}")
+        log(f"import with {count} process(es): {result.import_s[count]:.1f} s")
+        if index == 0:
+            hours = _activity_hours()
+            result.db_bytes = (database_size()[1] - before) / hours
+            blobs = Stream.objects.aggregate(total=Sum(Length("data")))["total"] or 0
+            result.stream_bytes = blobs / hours
+
+
+def _measure_sync(result: BenchResult, folder: Path, seed: int, log) -> None:
+    result.seeded = _seed(folder, seed)
+    (new,) = _generate(folder, [result.files], workers=1)
+    log(f"seeded {result.seeded} activities; timing sync_icloud with one new file")
+    started = time.perf_counter()
+    synced = healthfit_sync(path=folder)
+    result.sync_one_s = time.perf_counter() - started
+    started = time.perf_counter()
+    again = healthfit_sync(path=folder)
+    result.sync_none_s = time.perf_counter() - started
+    result.summaries += [f"sync with one new file: {synced.summary()}", f"sync again: {again.summary()}"]
+    if synced.imported != 1:
+        log(f"WARNING: the new file {new.name} was not imported: {synced.summary()}")
+
+
+def _activity_hours() -> float:
+    seconds = ActivitySource.objects.aggregate(total=Sum("elapsed_s"))["total"] or 0
+    return max(seconds / 3600, 1e-9)
+
+
+def _wipe(raw: Path) -> None:
+    ActivitySource.objects.all().delete()
+    ProcessedFile.objects.all().delete()
+    shutil.rmtree(raw, ignore_errors=True)
+    raw.mkdir(parents=True)
+
+
+def _generate(folder: Path, indexes, *, workers: int) -> list[Path]:
+    """Write synthetic runs (fit-tool, via the Garmin benchmark's generator) as settled files."""
+    from ingest.garmin.synthetic import activity_fit  # fit-tool: a test/bench dependency
+
+    folder.mkdir(parents=True, exist_ok=True)
+    indexes = list(indexes)
+    if workers > 1 and len(indexes) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            blobs = list(pool.map(activity_fit, indexes))
+    else:
+        blobs = [activity_fit(i) for i in indexes]
+    paths = []
+    for index, data in zip(indexes, blobs, strict=True):
+        path = folder / f"bench-run-{index:05d}.fit"
+        path.write_bytes(data)
+        os.utime(path, (_HOUR_AGO, _HOUR_AGO))
+        paths.append(path)
+    return paths
+
+
+def _decode(paths: list[Path]) -> tuple[float, float]:
+    """(wall, CPU) seconds of `list(fitparse.FitFile(p).get_messages())` over the files, one process."""
+    cpu, started = _cpu(), time.perf_counter()
+    for path in paths:
+        list(fitparse.FitFile(str(path)).get_messages())
+    return time.perf_counter() - started, _cpu() - cpu
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process and its finished children (the parse workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _seed(folder: Path, total: int) -> int:
+    """`count` earlier workouts: a small file each in the folder, and its manifest row, record and stream
+    in the database, as ten years of syncing would have left them (the files are never read: the sync
+    knows them by path, size and mtime)."""
+    template = Stream.objects.first()
+    count = max(0, total - ActivitySource.objects.count())
+    start = dt.datetime(2010, 1, 1, 7, 0, tzinfo=dt.UTC)
+    for first in range(0, count, _SEED_BATCH):
+        rows, records = [], []
+        for i in range(first, min(count, first + _SEED_BATCH)):
+            data = f"seeded workout {i}\n".encode()
+            path = folder / f"seed-{i:05d}.fit"
+            path.write_bytes(data)
+            os.utime(path, (_HOUR_AGO, _HOUR_AGO))
+            sha = hashlib.sha256(data).hexdigest()
+            rows.append(
+                ProcessedFile(
+                    sha256=sha,
+                    path=str(path.absolute()),
+                    name=path.name,
+                    route="healthfit",
+                    size=len(data),
+                    mtime=_HOUR_AGO,
+                    raw_path=f"{sha[:2]}/{sha}.fit",
+                    status="imported",
+                )
+            )
+        rows = ProcessedFile.objects.bulk_create(rows)
+        if rows[0].pk is None:  # the backend does not return ids from a bulk insert
+            rows = list(ProcessedFile.objects.filter(sha256__in=[r.sha256 for r in rows]).order_by("pk"))
+        for i, row in enumerate(rows, start=first):
+            when = start + dt.timedelta(days=i, hours=i % 5)
+            records.append(
+                ActivitySource(
+                    source="fit_file",
+                    source_id=row.sha256,
+                    route="healthfit",
+                    file=row,
+                    start_time=when,
+                    local_date=when.date(),
+                    utc_offset_s=3600,
+                    sport="running",
+                    distance_m=10_000.0,
+                    duration_s=3600.0,
+                    elapsed_s=3600.0,
+                    content_hash=row.sha256,
+                )
+            )
+        records = ActivitySource.objects.bulk_create(records)
+        if records[0].pk is None:
+            records = list(ActivitySource.objects.filter(file__in=rows).order_by("pk"))
+        if template is not None:
+            Stream.objects.bulk_create(
+                Stream(
+                    record=r,
+                    sample_count=template.sample_count,
+                    start_time=r.start_time,
+                    encoding=template.encoding,
+                    data=template.data,
+                )
+                for r in records
+            )
+    return ActivitySource.objects.count()
+
+
+@contextmanager
+def _throwaway_database(directory: Path) -> Iterator[None]:
+    settings_dict = connection.settings_dict
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        settings_dict.setdefault("TEST", {})["NAME"] = str(directory / "bench.sqlite3")
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -160,7 +160,7 @@ def _llm_pass(book: WorkbookRead, existing: dict, ids: dict, threshold: float, l
         for record in records
         if record.get("llm") and record["llm"].get("answer")
     }
-    doubtful = [row for row in book.rows if row.notes and row.confidence < threshold]
+    doubtful = [row for row in book.rows if row.notes and row.extracted.confidence < threshold]
     ask = []
     for row in doubtful:
         record = next(

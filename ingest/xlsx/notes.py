@@ -24,7 +24,7 @@ from typing import Any
 MILE_M = 1609.344
 _MARK = "\x1f"  # stands in for a consumed span, so the comment never glues two fragments together
 
-_PACE = r"(?<![\d:.])\d{1,2}[:.]\d{2}(?![\d:])"
+_PACE = r"(?<![\d:.'])\d{1,2}(?:[:.]\d{2}|'\d{2}\"?)(?![\d:])"  # 7:45, 7.45 (typo), 4'50"
 _UNIT = r"(?:miles?|mi|km|k)\b"
 _PACE_RANGE = {"mi": (210, 1200), "km": (130, 750)}  # 3:30-20:00 /mi, 2:10-12:30 /km: beyond is not a pace
 _HR_RANGE = (35, 230)
@@ -62,10 +62,18 @@ _LABELLED_HR = (
         re.I,
     ),
     re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:bpm|bmp)\b", re.I),
+    re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:(?:avg|average)\.?\s*)?(?:hr|heart\s*rate)\b", re.I),
 )
 _LABELLED_CADENCE = (
     re.compile(r"\b(?:cad(?:ence)?|spm)\s*[:=]?\s*(?P<v>\d{2,3})\b(?:\s*spm\b)?", re.I),
     re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:spm|steps?\s*/\s*min|steps per minute)\b", re.I),
+    re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:(?:avg|average)\.?\s*)?cad(?:ence)?\b", re.I),
+)
+# "tempo 4 @ 6:45", "10 mi @ 7:30": a stretch run at a pace (the whole run's when it is the whole distance)
+_SEGMENT = re.compile(
+    rf"(?<![\w.:])(?P<dist>\d+(?:\.\d+)?)\s*(?P<u>miles?|mi|km|k)?\s*(?:@|at)\s*(?P<p>{_PACE})"
+    rf"(?:\s*(?:min\s*)?(?:/|per\s+)\s*(?P<pu>{_UNIT}))?",
+    re.I,
 )
 # "7:45; 152; 178; rest" with any field empty; the pace may carry a unit.
 _TRIPLE = re.compile(
@@ -123,8 +131,8 @@ class NotesParse:
 
 
 def pace_seconds(text: str) -> int:
-    """`7:45` and its typo `7.45` → 465; `7:60` is read as written (480)."""
-    minutes, seconds = re.split(r"[:.]", text.strip())
+    """`7:45`, its typo `7.45` and `7'45"` → 465; `7:60` is read as written (480)."""
+    minutes, seconds = re.split(r"[:.']", text.strip().rstrip('"'))
     return int(minutes) * 60 + int(seconds)
 
 
@@ -134,8 +142,9 @@ def pace_unit(text: str | None, default: str) -> str:
     return "km" if text.lower().startswith("k") else "mi"
 
 
-def notes_parse(text: str | None, *, default_unit: str = "mi") -> NotesParse:
-    """Read one note. `default_unit` is the unit a bare pace is per: the sheet's distance unit."""
+def notes_parse(text: str | None, *, default_unit: str = "mi", distance: float | None = None) -> NotesParse:
+    """Read one note. `default_unit` is the unit a bare pace is per: the sheet's distance unit;
+    `distance` (in that unit) is the row's, to tell a segment of the run from the whole run."""
     result = NotesParse()
     text = (text or "").strip()
     if not text:
@@ -143,6 +152,7 @@ def notes_parse(text: str | None, *, default_unit: str = "mi") -> NotesParse:
     work = _take_treadmill(text, result)
     work = _take_interval(work, result, default_unit)
     work = _take_race(work, result)
+    work = _take_segment(work, result, default_unit, distance)
     work = _take_total_time(work, result)
     work = _take_labelled(work, result, default_unit)
     work = _take_triple(work, result, default_unit)
@@ -218,6 +228,26 @@ def _take_race(work: str, result: NotesParse) -> str:
             dist = re.sub(r"^(\d+(?:\.\d+)?)\s*(?:miles?|mi)$", r"\1 mi", dist)
         result.workout = f"{dist} race" if dist else "race"
         result.workout_text = match["race"].strip()
+    return _consume(work, match)
+
+
+def _take_segment(work: str, result: NotesParse, default_unit: str, distance: float | None) -> str:
+    match = _SEGMENT.search(work)
+    if not match or result.workout_type == "interval":
+        return work
+    unit = pace_unit(match["u"], default_unit) if match["u"] else default_unit
+    seconds, pace_per = pace_seconds(match["p"]), pace_unit(match["pu"], default_unit)
+    low, high = _PACE_RANGE[pace_per]
+    if not low <= seconds <= high:
+        return work
+    dist = match["dist"]
+    if distance and unit == default_unit and abs(float(dist) - distance) <= 0.05 * distance:
+        if result.pace_s is None:
+            _set_pace(result, match["p"], pace_per)  # the whole run at that pace
+        return _consume(work, match)
+    result.workout = result.workout or f"{dist}{unit}"
+    result.workout_text = result.workout_text or match.group(0).strip()
+    result.rep_pace_s, result.rep_pace_unit = seconds, pace_per
     return _consume(work, match)
 
 

@@ -68,7 +68,7 @@ class SheetRow:
 
     @property
     def confidence(self) -> float:
-        penalty = 0.3 * len(self.cell_issues)
+        penalty = 0.35 * len(self.cell_issues)  # one bad cell puts the row below the default threshold
         return round(max(0.1, min(self.extracted.confidence, 1.0 - penalty)), 2)
 
 
@@ -94,7 +94,10 @@ def workbook_read(data: bytes, *, name: str, aliases: Mapping | None = None) -> 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SourceError(f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from exc
+        hint = "; save it as .xlsx first" if name.lower().endswith((".xls", ".ods", ".numbers")) else ""
+        raise SourceError(
+            f"{name}: not a readable .xlsx workbook ({exc.__class__.__name__}: {exc}){hint}"
+        ) from exc
     result = WorkbookRead(name=name)
     merged = aliases_merged(aliases)
     try:
@@ -113,6 +116,9 @@ def workbook_read(data: bytes, *, name: str, aliases: Mapping | None = None) -> 
 
 
 def _sheet_read(sheet: Any, aliases: dict, result: WorkbookRead) -> None:
+    # Read-only mode trusts the sheet's stored dimensions, which some writers get wrong ("A1:A1"):
+    # forget them so every row is read.
+    sheet.reset_dimensions()
     rows = sheet.iter_rows(values_only=True)
     column_map = None
     for number, row in enumerate(rows, start=1):
@@ -166,7 +172,9 @@ def _row_read(
     intensity, issue = _intensity(column_map.value(row, "intensity"))
     cell_issues += [issue] if issue else []
     seen[date] += 1
-    extracted = notes_parse(notes, default_unit="mi" if unit == "mi" else "km")
+    pace_unit = "mi" if unit == "mi" else "km"
+    run_distance = distance_m / UNIT_M[pace_unit] if distance_m else None
+    extracted = notes_parse(notes, default_unit=pace_unit, distance=run_distance)
     result.rows.append(
         SheetRow(
             sheet=sheet,

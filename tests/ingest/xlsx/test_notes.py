@@ -146,10 +146,27 @@ def test_two_bare_numbers_are_guessed_as_hr_and_cadence_below_the_threshold():
 
 
 def test_a_segment_pace_is_not_taken_for_the_runs_average():
-    result = notes_parse("Tempo 3 mi @ 6:50")
-    assert result.pace_s is None
-    assert result.workout_type == "tempo"
-    assert result.confidence < 0.7
+    result = notes_parse("Tempo 3 mi @ 6:50", distance=7.0)
+    assert _values(result) == dict(
+        rep_pace_s=410,
+        rep_pace_unit="mi",
+        workout="3mi",
+        workout_text="3 mi @ 6:50",
+        workout_type="tempo",
+        comment="Tempo",
+    )
+
+
+def test_a_segment_as_long_as_the_run_is_the_runs_pace():
+    result = notes_parse("10 mi @ 7:30 long run", distance=10.0)
+    assert _values(result) == dict(pace_s=450, pace_unit="mi", workout_type="long", comment="long run")
+
+
+def test_numbers_written_before_their_labels_and_minute_second_marks():
+    result = notes_parse("7:45 pace, 152 avg HR, 178 cadence")
+    assert (result.pace_s, result.avg_hr, result.cadence_spm, result.comment) == (465, 152, 178, None)
+    result = notes_parse("4'50\"/km; 150; 180")
+    assert (result.pace_s, result.pace_unit, result.avg_hr, result.cadence_spm) == (290, "km", 150, 180)
 
 
 def test_a_total_time_is_a_duration():

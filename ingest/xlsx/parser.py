@@ -31,6 +31,7 @@ from ingest.xlsx.notes import MILE_M, NotesParse, notes_parse, workout_type_hint
 
 SOURCE = "master_xlsx"
 UNIT_M = {"mi": MILE_M, "km": 1000.0, "m": 1.0}
+MAX_RUN_M = 330_000.0  # 200 miles: beyond it the unit is wrong (metres typed into a Miles column)
 _SUMMARY = re.compile(r"total|week|sum|month|year|avg|average|mileage", re.I)
 _REST = re.compile(r"^\s*(?:-+|off|rest|x|n/?a)\s*$", re.I)
 _DISTANCE = re.compile(r"^\s*(?P<v>\d+(?:[.,]\d+)?)\s*(?P<u>miles?|mi|km|k|m)?\s*$", re.I)
@@ -296,7 +297,10 @@ def _distance(value: Any, unit: str) -> tuple[float | None, str, list[str]]:
             unit = "km" if written.startswith("k") else "mi" if written.startswith("mi") else "m"
     if number < 0:
         return None, unit, [f"distance {value!r} is negative"]
-    return (number * UNIT_M[unit] if number else None), unit, []
+    metres = number * UNIT_M[unit]
+    if metres > MAX_RUN_M:
+        return metres, unit, [f"distance {value!r} {unit} is implausible for one run: check the unit"]
+    return (metres if number else None), unit, []
 
 
 def _intensity(value: Any) -> tuple[float | None, str | None]:

@@ -179,3 +179,11 @@ def test_header_names_are_normalised_and_units_come_from_the_header():
     ):
         assert header_match(("Date", header), aliases, 1).distance_unit == unit
     assert header_match(("Date", "Notes"), aliases, 1) is None
+
+
+def test_a_distance_too_long_for_one_run_is_flagged_for_review(tmp_path):
+    path = book_write(tmp_path / "m.xlsx", {"Log": [["Date", "Miles"], [dt.datetime(2013, 1, 2), 5000]]})
+    (row,) = workbook_read(path.read_bytes(), name=path.name).rows
+    parsed = row_activity(row, source_id="x", threshold=0.7)
+    assert parsed.raw["needs_review"] and parsed.parse_confidence == 0.65
+    assert parsed.raw["issues"] == ["distance 5000 mi is implausible for one run: check the unit"]

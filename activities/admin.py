@@ -27,7 +27,7 @@ from activities.models import (
 from activities.streams import stream_decode
 from reconcile.fields import EDITABLE_FIELDS
 from reconcile.models import Conflict, ManualOverride
-from reconcile.services import ReconcileError, activity_edit
+from reconcile.services import ReconcileError, activity_edit, activity_reconcile
 from review.formatting import format_duration, format_km, format_pace, format_value, pretty_json
 from review.selectors import activity_field_rows, activity_records
 from review.services import shoe_merge, shoe_merge_target
@@ -221,6 +221,7 @@ class ActivityAdmin(admin.ModelAdmin):
         ("Bookkeeping", {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
     inlines = (ActivitySourceInline, IntervalInline, ConflictInline, ManualOverrideInline)
+    actions = ("re_resolve",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources", distinct=True))
@@ -263,6 +264,18 @@ class ActivityAdmin(admin.ModelAdmin):
             if record.laps.all()
         ]
         return format_html_join("", "{}", ((part,) for part in parts)) if parts else "No laps."
+
+    @admin.action(description="Re-resolve selected activities from their sources (overrides kept)")
+    def re_resolve(self, request, queryset) -> None:
+        done = 0
+        for activity in queryset:
+            try:
+                activity_reconcile(activity=activity)
+            except ReconcileError as error:
+                self.message_user(request, f"{activity}: {error}", messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, f"Re-resolved {done} activit{'y' if done == 1 else 'ies'}.")
 
     def save_model(self, request, obj, form, change) -> None:
         """New activities save plainly; edits of canonical fields become manual overrides."""

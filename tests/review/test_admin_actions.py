@@ -107,3 +107,15 @@ def test_clearing_an_override_hands_the_field_back_to_the_sources(admin_client, 
     assert "Cleared 1 override(s)." in page
     activity.refresh_from_db()
     assert activity.distance_m == pytest.approx(5955.84)
+
+
+def test_re_resolve_action_recomputes_fields_from_the_sources(admin_client, activity):
+    Activity.objects.filter(pk=activity.pk).update(distance_m=1.0, avg_hr=None)
+    page = admin_client.post(
+        reverse("admin:activities_activity_changelist"),
+        {"action": "re_resolve", "_selected_action": [activity.pk]},
+        follow=True,
+    ).content.decode()
+    assert "Re-resolved 1 activity." in page
+    activity.refresh_from_db()
+    assert activity.distance_m == pytest.approx(5955.84) and activity.avg_hr == 145.0

@@ -22,6 +22,7 @@ body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ddd;padding:4px 6px;vertical-align:top}
 th{background:#f3f3f3;position:sticky;top:0}tr.low{background:#fff1c2}
 tr.low td.conf{color:#a40000;font-weight:bold}
+#only-low:checked~table tbody tr:not(.low){display:none}
 td.orig{color:#444}.pass-llm{color:#0055aa}.issues{color:#a40000;font-size:12px}.muted{color:#888}
 """
 
@@ -109,6 +110,7 @@ def report_html(
         f"Sheets read: {_esc(', '.join(book.sheets))}; sheets without a header: {ignored}; "
         f"{len(book.skipped)} blank or summary rows skipped.</p>"
         + (f"<h2>Rows that failed</h2><ul>{problems}</ul>" if problems else "")
+        + "<input type='checkbox' id='only-low'><label for='only-low'> show only highlighted rows</label>"
         + "<table><thead><tr><th>where</th><th>date</th><th>cells</th><th>notes</th><th>parsed</th>"
         f"<th>confidence</th><th>issues</th><th>outcome</th></tr></thead><tbody>{body}</tbody></table>"
         f"<p class='muted'>Generated {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Values in blue came from "

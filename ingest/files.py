@@ -14,12 +14,14 @@ data) feeds `files_ingest` with `FileInput`s, on disk (`path`) or in memory (`da
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
@@ -29,15 +31,11 @@ from ingest.healthfit.parser import healthfit_name_parse
 from ingest.locks import sync_lock
 from ingest.models import ProcessedFile
 from ingest.parse_worker import ParseJob, ParseOutcome, default_workers, parse_many
+from ingest.parsers import FileHints
 from ingest.rawstore import RawFile, raw_store_put
 from ingest.records import ParsedActivity, SourceError
 from ingest.store import record_mark_deleted, record_store
 from ingest.sync_state import sync_run
-
-if TYPE_CHECKING:
-    import datetime as dt
-
-    from ingest.parsers import FileHints
 
 logger = logging.getLogger("runbase.ingest")
 
@@ -171,7 +169,11 @@ def files_ingest(
 
     jobs = (
         ParseJob(
-            name=p.item.name, path=str(p.raw.absolute), hints=p.item.hints, local_start=p.item.local_start
+            name=p.item.name,
+            path=str(p.raw.absolute),
+            hints=p.item.hints,
+            local_start=p.item.local_start,
+            fallback=_home_zone_hints(p.item),
         )
         for p in planned
     )
@@ -179,6 +181,15 @@ def files_ingest(
         outcome = _write(plan, parsed, route=route, result=result)
         report(outcome)
     return result
+
+
+def _home_zone_hints(item: FileInput) -> FileHints | None:
+    """The file name's local start read in RUNBASE_HOME_TZ: only for files that cannot place themselves."""
+    if item.hints is not None or item.local_start is None:
+        return None
+    local = item.local_start.replace(tzinfo=ZoneInfo(settings.RUNBASE_HOME_TZ))
+    offset = local.utcoffset()
+    return FileHints(start_time=local.astimezone(dt.UTC), utc_offset_s=int(offset.total_seconds()))
 
 
 def files_import_paths(

@@ -29,6 +29,7 @@ class ParseJob:
     path: str  # the archived copy
     hints: FileHints | None = None
     local_start: dt.datetime | None = None  # naive local start from the file name (HealthFit)
+    fallback: FileHints | None = None  # the name's start in the home time zone: for files with no time
 
 
 @dataclass(slots=True)
@@ -46,7 +47,18 @@ def parse_job(job: ParseJob) -> ParseOutcome:
     """Parse one archived file; never raises, so one bad file cannot break the pool or the batch."""
     try:
         data = Path(job.path).read_bytes()
-        records = parse_file(name=job.name, data=data, hints=job.hints)
+        try:
+            records = parse_file(name=job.name, data=data, hints=job.hints)
+        except NotAnActivity:
+            raise
+        except SourceError:
+            if job.fallback is None:
+                raise
+            # A file that cannot place itself in time (a GPX without times): the name's local start,
+            # read in the home time zone, is the last resort (ARCHITECTURE, invariant 6).
+            records = parse_file(name=job.name, data=data, hints=job.fallback)
+            for record in records:
+                record.raw["start_from"] = "file name, home time zone"
         if job.local_start is not None:
             apply_local_start(records, local_start=job.local_start)
         return ParseOutcome(records=records)

@@ -134,8 +134,8 @@ def test_a_downloaded_stub_is_imported_on_the_next_run(light_healthfit_dir, samp
 
 
 def test_a_gpx_beside_its_fit_is_a_sidecar_but_a_lone_gpx_is_an_activity(light_healthfit_dir, samples):
-    lone = light_healthfit_dir / "2014-09-08-081500-Hiking-Runner’s Apple\u00a0Watch.gpx"
-    shutil.copyfile(samples / "gpx" / "gpx_with_garmin_extension.gpx", lone)
+    lone = light_healthfit_dir / "2013-07-06-192626-Hiking-Runner’s Apple\u00a0Watch.gpx"
+    shutil.copyfile(samples / "gpx" / "track-with-empty-segment.gpx", lone)
     os.utime(lone, (AN_HOUR_AGO, AN_HOUR_AGO))
 
     output = _sync()
@@ -143,8 +143,38 @@ def test_a_gpx_beside_its_fit_is_a_sidecar_but_a_lone_gpx_is_an_activity(light_h
     sidecar = "2015-08-15-164508-Outdoor Running-Runner’s Apple\u00a0Watch.gpx"
     assert f"ignored      {sidecar}: sidecar of {sidecar[:-4]}.fit" in output
     assert not ProcessedFile.objects.filter(name=sidecar).exists()
-    assert ProcessedFile.objects.get(name=lone.name).status != "ignored"
-    assert f"{lone.name}" in output.split("imported=")[0]
+    assert f"imported     {lone.name} -> 1 record(s)" in output
+    record = ActivitySource.objects.get(file__name=lone.name)
+    assert record.raw["healthfit"] == {"workout_type": "Hiking", "device": "Runner’s Apple Watch"}
+    assert record.start_time == dt.datetime(2013, 7, 6, 17, 26, 26, tzinfo=dt.UTC)
+    assert record.utc_offset_s == 7200  # from the name: a GPX has no offset of its own
+
+
+TIMELESS_GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">
+  <trk><name>Hike</name><trkseg>
+    <trkpt lat="45.76" lon="14.36"><ele>550</ele></trkpt>
+    <trkpt lat="45.77" lon="14.37"><ele>560</ele></trkpt>
+  </trkseg></trk>
+</gpx>
+"""
+
+
+def test_a_gpx_without_times_is_placed_at_its_name_in_the_home_time_zone(
+    light_healthfit_dir, samples, settings
+):
+    settings.RUNBASE_HOME_TZ = "Europe/Ljubljana"
+    timeless = light_healthfit_dir / "2014-09-08-081500-Hiking-Runner’s Apple\u00a0Watch.gpx"
+    timeless.write_text(TIMELESS_GPX)
+    os.utime(timeless, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+    output = _sync()
+
+    assert f"imported     {timeless.name} -> 1 record(s)" in output
+    record = ActivitySource.objects.get(file__name=timeless.name)
+    assert record.start_time == dt.datetime(2014, 9, 8, 6, 15, tzinfo=dt.UTC)
+    assert (record.utc_offset_s, record.local_date) == (7200, dt.date(2014, 9, 8))
+    assert record.raw["start_from"] == "file name, home time zone"
 
 
 def test_a_sidecar_of_a_fit_still_in_icloud_is_not_imported_either(light_healthfit_dir, samples):

@@ -74,7 +74,7 @@ def xlsx_import(*, path: str | Path, review: bool = False, log: Log = None) -> X
         _say(log, f"failed {message}")
     existing = _existing(book.sheets)
     ids, gone = assign_ids(book.rows, existing)
-    result.llm_answered = _llm_pass(book, existing, ids, threshold, log)
+    result.llm_answered = _llm_pass(book, existing, threshold, log)
     processed = _archive(path, data)
     outcomes = _store(book, existing, ids, gone, processed, threshold, result, log)
     if review:
@@ -152,30 +152,27 @@ def assign_ids(rows: list[SheetRow], existing: dict[tuple[str, str], list[dict]]
     return ids, gone
 
 
-def _llm_pass(book: WorkbookRead, existing: dict, ids: dict, threshold: float, log: Log) -> int:
-    """Reuse a stored LLM answer for an unchanged row; ask the model about the other doubtful rows."""
+def _llm_pass(book: WorkbookRead, existing: dict, threshold: float, log: Log) -> int:
+    """Ask the model about the notes the regex pass doubts; an unchanged row reuses its stored answer."""
     cached = {
-        record["id"]: record["llm"]["answer"]
+        record["fingerprint"]: record["llm"]["answer"]
         for records in existing.values()
         for record in records
-        if record.get("llm") and record["llm"].get("answer")
+        if (record.get("llm") or {}).get("answer")
     }
     doubtful = [row for row in book.rows if row.notes and row.extracted.confidence < threshold]
     ask = []
     for row in doubtful:
-        record = next(
-            (r for r in existing.get((row.sheet, row.local_date.isoformat()), []) if r["id"] == ids[id(row)]),
-            None,
-        )
-        if record is not None and record["fingerprint"] == row.fingerprint and record["id"] in cached:
-            llm_merge(row, cached[record["id"]])
+        if row.fingerprint in cached:
+            llm_merge(row, cached[row.fingerprint])
         else:
             ask.append(row)
-    if not ask:
-        return len(doubtful) - len(ask)
-    _say(log, f"asking the LLM about {len(ask)} notes the regex pass is not sure of")
-    batch_size = int(getattr(settings, "XLSX_LLM_BATCH_SIZE", 25))
-    return len(doubtful) - len(ask) + notes_fallback(ask, batch_size=batch_size, log=log)
+    answered = len(doubtful) - len(ask)
+    if ask:
+        _say(log, f"asking the LLM about {len(ask)} notes the regex pass is not sure of")
+        batch_size = int(getattr(settings, "XLSX_LLM_BATCH_SIZE", 25))
+        answered += notes_fallback(ask, batch_size=batch_size, log=log)
+    return answered
 
 
 def _archive(path: Path, data: bytes) -> ProcessedFile:

@@ -98,6 +98,9 @@ class ConflictAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # reconcile owns conflicts: resolve them, or clear the override they made
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         for source, label in Source.choices:

@@ -79,7 +79,8 @@ def parse_many(
 ) -> Iterator[ParseOutcome]:
     """Outcomes in job order; `workers <= 1` parses in this process (no pool to start)."""
     jobs = list(jobs)
-    if workers <= 1 or len(jobs) <= 1:
+    # A daemonic process (a django-q2 worker) may not start children: parse in-process there.
+    if workers <= 1 or len(jobs) <= 1 or multiprocessing.current_process().daemon:
         yield from (parse_job(job) for job in jobs)
         return
     workers = min(workers, len(jobs))

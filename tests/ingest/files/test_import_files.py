@@ -146,3 +146,21 @@ def test_the_same_bytes_twice_in_one_batch_are_parsed_once(samples):
 def test_a_file_input_needs_data_or_a_path_not_both():
     with pytest.raises(ValueError, match="either data or path"):
         FileInput(name="a.fit", origin="a.fit")
+
+
+def _parse_in_daemon(path: str, queue) -> None:
+    from ingest.parse_worker import ParseJob, parse_many
+
+    jobs = [ParseJob(name="a.fit", path=path), ParseJob(name="b.fit", path=path)]
+    queue.put([len(o.records) for o in parse_many(jobs, workers=2)])
+
+
+def test_a_daemonic_process_such_as_a_q2_worker_parses_in_process(samples):
+    import multiprocessing
+
+    queue = multiprocessing.Queue()
+    path = str(samples / "fit" / "runs" / "2013-02-06-12-11-14.fit")
+    worker = multiprocessing.Process(target=_parse_in_daemon, args=(path, queue), daemon=True)
+    worker.start()
+    assert queue.get(timeout=60) == [1, 1]
+    worker.join(timeout=10)

@@ -323,57 +323,72 @@ class _Context:
     raw_common: dict[str, Any]
 
 
+def _summary(
+    session: Values, times: list[dt.datetime], columns: _Columns, lo: int, hi: int, multi: bool
+) -> tuple[dict[str, Any], list[str]]:
+    """The session's own totals; what it lacks is derived from its records and listed as derived."""
+    # session: {start_time, timestamp (end), total_elapsed_time, total_timer_time, total_distance,
+    #           avg/max_heart_rate, enhanced_avg_speed | avg_speed, …}
+    derived: list[str] = []
+    values: dict[str, Any] = {
+        "elapsed_s": session.get("total_elapsed_time"),
+        "duration_s": session.get("total_timer_time"),
+        "distance_m": positive(session.get("total_distance")),  # 0.0 on indoor equipment: not measured
+        "avg_hr": positive(session.get("avg_heart_rate")),
+        "max_hr": positive(session.get("max_heart_rate")),
+        "avg_speed_mps": positive(_first(session, "enhanced_avg_speed", "avg_speed")),
+    }
+    if values["elapsed_s"] is None and len(times) > 1:
+        values["elapsed_s"] = (times[-1] - times[0]).total_seconds()
+        derived.append("elapsed_s")
+        if values["duration_s"] is None:
+            values["duration_s"] = values["elapsed_s"]  # no pause information without a session
+            derived.append("duration_s")
+    if "total_distance" not in session:
+        distances = [d for d in columns.distance[lo:hi] if d is not None]
+        if distances:
+            values["distance_m"] = distances[-1] - (distances[0] if multi else 0.0)
+            derived.append("distance_m")
+    if values["avg_hr"] is None and values["max_hr"] is None:
+        rates = [h for h in columns.heart_rate[lo:hi] if h]
+        if rates:
+            values["avg_hr"], values["max_hr"] = round(sum(rates) / len(rates)), max(rates)
+            derived.append("heart_rate")
+    if values["avg_speed_mps"] is None and values["distance_m"] and values["duration_s"]:
+        values["avg_speed_mps"] = round(values["distance_m"] / values["duration_s"], 3)
+        derived.append("avg_speed_mps")
+    return values, derived
+
+
+def _cadences(session: Values, per_leg: bool) -> dict[str, float | None]:
+    # running sessions: avg_running_cadence; others: avg_cadence; both with *_fractional_cadence
+    average = _first(session, "avg_running_cadence", "avg_cadence")
+    maximum = _first(session, "max_running_cadence", "max_cadence")
+    return {
+        "avg_cadence_spm": _cadence_spm(average, session.get("avg_fractional_cadence"), per_leg),
+        "max_cadence_spm": _cadence_spm(maximum, session.get("max_fractional_cadence"), per_leg),
+    }
+
+
 def _session_activity(
     ctx: _Context, session: Values, laps: list[Values], lo: int, hi: int, multi: bool
 ) -> ParsedActivity:
-    # session: {start_time, timestamp (end), total_elapsed_time, total_timer_time, total_distance,
-    #           avg/max_heart_rate, avg_running_cadence | avg_cadence, avg_fractional_cadence,
-    #           enhanced_avg_speed, total_ascent, total_descent, total_calories, avg_power, sport, sub_sport}
     fit, clock = ctx.fit, ctx.clock
     sport, sub_sport = normalise_sport(session.get("sport"), session.get("sub_sport"))
     per_leg = sport_family(sport) in _PER_LEG_FAMILIES
-    columns = fit.records
-    derived: list[str] = []
     times = ctx.times[lo:hi]
+    values, derived = _summary(session, times, fit.records, lo, hi, multi)
     start = clock.utc(session.get("start_time"))
     if start is None and times:
-        start, _ = times[0], derived.append("start_time")
-    elapsed = session.get("total_elapsed_time")
-    if elapsed is None and len(times) > 1:
-        elapsed, _ = (times[-1] - times[0]).total_seconds(), derived.append("elapsed_s")
-    timer = session.get("total_timer_time")
-    if timer is None and elapsed is not None and "elapsed_s" in derived:
-        timer, _ = elapsed, derived.append("duration_s")
-    distance = positive(session.get("total_distance"))  # 0.0 on indoor equipment: not measured
-    if distance is None and "total_distance" not in session:
-        dists = [d for d in columns.distance[lo:hi] if d is not None]
-        if dists:
-            distance, _ = (dists[-1] - (dists[0] if multi else 0.0)), derived.append("distance_m")
-    avg_hr = positive(session.get("avg_heart_rate"))
-    max_hr = positive(session.get("max_heart_rate"))
-    if avg_hr is None and max_hr is None and hi > lo:
-        hrs = [h for h in columns.heart_rate[lo:hi] if h]
-        if hrs:
-            avg_hr, max_hr = round(sum(hrs) / len(hrs)), max(hrs)
-            derived.append("heart_rate")
-    cadence = session.get("avg_running_cadence")
-    if cadence is None:
-        cadence = session.get("avg_cadence")
-    max_cadence = session.get("max_running_cadence")
-    if max_cadence is None:
-        max_cadence = session.get("max_cadence")
-    avg_speed = positive(_first(session, "enhanced_avg_speed", "avg_speed"))
-    if avg_speed is None and distance and timer:
-        avg_speed, _ = round(distance / timer, 3), derived.append("avg_speed_mps")
-    raw = dict(ctx.raw_common)
-    raw["session"] = json_safe(session)
+        start = times[0]
+        derived.insert(0, "start_time")
+    raw = {**ctx.raw_common, "session": json_safe(session)}
     if multi:
         raw["session_count"] = len(fit.sessions)
     if derived:
         raw["derived_from_records"] = derived
-    placed = start is not None
     local_date = None
-    if not placed and clock.local_start is not None:
+    if start is None and clock.local_start is not None:
         local_date = clock.local_start.date()
         raw["local_start"] = clock.local_start.isoformat()
     return ParsedActivity(
@@ -384,14 +399,6 @@ def _session_activity(
         utc_offset_s=ctx.utc_offset_s,
         sport=sport,
         sub_sport=sub_sport,
-        distance_m=distance,
-        duration_s=timer,
-        elapsed_s=elapsed,
-        avg_hr=avg_hr,
-        max_hr=max_hr,
-        avg_cadence_spm=_cadence_spm(cadence, session.get("avg_fractional_cadence"), per_leg),
-        max_cadence_spm=_cadence_spm(max_cadence, session.get("max_fractional_cadence"), per_leg),
-        avg_speed_mps=avg_speed,
         total_ascent_m=session.get("total_ascent"),
         total_descent_m=session.get("total_descent"),
         calories=positive(session.get("total_calories")),
@@ -399,8 +406,10 @@ def _session_activity(
         workout_name=fit.workout_name,
         device=Device(ctx.device.manufacturer, ctx.device.product, ctx.device.serial),
         laps=[_lap(lap, i, clock, per_leg) for i, lap in enumerate(laps)],
-        samples=_samples(columns, ctx.times, lo, hi, per_leg) if placed and hi > lo else None,
+        samples=_samples(fit.records, ctx.times, lo, hi, per_leg) if start is not None and hi > lo else None,
         raw=raw,
+        **values,
+        **_cadences(session, per_leg),
     )
 
 

@@ -44,7 +44,7 @@ def normalise_sport(sport: Any, sub_sport: Any) -> tuple[str | None, str | None]
         sport_name = None
     if sport_name is not None and sub_name == "treadmill":
         sport_name = "running"
-    return _SPORT_ALIASES.get((sport_name, sub_name), (sport_name, sub_name))  # type: ignore[arg-type]
+    return _SPORT_ALIASES.get((sport_name, sub_name), (sport_name, sub_name))
 
 
 def _product(values: Values) -> str | None:

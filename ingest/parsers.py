@@ -34,6 +34,10 @@ class FileHints:
     start_time: dt.datetime | None = None  # UTC-aware, e.g. from a HealthFit file name
     utc_offset_s: int | None = None
 
+    def __post_init__(self) -> None:
+        if self.start_time is not None and self.start_time.utcoffset() is None:
+            raise ValueError(f"FileHints.start_time must be timezone-aware, got {self.start_time}")
+
 
 Parser = Callable[..., list[ParsedActivity]]
 

@@ -168,6 +168,13 @@ def test_hints_only_fill_what_the_file_does_not_know(samples):
     assert parse(samples / "fit/runs/2013-02-06-12-11-14.fit", hints=hints)[0].utc_offset_s == 3600
 
 
+def test_a_naive_hint_is_refused():
+    import datetime as dt
+
+    with pytest.raises(ValueError, match="must be timezone-aware"):
+        FileHints(start_time=dt.datetime(2012, 2, 13, 10, 0))
+
+
 def _parse_in_worker(args: tuple[str, bytes, FileHints]) -> list:
     name, data, hints = args
     return parse_file(name=name, data=data, hints=hints)

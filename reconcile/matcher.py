@@ -56,10 +56,17 @@ def distance_diff_pct(value: float | None, reference: float | None) -> float | N
     return abs(value - reference) / abs(reference) * 100.0
 
 
+# A record without a real sport (a GPX or TCX upload says "generic" or nothing) may join a recording
+# of any sport that started within the window; it never joins by date alone.
+WILDCARD_FAMILIES = frozenset({"unknown", "generic"})
+
+
 def records_compatible(a: RecordFacts, b: RecordFacts, cfg: ReconcileConfig) -> bool:
     """May `a` and `b` be the same run? Sport family, then start time or local date."""
     if a.family != b.family:
-        return False
+        wildcard = a.family in WILDCARD_FAMILIES or b.family in WILDCARD_FAMILIES
+        if not (wildcard and a.timed and b.timed):
+            return False
     if a.timed and b.timed:
         return abs((a.start_time - b.start_time).total_seconds()) <= cfg.time_window_s
     if a.source == b.source:
@@ -126,17 +133,17 @@ def match_order(record: RecordFacts) -> tuple:
 
 
 class ActivityIndex:
-    """Live attached records by activity and by (family, local date): the candidates for a record."""
+    """Live attached records by activity and by local date: the candidates for a record."""
 
     def __init__(self) -> None:
         self.members: dict[int, list[RecordFacts]] = defaultdict(list)
-        self.by_day: dict[tuple[str, dt.date], set[int]] = defaultdict(set)
+        self.by_day: dict[dt.date, set[int]] = defaultdict(set)
 
     def add(self, record: RecordFacts, key: int) -> None:
         record.activity_key = key
         self.members[key].append(record)
         if record.local_date is not None:
-            self.by_day[(record.family, record.local_date)].add(key)
+            self.by_day[record.local_date].add(key)
 
     def remove(self, record: RecordFacts) -> None:
         key = record.activity_key
@@ -146,15 +153,15 @@ class ActivityIndex:
         if record.local_date is not None and not any(
             m.local_date == record.local_date for m in self.members[key]
         ):
-            self.by_day[(record.family, record.local_date)].discard(key)
+            self.by_day[record.local_date].discard(key)
         record.activity_key = None
 
     def candidates(self, record: RecordFacts) -> set[int]:
         if record.local_date is None:
             return set()
         days = (record.local_date + dt.timedelta(days=d) for d in (-1, 0, 1))
-        return set().union(*(self.by_day.get((record.family, day), set()) for day in days))
+        return set().union(*(self.by_day.get(day, set()) for day in days))
 
     def fits(self, record: RecordFacts, cfg: ReconcileConfig) -> list[Fit]:
-        found = (activity_fit(record, self.members[key], key, cfg) for key in self.candidates(record))
+        found = (activity_fit(record, self.members[key], key, cfg) for key in sorted(self.candidates(record)))
         return [fit for fit in found if fit is not None]

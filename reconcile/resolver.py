@@ -24,6 +24,7 @@ MANUAL = "manual_override"
 DERIVED = "derived"
 # Strava's workout_type "default" says nothing; its "workout" is a generic session.
 WORKOUT_TYPE_ALIASES = {"default": None, "": None, "workout": "workout", "intervals": "interval"}
+VAGUE_SPORTS = ("", "generic")
 # Fields resolved by plain priority (start time, sport and notes have their own rules).
 PRIORITY_FIELDS = (
     "distance_m",
@@ -87,6 +88,8 @@ def member_value(record: ActivitySource, field_name: str) -> Any:
         return getattr(metrics, field_name)
     if field_name == "workout_type":
         return _workout_type(record.workout_type)
+    if field_name == "sport" and record.sport in VAGUE_SPORTS:
+        return None
     value = getattr(record, field_name, None)
     return None if value == "" else value
 
@@ -99,6 +102,18 @@ class SourceValues:
         for record in sorted(members, key=lambda r: r.pk):
             self.by_source[record.source].append(record)
         self.plan = plan
+
+    def prefer_recording(self, anchor: ActivitySource) -> None:
+        """Within a source, prefer the record that started closest to `anchor` (two devices on one run)."""
+        if anchor.start_time is None:
+            return
+        for records in self.by_source.values():
+            records.sort(
+                key=lambda r: (
+                    abs((r.start_time - anchor.start_time).total_seconds()) if r.start_time else 1e12,
+                    r.pk,
+                )
+            )
 
     def value(self, source: str, field_name: str) -> Any:
         if source == NAME_PARSE:
@@ -188,13 +203,17 @@ def _resolve_time(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -
             out.values.update(date=dated[0].local_date, start_time=None, utc_offset_s=None)
             out.provenance["date"] = dated[0].source
         return
+    values.prefer_recording(record)
     out.values.update(date=record.local_date, start_time=record.start_time, utc_offset_s=record.utc_offset_s)
     for name in ("date", "start_time", "utc_offset_s"):
         out.provenance[name] = record.source
 
 
 def _resolve_sport(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -> None:
+    """The sport of the best source naming a real one; "generic" (GPX/TCX uploads) only as a last resort."""
     record = values.record_with("sport", cfg.priority("sport"))
+    if record is None:
+        record = next((r for r in values.all_records() if r.sport), None)
     if record is not None:
         out.values.update(sport=record.sport, sub_sport=record.sub_sport or "")
         out.provenance["sport"] = record.source

@@ -1,15 +1,15 @@
-"""django-q2 task for reconcile on its own (the sync tasks already reconcile after importing)."""
+"""django-q2 tasks of reconcile: each calls one service and returns its summary (stored on the task row)."""
 
 from __future__ import annotations
 
 from reconcile.services import reconcile_run
 
 
-def reconcile_all() -> str:
-    """Re-check every record (a weekly safety net; on unchanged data it changes nothing)."""
-    return reconcile_run(all=True).summary()
-
-
-def reconcile_new() -> str:
-    """Only new or changed source records: what `manage.py reconcile` does without flags."""
+def reconcile_pending() -> str:
+    """New and changed source records (what every sync task already does after importing)."""
     return reconcile_run().summary()
+
+
+def reconcile_all() -> str:
+    """Re-check every record and activity (the weekly safety net); writes nothing on unchanged data."""
+    return reconcile_run(all=True).summary()

@@ -163,3 +163,9 @@ def test_a_second_reconcile_at_the_same_time_is_refused():
         pytest.raises(ReconcileError, match="reconcile sync is already running"),
     ):
         reconcile_run()
+
+
+def test_the_q2_task_runs_a_full_reconcile_and_returns_its_summary(treadmill):
+    from reconcile.tasks import reconcile_all
+
+    assert reconcile_all().startswith("created=0 updated=0 unchanged=1 conflicts=0")

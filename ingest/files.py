@@ -263,7 +263,11 @@ def _manifest_by_path(chunk: list[FileInput]) -> dict[str, ProcessedFile]:
     locations = [str(item.path.absolute()) for item in chunk if item.path is not None]
     if not locations:
         return {}
-    rows = ProcessedFile.objects.filter(path__in=locations).order_by("updated_at")
+    rows = (
+        ProcessedFile.objects.filter(path__in=locations)
+        .only("pk", "path", "size", "mtime", "sha256", "status", "error")
+        .order_by("updated_at")
+    )
     return {row.path: row for row in rows}
 
 
@@ -274,21 +278,22 @@ def _plan(
     mtime = item.mtime
     if item.path is not None:
         location = str(item.path.absolute())
-        try:
-            stat = item.path.stat()
-        except OSError as exc:
-            return _outcome(item, "failed", error=f"cannot read {item.origin}: {exc.strerror or exc}")
-        mtime = stat.st_mtime
-        if item.size is not None and stat.st_size != item.size:
-            return _outcome(item, "pending", error="still being written (its size changed): next sync")
+        if item.size is not None and item.mtime is not None:
+            size = item.size  # listed a moment ago (the HealthFit scan): no second stat
+        else:
+            try:
+                stat = item.path.stat()
+            except OSError as exc:
+                return _outcome(item, "failed", error=f"cannot read {item.origin}: {exc.strerror or exc}")
+            size, mtime = stat.st_size, stat.st_mtime
         previous = known.get(location)
-        if previous is not None and previous.size == stat.st_size and previous.mtime == mtime:
+        if previous is not None and previous.size == size and previous.mtime == mtime:
             return _outcome(item, "unchanged", sha256=previous.sha256, error=_earlier(previous))
         try:
             data = item.path.read_bytes()
         except OSError as exc:
             return _outcome(item, "failed", error=f"cannot read {item.origin}: {exc.strerror or exc}")
-        if len(data) != stat.st_size:
+        if len(data) != size:
             return _outcome(item, "pending", error="still being written (its size changed): next sync")
     else:
         location, data, previous = item.origin, item.data, None

@@ -77,6 +77,9 @@ def _scan_entry(scan: FolderScan, path: Path, *, siblings: set[str], settle_s: f
         stat = path.stat()
     except OSError:
         return  # vanished between listing and stat (iCloud evicted it): next sync
+    if is_dataless(stat):
+        scan.outcomes.append(_note(path, "pending", "in iCloud, not downloaded yet (dataless file)"))
+        return
     if stat.st_size == 0:
         scan.outcomes.append(_note(path, "pending", "empty: iCloud has not downloaded it yet"))
         return
@@ -97,6 +100,15 @@ def _scan_entry(scan: FolderScan, path: Path, *, siblings: set[str], settle_s: f
             raw={"healthfit": {"workout_type": info.workout_type, "device": info.device}} if info else None,
         )
     )
+
+
+# macOS 14+ shows a not-downloaded iCloud file at full size with this flag instead of a `.icloud` stub;
+# reading it would block on the download.
+SF_DATALESS = 0x40000000
+
+
+def is_dataless(stat: os.stat_result) -> bool:
+    return bool(getattr(stat, "st_flags", 0) & SF_DATALESS)
 
 
 def _note(path: Path, status: str, reason: str) -> FileOutcome:

@@ -69,3 +69,13 @@ def test_the_name_fills_only_an_offset_the_file_did_not_have():
     assert (without.utc_offset_s, without.local_date) == (-25200, dt.date(2015, 10, 13))
     assert without.raw == {"utc_offset_from": "file name"}
     assert (with_own.utc_offset_s, with_own.raw) == (3600, {})
+
+
+def test_a_dataless_icloud_file_is_recognised_by_its_flag():
+    from types import SimpleNamespace
+
+    from ingest.healthfit.sync import is_dataless
+
+    assert is_dataless(SimpleNamespace(st_flags=0x40000000))
+    assert not is_dataless(SimpleNamespace(st_flags=0))
+    assert not is_dataless(SimpleNamespace())  # Linux: no st_flags

@@ -366,4 +366,4 @@ def _parsed_fields(found: NotesParse) -> dict[str, Any]:
     for prefix in ("pace", "rep_pace"):
         seconds, unit = values[f"{prefix}_s"], values[f"{prefix}_unit"]
         values[f"{prefix}_s_per_km"] = round(seconds * 1000.0 / UNIT_M[unit], 1) if seconds else None
-    return values
+    return {name: value for name, value in values.items() if value not in (None, False)}  # found only

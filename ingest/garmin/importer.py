@@ -42,7 +42,7 @@ Log = Callable[[str], None]
 
 @dataclass(slots=True)
 class GarminProgress:
-    """Running counts handed to `progress` after every file batch and every summary."""
+    """Running counts handed to `progress` after every file and every summary."""
 
     files: int = 0
     activities: int = 0
@@ -132,9 +132,6 @@ def _store_summary(
     if recording is not None:
         parsed.raw["paired_file_sha256"] = recording.sha256
         parsed.raw["paired_record"] = recording.source_id
-        result.paired += 1
-    else:
-        result.without_file += 1
     try:
         outcome = record_store(parsed=parsed, route=ROUTE).outcome
     except SourceError as exc:
@@ -143,6 +140,10 @@ def _store_summary(
         log(f"FAILED garmin {parsed.source_id}: {exc}")
         return
     setattr(result, outcome, getattr(result, outcome) + 1)
+    if recording is not None:
+        result.paired += 1
+    else:
+        result.without_file += 1
     paired = f"file {recording.sha256[:12]}" if recording else "no file"
     log(f"{outcome} garmin {parsed.source_id} {parsed.workout_name or ''} ({paired})")
 

@@ -135,8 +135,9 @@ ANTHROPIC_BASE_URL = env.str("ANTHROPIC_BASE_URL", default="https://api.anthropi
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", default=60.0)
 # Training-log import: extra header names per field (date, distance, intensity, shoe, notes, workout)
 # on top of the defaults in ingest/xlsx/columns.py; rows below the threshold go to the LLM and review.
-XLSX_COLUMN_ALIASES: dict[str, list[str]] = {}
+XLSX_COLUMN_ALIASES: dict[str, list[str]] = env.json("XLSX_COLUMN_ALIASES", default={})
 XLSX_LLM_THRESHOLD = env.float("XLSX_LLM_THRESHOLD", default=0.7)
+XLSX_LLM_BATCH_SIZE = env.int("XLSX_LLM_BATCH_SIZE", default=25)
 
 # --- Reconciliation (ARCHITECTURE "Matching and resolution") --------------------------------------
 RUNBASE_RECONCILE = {

@@ -159,7 +159,7 @@ def _object_errors(value: dict, schema: dict, path: str) -> list[str]:
     return errors
 
 
-_NUMBER = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?(?![\d])")
+_NUMBER = re.compile(r"(?<![\d.,:])\d+(?:[.,]\d+)?(?![\d:])")  # not the 45 of "7:45"
 _CLOCK = re.compile(r"(?<![\d:.])(?:(\d{1,2}):)?(\d{1,2})[:.](\d{2})(?![\d:])")
 
 

@@ -99,6 +99,8 @@ def test_an_unreachable_ollama_gives_no_answers_and_stops_after_the_first_batch(
     [
         (152, "7:45; 152; 178", False, True),
         (153, "7:45; 152; 178", False, False),
+        (45, "7:45; 152; 178", False, False),  # part of a time, not a number of its own
+        (7, "7:45; 152; 178", False, False),
         ("7:45", "7:45; 152; 178", False, True),
         ("7:45", "7.45; 152; 178", False, True),  # the typo is the same pace
         (465, "7:45; 152; 178", True, True),

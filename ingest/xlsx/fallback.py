@@ -8,6 +8,7 @@ passes every check is trusted at `LLM_CONFIDENCE`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from ingest.xlsx.notes import pace_seconds
 from ingest.xlsx.parser import SheetRow
 
 LLM_CONFIDENCE = 0.8
+_TREADMILL_WORDS = re.compile(r"treadmill|dreadmill|\btm\b|indoors?|\bgym\b", re.I)
 _CLOCK = r"^\d{1,2}[:.]\d{2}$"
 
 INSTRUCTIONS = (
@@ -102,6 +104,12 @@ def llm_merge(row: SheetRow, answer: dict[str, Any]) -> None:
             accepted[name] = value
         else:
             rejected.append(f"{name}={value!r} is not written in the note")
+    rep_pace = found.rep_pace_s
+    if "avg_pace" in accepted and rep_pace is not None and pace_seconds(accepted["avg_pace"]) == rep_pace:
+        del accepted["avg_pace"]
+        rejected.append(f"avg_pace={answer['avg_pace']!r} is the interval's rep pace, not the run's")
+    if answer.get("treadmill") and not _TREADMILL_WORDS.search(note):
+        rejected.append("treadmill=true but the note does not mention a treadmill")
     unit = answer.get("pace_unit") or _unit(row)
     if "avg_pace" in accepted:
         found.pace_s, found.pace_unit = pace_seconds(accepted["avg_pace"]), unit
@@ -116,7 +124,7 @@ def llm_merge(row: SheetRow, answer: dict[str, Any]) -> None:
     if "comment" in accepted or answer.get("comment") is None:
         found.comment = accepted.get("comment")
         row.passes["comment"] = "llm"
-    if answer.get("treadmill") and not found.treadmill:
+    if answer.get("treadmill") and not found.treadmill and _TREADMILL_WORDS.search(note):
         found.treadmill = True
         row.passes["treadmill"] = "llm"
     row.llm = {"answer": answer, "rejected": rejected}

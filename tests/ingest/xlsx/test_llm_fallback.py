@@ -164,3 +164,19 @@ def test_the_anthropic_provider_answers_through_its_tool(settings, log_path):
     assert result.llm_answered == 2 and result.low_confidence == 0
     assert _record(1).avg_hr == 152
     assert server.requests[0].headers["x-api-key"] == "sk-test"
+
+
+def test_a_rep_pace_offered_as_the_average_and_an_unmentioned_treadmill_are_rejected(ollama, tmp_path):
+    path = book_write(
+        tmp_path / "reps.xlsx", sample_layout([run(1, 6.0, "4x400 @ 6:32 w/ 400 jog, 162 and 7 more")])
+    )
+    answer = {**EMPTY, "avg_pace": "6:32", "avg_hr": 162, "workout": "4x400m", "treadmill": True}
+    ollama.route("POST", "/api/chat", ollama_answering(lambda item: answer))
+    xlsx_import(path=path)
+    record = _record(1)
+    assert record.duration_s is None and record.sub_sport == "" and record.avg_hr == 162
+    assert record.raw["llm"]["rejected"] == [
+        "avg_pace='6:32' is the interval's rep pace, not the run's",
+        "treadmill=true but the note does not mention a treadmill",
+    ]
+    assert record.needs_review

@@ -379,3 +379,51 @@ def test_since_limits_the_run_to_later_records():
     result = reconcile_run(since=dt.date(2024, 5, 5))
     assert result.created == 1
     assert Activity.objects.get().date == dt.date(2024, 5, 11)
+
+
+def test_a_recording_arriving_after_the_spreadsheet_joins_the_spreadsheets_activity():
+    xlsx(MAY_1, 5.0, notes="from the log")
+    reconcile_run()
+    logged = Activity.objects.get()
+    assert logged.start_time is None and logged.provenance["date"] == "master_xlsx"
+
+    fit(SHA_A, MORNING, 8050.0)
+    reconcile_run()
+
+    assert list(Activity.objects.values_list("pk", flat=True)) == [logged.pk]
+    logged.refresh_from_db()
+    assert logged.start_time == MORNING and logged.provenance["start_time"] == "fit_file"
+
+
+def test_a_record_restored_at_its_source_rejoins_a_run():
+    fit(SHA_A, MORNING, 8050.0)
+    strava("9001", MORNING, 8070.0)
+    reconcile_run()
+    record_mark_deleted(source="strava", source_ids=["9001"])
+    reconcile_run()
+    strava("9001", MORNING, 8070.0, notes="back again")  # re-synced: the store revives it
+
+    reconcile_run()
+
+    assert Activity.objects.count() == 1
+    assert Activity.objects.get().sources.count() == 2
+
+
+def test_a_gpx_without_sport_joins_only_by_start_time_never_by_date():
+    fit(SHA_A, MORNING, 8050.0)
+    stored(
+        source="fit_file",
+        source_id=SHA_B,
+        start_time=MORNING + dt.timedelta(seconds=3),
+        distance_m=8040.0,
+        sport="",
+    )
+    stored(
+        source="fit_file",
+        source_id=SHA_C,
+        start_time=MORNING + dt.timedelta(hours=5),
+        distance_m=8040.0,
+        sport="",
+    )
+    reconcile_run()
+    assert sorted(a.sources.count() for a in Activity.objects.all()) == [1, 2]

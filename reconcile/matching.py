@@ -112,17 +112,9 @@ def _new_activity(record: RecordFacts, values: dict) -> Activity:
     )
 
 
-def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> MatchOutcome:
-    """Place every new, changed or deleted record (all records with `all`); write links and new activities."""
-    outcome = MatchOutcome()
-    placing = _records_to_place(all=all, since=since)
-    live = [(f, v) for f, v in placing if v["deleted_at"] is None and f.local_date is not None]
-    stale = {f.id for f, v in placing if _is_stale(v)}
-    attached = {v["activity_id"] for f, v in live if v["activity_id"] is not None and f.id in stale}
-    index, by_id = _index_around([f.local_date for f, _ in live], attached)
-    original = {f.id: v["activity_id"] for f, v in placing}
+def _review(placing, index: ActivityIndex, by_id, stale: set[int], cfg, outcome: MatchOutcome) -> list:
+    """Detach deleted records and changed ones that no longer fit; return the records to place."""
     queue: list[RecordFacts] = []
-
     for facts, values in placing:
         if values["deleted_at"] is not None or facts.local_date is None:
             if values["activity_id"] is not None:
@@ -134,14 +126,16 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
         facts = by_id.get(facts.id, facts)
         if facts.activity_key is None:
             queue.append(facts)
-            continue
-        if facts.id in stale:
+        elif facts.id in stale:
             outcome.touched.add(facts.activity_key)
             if not fits_activity(facts, index.members[facts.activity_key], cfg):
                 index.remove(facts)
                 queue.append(facts)
+    return queue
 
-    values_by_id = {f.id: v for f, v in placing}
+
+def _place(queue: list[RecordFacts], index: ActivityIndex, values_by_id: dict, cfg) -> tuple[dict, dict]:
+    """Join each record to its best activity or start a new one (keys < 0 until written)."""
     new_activities: dict[int, Activity] = {}
     ambiguous: dict[int, list[int]] = {}
     for facts in sorted(queue, key=match_order):
@@ -154,7 +148,21 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
         if decision.kind == "ambiguous":
             ambiguous[key] = decision.candidates
         index.add(facts, key)
+    return new_activities, ambiguous
 
+
+def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> MatchOutcome:
+    """Place every new, changed or deleted record (all records with `all`); write links and new activities."""
+    outcome = MatchOutcome()
+    placing = _records_to_place(all=all, since=since)
+    live = [(f, v) for f, v in placing if v["deleted_at"] is None and f.local_date is not None]
+    stale = {f.id for f, v in placing if _is_stale(v)}
+    attached = {v["activity_id"] for f, v in live if v["activity_id"] is not None and f.id in stale}
+    index, by_id = _index_around([f.local_date for f, _ in live], attached)
+    original = {f.id: v["activity_id"] for f, v in placing}
+
+    queue = _review(placing, index, by_id, stale, cfg, outcome)
+    new_activities, ambiguous = _place(queue, index, {f.id: v for f, v in placing}, cfg)
     _write_new_activities(new_activities, ambiguous, index, outcome)
     _write_links(placing, by_id, original, index, outcome)
     for facts, _ in placing:

@@ -34,6 +34,7 @@ __all__ = [
     "ReconcileError",
     "ReconcileResult",
     "activity_edit",
+    "activity_merge",
     "activity_reconcile",
     "conflict_approve",
     "conflict_resolve",
@@ -272,3 +273,21 @@ def override_clear(*, activity: Activity, field_name: str) -> None:
         raise ReconcileError(f"activity #{activity.pk} has no manual value for {field_name}")
     Conflict.objects.filter(activity=activity, field_name=field_name).delete()
     activity_reconcile(activity=activity)
+
+
+@transaction.atomic
+def activity_merge(*, activity: Activity, into: Activity, merged_by=None) -> Activity:
+    """The runner says two activities are one run: move `activity`'s records and manual values into
+    `into`, delete `activity`, re-resolve `into` and return it. Values already set by hand on `into` win.
+    """
+    if activity.pk == into.pk:
+        raise ReconcileError(f"activity #{activity.pk} cannot be merged into itself")
+    moved = ActivitySource.objects.filter(activity=activity).update(activity=into)
+    for override in ManualOverride.objects.filter(activity=activity):
+        if not ManualOverride.objects.filter(activity=into, field_name=override.field_name).exists():
+            override.activity = into
+            override.created_by = override.created_by or merged_by
+            override.save(update_fields=["activity", "created_by"])
+    logger.info("activity #%s merged into #%s (%s records)", activity.pk, into.pk, moved)
+    activity.delete()
+    return activity_reconcile(activity=into)

@@ -16,6 +16,7 @@ from reconcile.errors import ReconcileError
 from reconcile.models import Conflict, ManualOverride
 from reconcile.services import (
     activity_edit,
+    activity_merge,
     conflict_approve,
     conflict_resolve,
     override_clear,
@@ -169,3 +170,23 @@ def test_the_q2_task_runs_a_full_reconcile_and_returns_its_summary(treadmill):
     from reconcile.tasks import reconcile_all
 
     assert reconcile_all().startswith("created=0 updated=0 unchanged=1 conflicts=0")
+
+
+def test_merging_two_activities_the_runner_says_are_one_run():
+    fit("a" * 64, START, 8046.0)
+    fit("b" * 64, START + dt.timedelta(hours=9), 8047.0)
+    xlsx(dt.date(2024, 5, 1), 5.0, notes="which one?")
+    reconcile_run()
+    flagged = Activity.objects.get(needs_review=True)
+    evening = Activity.objects.get(start_time=START + dt.timedelta(hours=9))
+    activity_edit(activity=flagged, changes={"rpe": 4})
+
+    merged = activity_merge(activity=flagged, into=evening)
+
+    assert not Activity.objects.filter(pk=flagged.pk).exists()
+    assert merged.pk == evening.pk
+    assert (merged.notes, merged.rpe, merged.distance_m) == ("which one?", 4, pytest.approx(5 * MILE))
+    assert merged.sources.count() == 2
+    assert reconcile_run(all=True).summary().startswith("created=0 updated=0 unchanged=2 conflicts=0")
+    with pytest.raises(ReconcileError, match="cannot be merged into itself"):
+        activity_merge(activity=merged, into=merged)

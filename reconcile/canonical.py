@@ -32,7 +32,7 @@ from reconcile.workout_names import WorkoutPlan
 
 logger = logging.getLogger("runbase.reconcile")
 
-ORPHAN_REASON = "No live source records: every source deleted it. Keep it or delete it."
+ORPHAN_REASON = "No live source records (deleted at the source or moved to another run): keep or delete it."
 
 
 @dataclass(slots=True)

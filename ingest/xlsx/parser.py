@@ -33,6 +33,11 @@ SOURCE = "master_xlsx"
 UNIT_M = {"mi": MILE_M, "km": 1000.0, "m": 1.0}
 MAX_RUN_M = 330_000.0  # 200 miles: beyond it the unit is wrong (metres typed into a Miles column)
 _SUMMARY = re.compile(r"total|week|sum|month|year|avg|average|mileage", re.I)
+# A cell that says only "week total" (maybe with a number): the row sums the others, even with a date.
+_SUMMARY_LABEL = re.compile(
+    r"^\s*(?:week(?:ly)?|month(?:ly)?|year(?:ly)?)?\s*(?:totals?|sum|summary)\s*:?\s*[\d.,]*\s*(?:mi|miles|km)?\s*$",
+    re.I,
+)
 _REST = re.compile(r"^\s*(?:-+|off|rest|x|n/?a)\s*$", re.I)
 _DISTANCE = re.compile(r"^\s*(?P<v>\d+(?:[.,]\d+)?)\s*(?P<u>miles?|mi|km|k|m)?\s*$", re.I)
 _TEXT_DATE_FORMATS = (
@@ -160,6 +165,10 @@ def _row_read(
         isinstance(raw_date, str) and (not raw_date.strip() or _SUMMARY.search(raw_date))
     ):
         result.skipped.append(RowProblem(sheet, number, "no date: a summary row"))
+        return
+    labels = (column_map.value(row, name) for name in ("notes", "shoe", "workout", "distance"))
+    if any(isinstance(label, str) and _SUMMARY_LABEL.match(label) for label in labels):
+        result.skipped.append(RowProblem(sheet, number, "a summary row with a date"))
         return
     date = cell_date(raw_date, day_first=day_first)
     if date is None:

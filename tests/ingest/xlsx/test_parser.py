@@ -187,3 +187,15 @@ def test_a_distance_too_long_for_one_run_is_flagged_for_review(tmp_path):
     parsed = row_activity(row, source_id="x", threshold=0.7)
     assert parsed.raw["needs_review"] and parsed.parse_confidence == 0.65
     assert parsed.raw["issues"] == ["distance 5000 mi is implausible for one run: check the unit"]
+
+
+def test_a_total_row_is_skipped_even_when_it_carries_a_date(tmp_path):
+    rows = [
+        ["Date", "Miles", "Notes"],
+        [dt.datetime(2013, 1, 6), 8, "summary: long and slow"],
+        [dt.datetime(2013, 1, 6), 47.9, "Week total"],
+    ]
+    path = book_write(tmp_path / "t.xlsx", {"Log": rows})
+    book = workbook_read(path.read_bytes(), name=path.name)
+    assert [r.provisional_id for r in book.rows] == ["Log|2013-01-06#1"]
+    assert [(p.row, p.message) for p in book.skipped] == [(3, "a summary row with a date")]

@@ -27,7 +27,7 @@ from activities.models import (
 from activities.streams import stream_decode
 from reconcile.fields import EDITABLE_FIELDS
 from reconcile.models import Conflict, ManualOverride
-from reconcile.services import ReconcileError, activity_edit, activity_reconcile
+from reconcile.services import ReconcileError, activity_edit, activity_merge, activity_reconcile
 from review.formatting import format_duration, format_km, format_pace, format_value, pretty_json
 from review.selectors import activity_field_rows, activity_records
 from review.services import shoe_merge, shoe_merge_target
@@ -221,7 +221,7 @@ class ActivityAdmin(admin.ModelAdmin):
         ("Bookkeeping", {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
     inlines = (ActivitySourceInline, IntervalInline, ConflictInline, ManualOverrideInline)
-    actions = ("re_resolve",)
+    actions = ("re_resolve", "merge_activities")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Count("sources", distinct=True))
@@ -276,6 +276,22 @@ class ActivityAdmin(admin.ModelAdmin):
                 continue
             done += 1
         self.message_user(request, f"Re-resolved {done} activit{'y' if done == 1 else 'ies'}.")
+
+    @admin.action(description="Merge selected activities into one run (the oldest keeps its id)")
+    def merge_activities(self, request, queryset) -> None:
+        activities = sorted(queryset, key=lambda activity: activity.pk)
+        if len(activities) < 2:
+            self.message_user(request, "Select at least two activities to merge.", messages.WARNING)
+            return
+        into, merged = activities[0], 0
+        for activity in activities[1:]:
+            try:
+                into = activity_merge(activity=activity, into=into, merged_by=request.user)
+            except ReconcileError as error:
+                self.message_user(request, f"{activity}: {error}", messages.ERROR)
+                continue
+            merged += 1
+        self.message_user(request, f"Merged {merged} activit{'y' if merged == 1 else 'ies'} into #{into.pk}.")
 
     def save_model(self, request, obj, form, change) -> None:
         """New activities save plainly; edits of canonical fields become manual overrides."""

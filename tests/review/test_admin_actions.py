@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -5,7 +7,7 @@ from activities.models import Activity
 from reconcile.models import Conflict, ManualOverride
 from reconcile.services import reconcile_run
 from tests.review.admin_forms import change_form_data
-from tests.review.factories import fit_record, strava_record
+from tests.review.factories import T0, fit_record, strava_record
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +121,18 @@ def test_re_resolve_action_recomputes_fields_from_the_sources(admin_client, acti
     assert "Re-resolved 1 activity." in page
     activity.refresh_from_db()
     assert activity.distance_m == pytest.approx(5955.84) and activity.avg_hr == 145.0
+
+
+def test_merge_action_joins_two_activities_into_the_oldest(admin_client):
+    fit_record()
+    strava_record(start=T0 + dt.timedelta(hours=3))  # too far apart to match: two activities
+    reconcile_run()
+    first, second = Activity.objects.order_by("pk")
+    page = admin_client.post(
+        reverse("admin:activities_activity_changelist"),
+        {"action": "merge_activities", "_selected_action": [first.pk, second.pk]},
+        follow=True,
+    ).content.decode()
+    assert f"Merged 1 activity into #{first.pk}." in page
+    assert list(Activity.objects.values_list("pk", flat=True)) == [first.pk]
+    assert sorted(first.sources.values_list("source", flat=True)) == ["fit_file", "strava"]

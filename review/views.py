@@ -14,6 +14,7 @@ from reconcile.models import Conflict
 from reconcile.services import ReconcileError, conflict_approve, conflict_resolve
 from review import selectors
 from review.charts import stream_charts
+from review.formatting import format_field
 from review.forms import ActivityFilterForm, ConflictFilterForm, ConflictResolveForm
 
 PAGE_SIZE = 50
@@ -66,7 +67,8 @@ def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ReconcileError as error:
         messages.error(request, f"Not resolved: {error}")
         return redirect("review:conflict_detail", pk=pk)
-    messages.success(request, f"{conflict.field_name} of {conflict.activity} set to {value!r}.")
+    shown = format_field(conflict.field_name, value)
+    messages.success(request, f"{conflict.field_name} of {conflict.activity} set to {shown}.")
     return redirect("review:conflict_list")
 
 

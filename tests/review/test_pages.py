@@ -154,7 +154,7 @@ def test_resolving_with_a_source_value_overrides_the_field_and_redirects(admin_c
     conflict = Conflict.objects.get(field_name="distance_m")
     response = _resolve(admin_client, conflict, choice="source:strava")
     assert response.redirect_chain == [(reverse("review:conflict_list"), 302)]
-    assert "distance_m of" in response.content.decode() and "set to 6100.0" in response.content.decode()
+    assert "distance_m of" in response.content.decode() and "set to 6.10 km." in response.content.decode()
     conflict.refresh_from_db()
     assert (conflict.status, conflict.resolved_source, conflict.resolved_by.username) == (
         Conflict.Status.MANUAL_RESOLVED,

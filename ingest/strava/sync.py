@@ -21,7 +21,7 @@ from ingest.locks import sync_lock
 from ingest.models import SyncState
 from ingest.records import SourceError
 from ingest.store import record_mark_deleted, record_store
-from ingest.strava.client import StravaApi, StravaNotFound, StravaRateLimited, backfill_eta_s
+from ingest.strava.client import PER_PAGE, StravaApi, StravaNotFound, StravaRateLimited, backfill_eta_s
 from ingest.strava.parser import parse_api_activity, summary_signature
 from ingest.strava.tokens import tokens_load
 from ingest.sync_state import sync_run_finished, sync_run_started
@@ -117,18 +117,22 @@ def _list_after(cursor: dict, *, all: bool, since: dt.date | dt.datetime | None)
 class _Run:
     """One sync run: the API, the shoe book, the result and the re-read window."""
 
-    def __init__(self, *, api: StravaApi, streams: bool, log: Callable[[str], None], window_start: float):
+    def __init__(
+        self, *, api: StravaApi, streams: bool, log: Callable[[str], None], window: tuple[float, float]
+    ):
         self.api = api
         self.streams = streams
         self.log = log
         self.shoes = _Shoes(api)
         self.result = StravaSyncResult()
-        self.window_start = window_start  # activities starting after this get their detail re-read
+        # Activities starting in [newest stored - STRAVA_REREAD_DAYS, newest stored] get their detail
+        # re-read. Newer ones are new, or stored by a run that stopped mid-page: read once, not again.
+        self.window = window
 
     def needs_detail(self, summary: dict, record: ActivitySource | None, has_stream: bool) -> bool:
         if record is None or record.deleted_at is not None or not record.raw.get("detail"):
             return True
-        if _epoch(summary["start_date"]) >= self.window_start:
+        if self.window[0] <= _epoch(summary["start_date"]) <= self.window[1]:
             return True
         if self.streams and not has_stream:
             return True
@@ -172,9 +176,9 @@ class _Run:
             return None  # a manual activity has no streams
 
 
-def _progress_line(run: _Run, page: int) -> str:
+def _progress_line(run: _Run, label: str) -> str:
     short, daily = run.api.budget.left()
-    text = f"page {page}: {run.result.listed} listed, api calls {run.api.budget.calls}"
+    text = f"{label}: {run.result.listed} listed, api calls {run.api.budget.calls}"
     if short is not None and daily is not None:
         text += f", budget left {short}/15min {daily}/day"
     return text
@@ -222,7 +226,8 @@ def _sync(*, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncRe
     cursor = dict(SyncState.objects.get(source=SYNC_NAME).cursor or {})
     # The re-read window ends at the newest activity stored (or now, on a first run).
     newest = int(cursor.get("after") or clock())
-    run = _Run(api=api, streams=streams, log=log, window_start=newest - settings.STRAVA_REREAD_DAYS * 86400)
+    window = (newest - settings.STRAVA_REREAD_DAYS * 86400, newest)
+    run = _Run(api=api, streams=streams, log=log, window=window)
     seen: set[str] = set()
     complete = False
     try:
@@ -230,6 +235,9 @@ def _sync(*, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncRe
         after = _list_after(cursor, all=all, since=since)
         if after == 0 and total_hint is None:
             total_hint = _activity_count(api, athlete)
+        if total_hint:  # kept while a backfill takes several runs, for its ETA
+            cursor["backfill_total"] = total_hint
+        total_hint = total_hint or cursor.get("backfill_total")
         for page_no, page in enumerate(api.activity_pages(after=after), 1):
             for summary in page:
                 seen.add(str(summary["id"]))
@@ -240,11 +248,12 @@ def _sync(*, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncRe
                 if newest > int(cursor.get("after", 0)):
                     cursor["after"] = newest
                     SyncState.objects.filter(source=SYNC_NAME).update(cursor=cursor)
-            log(_progress_line(run, page_no) + _eta(run, total_hint, clock))
+            log(_progress_line(run, f"page {page_no}") + _eta(run, total_hint, clock))
         complete = True
     except StravaRateLimited as error:
         run.result.resume_at = error.resume_at
         run.result.stopped = str(error)
+        log(_progress_line(run, "stopped") + _eta(run, total_hint, clock))
         log(str(error))
     run.result.calls = api.budget.calls
     if all and complete:
@@ -270,11 +279,14 @@ def _activity_count(api: StravaApi, athlete: dict) -> int | None:
 
 
 def _eta(run: _Run, total_hint: int | None, clock) -> str:
+    """Activities still to fetch and when the rate limits let that finish (detail + streams each)."""
     short, daily = run.api.budget.left()
-    if not total_hint or short is None or daily is None or not run.result.listed:
+    if not total_hint or short is None or daily is None:
         return ""
-    per_activity = run.api.budget.calls / run.result.listed
-    remaining = max(0, total_hint - run.result.listed)
+    remaining = max(0, total_hint - ActivitySource.objects.filter(source=Source.STRAVA).count())
+    if not remaining:
+        return ""
+    per_activity = (2 if run.streams else 1) + 1 / PER_PAGE
     _, _, lim15, limday = min(run.api.budget.usage.values(), key=lambda u: u[2])
     eta = backfill_eta_s(
         calls=int(remaining * per_activity + 0.999),

@@ -123,3 +123,21 @@ def test_merging_shoes_moves_aliases_records_and_activities(admin_client, data):
     assert Activity.objects.get().shoe == shoe
     assert set(ShoeAlias.objects.values_list("alias", flat=True)) == {"peg38", "pegasus38"}
     assert not shoe.needs_review
+
+
+def test_source_record_filters_and_search(admin_client, data):
+    url = reverse("admin:activities_activitysource_changelist")
+    assert admin_client.get(url, {"source__exact": "strava"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"route__exact": "files"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"deleted_at__isempty": "1"}).context["cl"].result_count == 3
+    assert admin_client.get(url, {"q": "6x800m.fit"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"q": "987654"}).context["cl"].result_count == 1
+
+
+def test_conflict_filters_find_what_needs_attention(admin_client, data):
+    url = reverse("admin:reconcile_conflict_changelist")
+    assert admin_client.get(url).context["cl"].result_count == 2
+    pending = admin_client.get(url, {"attention": "yes"}).context["cl"].result_list
+    assert [c.field_name for c in pending] == ["distance_m"]
+    assert admin_client.get(url, {"status__exact": "auto_resolved"}).context["cl"].result_count == 1
+    assert admin_client.get(url, {"q": "6x800"}).context["cl"].result_count == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 import stat
 import time
 
@@ -317,3 +318,47 @@ def test_tokens_never_reach_the_log(strava, tokens, sleeps, caplog):
     from django.conf import settings
 
     assert json.loads(settings.STRAVA_TOKEN_FILE.read_text())["refresh_token"] == strava.refresh_token
+
+
+class _Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _many(strava, count: int) -> None:
+    template = strava.summaries[16241122233]
+    strava.summaries.clear()
+    strava.details.clear()
+    start = dt.datetime(2024, 1, 1, 6, 0, tzinfo=dt.UTC)
+    for i in range(count):
+        when = start + dt.timedelta(days=i)
+        summary = dict(template, id=1000 + i, name=f"Run {i}", start_date=when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        strava.add(summary)
+    strava.stats = {"all_run_totals": {"count": count}}
+
+
+def test_a_backfill_bigger_than_a_window_finishes_over_runs_reading_each_detail_once(strava, tokens, sleeps):
+    clock = _Clock(time.time())
+    strava.clock = clock
+    _many(strava, 250)
+    lines: list[str] = []
+
+    runs = 0
+    while True:
+        result = strava_sync(sleep=sleeps, clock=clock, log=lines.append)
+        runs += 1
+        if result.resume_at is None:
+            break
+        assert result.resume_at.timestamp() > clock.now
+        clock.now = result.resume_at.timestamp()
+
+    assert ActivitySource.objects.filter(source="strava").count() == 250
+    details = [r.path for r in strava.api_requests() if re.fullmatch(r"/api/v3/activities/\d+", r.path)]
+    assert len(set(details)) == 250
+    assert len(details) <= 250 + 2 * 8  # plus the 7-day re-read window after each finished page
+    assert runs == 3 and sleeps == []
+    eta_lines = [line for line in lines if "ETA" in line]
+    assert eta_lines[0].startswith("stopped: 97 listed") and "~154 to go, ETA 0:" in eta_lines[0]

@@ -246,14 +246,17 @@ class StravaApi:
                 raise StravaAuthError(
                     f"Strava refused the stored refresh token ({status}): {REAUTH}"
                 ) from None
-            raise self._transient_or_error(error) from None
+            raise StravaError(
+                f"Strava could not refresh the access token ({error}); try again later"
+            ) from None
+        except requests.RequestException as error:
+            raise StravaError(
+                f"Strava unreachable while refreshing the token ({error}); try again later"
+            ) from None
         self.tokens = tokens_from_answer(dict(answer), previous=self.tokens)
         tokens_save(self.tokens)
         self.client.access_token = self.tokens.access_token
         log.info("strava: access token refreshed, new refresh token stored")
-
-    def _transient_or_error(self, error: Exception) -> StravaError:
-        return StravaError(f"Strava call failed: {error}")
 
     # -- calls ---------------------------------------------------------------------------------
     def get(self, path: str, **params) -> object:
@@ -292,6 +295,8 @@ class StravaApi:
                 if attempt == RETRIES:
                     raise StravaError(self._failed(path, params, type(error).__name__, attempt)) from None
                 reason = type(error).__name__
+            except ValueError:  # a 200 whose body is not JSON: a proxy or captive portal answered
+                raise StravaError(self._failed(path, params, "the answer is not JSON", 0)) from None
             wait = 2 ** (attempt + 1)
             log.warning("strava: %s on %s, retry %d in %ds", reason, path, attempt + 1, wait)
             self.sleep(wait)

@@ -362,3 +362,23 @@ def test_a_backfill_bigger_than_a_window_finishes_over_runs_reading_each_detail_
     assert runs == 3 and sleeps == []
     eta_lines = [line for line in lines if "ETA" in line]
     assert eta_lines[0].startswith("stopped: 97 listed") and "~154 to go, ETA 0:" in eta_lines[0]
+
+
+def test_an_answer_that_is_not_json_is_a_clear_error(strava, tokens, sleeps):
+    strava.fail(
+        r"/api/v3/athlete", FakeResponse(200, "<html>captive portal</html>", {"Content-Type": "text/html"})
+    )
+
+    with pytest.raises(StravaError, match="the answer is not JSON"):
+        strava_sync(sleep=sleeps)
+
+
+def test_a_refresh_during_an_outage_is_a_clear_error(strava, tokens, sleeps):
+    expiring = tokens_load()
+    expiring.expires_at = 0
+    tokens_save(expiring)
+    strava.server.route("POST", r"/oauth/token", FakeResponse.json({"message": "down"}, status=503))
+
+    with pytest.raises(StravaError, match=r"could not refresh the access token .*try again later"):
+        strava_sync(sleep=sleeps)
+    assert tokens_load().refresh_token == expiring.refresh_token  # the old pair is kept

@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import struct
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import fitparse
@@ -62,11 +62,12 @@ def _check_layout(name: str, data: bytes) -> None:
         offset = end
 
 
-def fit_messages(name: str, data: bytes) -> Iterator[tuple[str, Values]]:
-    """Yield every data message once, in file order, as `(name, {field: value})`.
+def fit_decode(name: str, data: bytes, visit: Callable[[str, Values], None]) -> None:
+    """Call `visit(message name, {field: value})` for every data message once, in file order.
 
     Values are fitparse's: scaled floats, enum names, naive UTC datetimes, and plain integers for
-    date_time values below 0x10000000 (seconds since the device's power-on).
+    date_time values below 0x10000000 (seconds since the device's power-on). A callback rather than a
+    generator keeps the warnings filter (fitparse warns about odd developer fields) scoped to the call.
     """
     _check_layout(name, data)
     try:
@@ -74,7 +75,7 @@ def fit_messages(name: str, data: bytes) -> Iterator[tuple[str, Values]]:
             warnings.simplefilter("ignore")
             fit = fitparse.UncachedFitFile(io.BytesIO(data), check_crc=True)
             for message in fit.get_messages():
-                yield message.def_mesg.name, message.get_values()
+                visit(message.def_mesg.name, message.get_values())
     except FitCRCError as exc:
         raise SourceError(f"{name}: CRC mismatch, the file is damaged ({exc})") from exc
     except FitHeaderError as exc:

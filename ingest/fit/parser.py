@@ -1,6 +1,6 @@
 """FIT activity file -> one `ParsedActivity` per session.
 
-The file is decoded once, in a single pass over its messages (`adapter.fit_messages`): per-second
+The file is decoded once, in a single pass over its messages (`adapter.fit_decode`): per-second
 `record` messages go straight into columns, the few summary messages (file_id, session, lap, activity,
 device_info, workout, sport) are kept as dicts. Sessions come last in a FIT file, so records and laps are
 split between sessions afterwards, by time.
@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ingest.fit.adapter import Values, fit_messages
+from ingest.fit.adapter import Values, fit_decode
 from ingest.fit.summary import device_from, json_safe, normalise_sport, positive, to_str
 from ingest.records import (
     Device,
@@ -106,31 +106,33 @@ class _FitFile:
     laps: list[Values] = field(default_factory=list)
     records: _Columns = field(default_factory=_Columns)
 
+    def keep(self, mesg: str, values: Values) -> None:
+        """One message of the single pass: records into columns, the few summary messages as dicts."""
+        if mesg == "record":
+            self.records.add(values)
+        elif mesg == "lap":
+            self.laps.append(values)
+        elif mesg == "session":
+            self.sessions.append(values)
+        elif mesg == "file_id" and not self.file_id:
+            self.file_id = values
+        elif mesg == "device_info" and not self.creator and values.get("device_index") in ("creator", 0):
+            self.creator = values
+        elif mesg == "activity":
+            self.activity = values
+        elif mesg == "file_creator" and not self.file_creator:
+            self.file_creator = values
+        elif mesg == "sport" and not self.sport:
+            self.sport = values
+        elif mesg == "workout" and values.get("wkt_name"):
+            self.workout_name = str(values["wkt_name"]).strip() or None
+        elif mesg == "timestamp_correlation" and not self.correlation:
+            self.correlation = values
+
 
 def _read(name: str, data: bytes) -> _FitFile:
     fit = _FitFile()
-    records = fit.records
-    for mesg, values in fit_messages(name, data):
-        if mesg == "record":
-            records.add(values)
-        elif mesg == "lap":
-            fit.laps.append(values)
-        elif mesg == "session":
-            fit.sessions.append(values)
-        elif mesg == "file_id" and not fit.file_id:
-            fit.file_id = values
-        elif mesg == "device_info" and not fit.creator and values.get("device_index") in ("creator", 0):
-            fit.creator = values
-        elif mesg == "activity":
-            fit.activity = values
-        elif mesg == "file_creator" and not fit.file_creator:
-            fit.file_creator = values
-        elif mesg == "sport" and not fit.sport:
-            fit.sport = values
-        elif mesg == "workout" and values.get("wkt_name"):
-            fit.workout_name = str(values["wkt_name"]).strip() or None
-        elif mesg == "timestamp_correlation" and not fit.correlation:
-            fit.correlation = values
+    fit_decode(name, data, fit.keep)
     return fit
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -29,7 +29,7 @@ from reconcile.fields import EDITABLE_FIELDS
 from reconcile.models import Conflict, ManualOverride
 from reconcile.services import ReconcileError, activity_edit, activity_merge, activity_reconcile
 from review.formatting import format_duration, format_km, format_pace, format_value, pretty_json
-from review.selectors import activity_field_rows, activity_records
+from review.selectors import activity_field_rows, activity_records, source_count_subquery
 from review.services import shoe_merge, shoe_merge_target
 
 
@@ -141,7 +141,9 @@ class SourceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(sources__source=self.value()).distinct()
+            return queryset.filter(
+                Exists(ActivitySource.objects.filter(activity=OuterRef("pk"), source=self.value()))
+            )
         return queryset
 
 
@@ -224,7 +226,7 @@ class ActivityAdmin(admin.ModelAdmin):
     actions = ("re_resolve", "merge_activities")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_sources=Count("sources", distinct=True))
+        return super().get_queryset(request).annotate(n_sources=Coalesce(source_count_subquery(), 0))
 
     @admin.display(description="distance", ordering="distance_m")
     def distance(self, obj: Activity) -> str:

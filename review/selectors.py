@@ -8,7 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from activities.models import Activity, ActivitySource, AthleteDay, Shoe, Stream
@@ -47,12 +48,18 @@ def pending_conflicts() -> QuerySet[Conflict]:
     return Conflict.objects.filter(status=Conflict.Status.PENDING)
 
 
+def source_count_subquery() -> Subquery:
+    """Number of source records of the outer activity, as a scalar subquery (no GROUP BY on the list)."""
+    records = ActivitySource.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
+    return Subquery(records.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
 def activities_with_flags() -> QuerySet[Activity]:
     """Activities annotated with their number of sources and whether a conflict is pending."""
     pending = pending_conflicts().filter(activity=OuterRef("pk"))
     return (
         Activity.objects.select_related("shoe")
-        .annotate(source_count=Count("sources", distinct=True), has_pending=Exists(pending))
+        .annotate(source_count=Coalesce(source_count_subquery(), 0), has_pending=Exists(pending))
         .order_by("-date", "-start_time")
     )
 
@@ -156,9 +163,10 @@ def activity_list(
 ) -> QuerySet[Activity]:
     activities = activities_with_flags()
     if q:
+        by_source_id = ActivitySource.objects.filter(activity=OuterRef("pk"), source_id__icontains=q)
         activities = activities.filter(
-            Q(workout_name__icontains=q) | Q(notes__icontains=q) | Q(sources__source_id__icontains=q)
-        ).distinct()
+            Q(workout_name__icontains=q) | Q(notes__icontains=q) | Exists(by_source_id)
+        )
     if sport:
         activities = activities.filter(sport=sport)
     if workout_type:

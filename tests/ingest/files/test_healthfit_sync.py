@@ -87,8 +87,10 @@ def test_every_file_is_archived_before_and_recorded_in_the_manifest(healthfit_di
 
 def test_a_second_run_changes_nothing_and_reads_no_file(healthfit_dir):
     _sync()
-    before = list(ActivitySource.objects.values_list("pk", "source_id", "updated_at", "content_hash"))
-    manifest_before = list(ProcessedFile.objects.values_list("pk", "sha256", "updated_at"))
+    before = list(
+        ActivitySource.objects.order_by("pk").values_list("pk", "source_id", "updated_at", "content_hash")
+    )
+    manifest_before = list(ProcessedFile.objects.order_by("pk").values_list("pk", "sha256", "updated_at"))
     # Same size and mtime, different bytes: had the sync read this file it would see a change.
     victim = named(healthfit_dir, "2013-02-06")
     victim.write_bytes(b"\0" * victim.stat().st_size)
@@ -99,8 +101,16 @@ def test_a_second_run_changes_nothing_and_reads_no_file(healthfit_dir):
     assert _summary(output) == (
         "imported=0 updated=0 unchanged=10 already_seen=0 skipped=0 failed=0 pending=1 ignored=1"
     )
-    assert list(ActivitySource.objects.values_list("pk", "source_id", "updated_at", "content_hash")) == before
-    assert list(ProcessedFile.objects.values_list("pk", "sha256", "updated_at")) == manifest_before
+    assert (
+        list(
+            ActivitySource.objects.order_by("pk").values_list("pk", "source_id", "updated_at", "content_hash")
+        )
+        == before
+    )
+    assert (
+        list(ProcessedFile.objects.order_by("pk").values_list("pk", "sha256", "updated_at"))
+        == manifest_before
+    )
 
 
 def test_it_reports_files_icloud_has_not_downloaded_and_records_them_on_the_sync(light_healthfit_dir):

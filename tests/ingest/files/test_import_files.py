@@ -52,14 +52,14 @@ def test_it_imports_a_folder_recursively_and_a_second_run_changes_nothing(fit_fo
         "activity-filecrc.fit": "failed",
         "activity-settings-corruptheader.fit": "failed",
     }
-    before = list(ActivitySource.objects.values_list("pk", "updated_at"))
+    before = list(ActivitySource.objects.order_by("pk").values_list("pk", "updated_at"))
 
     again = _import(fit_folder, workers=1)
 
     assert again.splitlines()[-1] == (
         "imported=0 updated=0 unchanged=5 already_seen=0 skipped=0 failed=0 pending=0 ignored=0"
     )
-    assert list(ActivitySource.objects.values_list("pk", "updated_at")) == before
+    assert list(ActivitySource.objects.order_by("pk").values_list("pk", "updated_at")) == before
     assert SyncState.objects.get(source="files").last_summary.startswith("imported=0 ")
 
 

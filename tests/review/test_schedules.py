@@ -43,3 +43,10 @@ def test_install_repairs_an_edited_schedule_and_collapses_duplicates(capsys):
     call_command("install_schedules", "--quiet")
     assert "created=0 updated=1 unchanged=3" in capsys.readouterr().out
     assert list(Schedule.objects.filter(name=icloud.name).values_list("pk", "minutes")) == [(icloud.pk, 30)]
+
+
+def test_every_scheduled_function_exists():
+    from django.utils.module_loading import import_string
+
+    for spec in SCHEDULES:
+        assert callable(import_string(spec["func"])), spec["func"]

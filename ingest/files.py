@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -453,6 +454,22 @@ def _fail(plan: _Planned, *, route: str, error: str) -> FileOutcome:
 
 def _outcome(item: FileInput, status: str, **values: Any) -> FileOutcome:
     return FileOutcome(name=item.name, origin=item.origin, status=status, **values)
+
+
+@contextmanager
+def console_output(stdout: Any, *, quiet: bool) -> Iterator[tuple[Log, Callable[[FileOutcome], Any] | None]]:
+    """`(log, progress)` for a command: one line per file unless `quiet`, and on a terminal a
+    progress bar (files done, rate) that the lines scroll above."""
+    if quiet:
+        yield None, None
+        return
+    if not stdout.isatty():
+        yield stdout.write, None
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit="file", leave=False, dynamic_ncols=True) as bar:
+        yield bar.write, lambda _outcome: bar.update(1)
 
 
 def report_outcome(outcome: FileOutcome, *, log: Log) -> None:

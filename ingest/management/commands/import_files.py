@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ingest.files import files_import_paths
+from ingest.files import console_output, files_import_paths
 from ingest.records import SourceError
 
 
@@ -22,9 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Only the summary line.")
 
     def handle(self, *args, paths, workers=None, quiet=False, **options):
-        log = None if quiet else self.stdout.write
         try:
-            result = files_import_paths(paths=paths, workers=workers, log=log)
+            with console_output(self.stdout, quiet=quiet) as (log, progress):
+                result = files_import_paths(paths=paths, workers=workers, log=log, progress=progress)
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(result.summary())

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ingest.files import console_output
 from ingest.healthfit.sync import healthfit_sync
 from ingest.records import SourceError
 
@@ -22,9 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Only the summary line.")
 
     def handle(self, *args, path=None, workers=None, quiet=False, **options):
-        log = None if quiet else self.stdout.write
         try:
-            result = healthfit_sync(path=path, workers=workers, log=log)
+            with console_output(self.stdout, quiet=quiet) as (log, progress):
+                result = healthfit_sync(path=path, workers=workers, log=log, progress=progress)
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(result.summary())

@@ -65,7 +65,8 @@ class ReconcileResult:
 
 
 def _say(log: Log, message: str) -> None:
-    logger.info(message)
+    """One line per activity: to the command's output, and to the log file only at DEBUG."""
+    logger.debug(message)
     if log is not None:
         log(message)
 
@@ -82,8 +83,9 @@ def _readings(ids: list[int], log: Log) -> dict:
     return names_read_with_llm(names=set(names.values_list("workout_name", flat=True)), log=log)
 
 
-def _refresh_chunk(ids, *, created, stale, cfg, now, readings, result, log) -> None:
+def _refresh_chunk(ids, *, created, stale, cfg, now, result, log) -> None:
     """Resolve a chunk of activities, each in its own savepoint; stamp the records of those that worked."""
+    readings = _readings(ids, log)
     done: list[int] = []
     new_conflicts = []
     for activity in activities_for_resolve(ids):
@@ -96,7 +98,8 @@ def _refresh_chunk(ids, *, created, stale, cfg, now, readings, result, log) -> N
             logger.exception("reconcile failed for activity %s", activity.pk)
             result.failed += 1
             result.errors.append(f"activity #{activity.pk} ({activity.date}): {exc}")
-            _say(log, f"failed  #{activity.pk} {activity.date}: {exc}")
+            if log is not None:
+                log(f"failed  #{activity.pk} {activity.date}: {exc}")
             continue
         result.conflicts += outcome.conflicts.pending
         result.auto_resolved += outcome.conflicts.auto_resolved
@@ -129,7 +132,6 @@ def _reconcile(*, all: bool, since: dt.date | None, cfg: ReconcileConfig, log: L
             everything = everything.filter(date__gte=since)
         touched |= set(everything.values_list("pk", flat=True))
     ids = sorted(touched)
-    readings = _readings(ids, log)
     for start in range(0, len(ids), CHUNK):
         with transaction.atomic():
             _refresh_chunk(
@@ -138,7 +140,6 @@ def _reconcile(*, all: bool, since: dt.date | None, cfg: ReconcileConfig, log: L
                 stale=matched.stale_by_activity,
                 cfg=cfg,
                 now=now,
-                readings=readings,
                 result=result,
                 log=log,
             )

@@ -30,7 +30,7 @@ from reconcile.models import Conflict, ManualOverride
 from reconcile.services import ReconcileError, activity_edit, activity_merge, activity_reconcile
 from review.formatting import format_duration, format_km, format_pace, format_value, pretty_json
 from review.selectors import activity_field_rows, activity_records, source_count_subquery
-from review.services import shoe_merge, shoe_merge_target
+from review.services import activity_review_done, shoe_merge, shoe_merge_target
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -223,7 +223,7 @@ class ActivityAdmin(admin.ModelAdmin):
         ("Bookkeeping", {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
     inlines = (ActivitySourceInline, IntervalInline, ConflictInline, ManualOverrideInline)
-    actions = ("re_resolve", "merge_activities")
+    actions = ("mark_reviewed", "re_resolve", "merge_activities")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Coalesce(source_count_subquery(), 0))
@@ -266,6 +266,14 @@ class ActivityAdmin(admin.ModelAdmin):
             if record.laps.all()
         ]
         return format_html_join("", "{}", ((part,) for part in parts)) if parts else "No laps."
+
+    @admin.action(description="Mark selected activities as reviewed")
+    def mark_reviewed(self, request, queryset) -> None:
+        done = 0
+        for activity in queryset.filter(needs_review=True):
+            activity_review_done(activity=activity, reviewed_by=request.user)
+            done += 1
+        self.message_user(request, f"Marked {done} activit{'y' if done == 1 else 'ies'} as reviewed.")
 
     @admin.action(description="Re-resolve selected activities from their sources (overrides kept)")
     def re_resolve(self, request, queryset) -> None:

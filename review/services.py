@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from activities.models import Activity, ActivitySource, Shoe, ShoeAlias
 from activities.services import shoe_alias_key
@@ -59,3 +60,16 @@ def shoe_merge(*, shoes: list[Shoe], into: Shoe) -> ShoeMergeResult:
         into.needs_review = False
         into.save(update_fields=["needs_review"])
     return result
+
+
+@transaction.atomic
+def activity_review_done(*, activity: Activity, reviewed_by=None) -> Activity:
+    """The runner has looked at a flagged activity: clear the flag and stamp when it was approved.
+
+    `reviewed_by` is accepted for symmetry with the other services; the model keeps no reviewer column.
+    """
+    activity.needs_review = False
+    activity.review_reason = ""
+    activity.approved_at = timezone.now()
+    activity.save(update_fields=["needs_review", "review_reason", "approved_at", "updated_at"])
+    return activity

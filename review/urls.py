@@ -14,4 +14,5 @@ urlpatterns = [
     path("conflicts/<int:pk>/resolve", views.conflict_resolve_view, name="conflict_resolve"),
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/reviewed", views.activity_reviewed, name="activity_reviewed"),
 ]

@@ -16,6 +16,7 @@ from review import selectors
 from review.charts import stream_charts
 from review.formatting import format_field
 from review.forms import ActivityFilterForm, ConflictFilterForm, ConflictResolveForm
+from review.services import activity_review_done
 
 PAGE_SIZE = 50
 
@@ -116,3 +117,12 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "charts": stream_charts(stream[1]) if stream else [],
     }
     return render(request, "review/activity_detail.html", context)
+
+
+@login_required
+@require_POST
+def activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    activity_review_done(activity=activity, reviewed_by=request.user)
+    messages.success(request, f"{activity} marked as reviewed.")
+    return redirect("review:activity_detail", pk=pk)

@@ -141,3 +141,15 @@ def test_conflict_filters_find_what_needs_attention(admin_client, data):
     assert [c.field_name for c in pending] == ["distance_m"]
     assert admin_client.get(url, {"status__exact": "auto_resolved"}).context["cl"].result_count == 1
     assert admin_client.get(url, {"q": "6x800"}).context["cl"].result_count == 2
+
+
+def test_mark_reviewed_action_clears_the_flag_of_the_selected_activities(admin_client, data):
+    Activity.objects.filter(pk=data.pk).update(needs_review=True, review_reason="ambiguous match")
+    page = admin_client.post(
+        reverse("admin:activities_activity_changelist"),
+        {"action": "mark_reviewed", "_selected_action": [data.pk]},
+        follow=True,
+    ).content.decode()
+    assert "Marked 1 activity as reviewed." in page
+    data.refresh_from_db()
+    assert not data.needs_review and data.approved_at is not None

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from activities.models import Activity
 from reconcile.models import Conflict, ManualOverride
 from review.charts import stream_charts, svg_line_chart
 from review.selectors import activity_best_stream
@@ -209,3 +210,15 @@ def test_dashboard_totals_count_this_week_and_month_in_local_dates(activity):
         activity.distance_m / 1000
     )
     assert dashboard_summary(today=dt.date(2024, 6, 1))["month_km"] == 0
+
+
+def test_marking_a_flagged_activity_as_reviewed_clears_the_flag(admin_client, activity):
+    Activity.objects.filter(pk=activity.pk).update(needs_review=True, review_reason="two candidates")
+    url = reverse("review:activity_reviewed", args=[activity.pk])
+    assert admin_client.get(url).status_code == 405
+    page = admin_client.get(reverse("review:activity_detail", args=[activity.pk])).content.decode()
+    assert "Mark as reviewed" in page and "two candidates" in page
+    response = admin_client.post(url, follow=True)
+    assert "marked as reviewed." in response.content.decode()
+    activity.refresh_from_db()
+    assert not activity.needs_review and activity.review_reason == "" and activity.approved_at is not None

@@ -294,8 +294,11 @@ def _seed(folder: Path, total: int) -> int:
 @contextmanager
 def _throwaway_database(directory: Path) -> Iterator[None]:
     settings_dict = connection.settings_dict
+    test = settings_dict.setdefault("TEST", {})
     if settings_dict["ENGINE"].endswith("sqlite3"):
-        settings_dict.setdefault("TEST", {})["NAME"] = str(directory / "bench.sqlite3")
+        test["NAME"] = str(directory / "bench.sqlite3")
+    else:  # a name of its own: never the test suite's `test_…` database, which it would drop
+        test["NAME"] = f"runbase_bench_{os.getpid()}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         yield

@@ -61,29 +61,40 @@ class _Shoes:
         self.names: dict[str, str | None] = {}
 
     def load(self) -> dict:
+        """The athlete's current shoes; a known shoe that left that list is looked up (retired?)."""
         athlete = self.api.athlete()
+        listed = set()
         for gear in athlete.get("shoes") or []:
+            listed.add(gear["id"])
             self.names[gear["id"]] = gear.get("name")
             self._update(shoe_resolve(strava_gear_id=gear["id"], name=gear.get("name")), gear)
+        gone = Shoe.objects.filter(strava_gear_id__startswith="g", retired=False).exclude(
+            strava_gear_id__in=listed
+        )
+        for gear_id in gone.values_list("strava_gear_id", flat=True):
+            self._lookup(gear_id)
         return athlete
 
     def resolve(self, gear_id: str | None) -> tuple[Shoe | None, str | None]:
         if not gear_id or not gear_id.startswith("g"):  # "b…" ids are bikes
             return None, None
-        if gear_id not in self.names:
-            known = Shoe.objects.filter(strava_gear_id=gear_id).first()
-            if known is not None and known.retired:
-                self.names[gear_id] = known.name
-            else:
-                try:  # not among the athlete's shoes: retired (or not yet seen)
-                    gear = self.api.gear(gear_id)
-                except StravaNotFound:
-                    gear = {"id": gear_id}
-                self.names[gear_id] = gear.get("name")
-                shoe = shoe_resolve(strava_gear_id=gear_id, name=gear.get("name"))
-                self._update(shoe, gear)
-                return shoe, shoe.name
-        shoe = shoe_resolve(strava_gear_id=gear_id, name=self.names[gear_id])
+        if gear_id in self.names:
+            shoe = shoe_resolve(strava_gear_id=gear_id, name=self.names[gear_id])
+            return shoe, shoe.name
+        known = Shoe.objects.filter(strava_gear_id=gear_id).first()
+        if known is not None:
+            self.names[gear_id] = known.name
+            return known, known.name
+        return self._lookup(gear_id)  # not among the athlete's shoes: a retired one
+
+    def _lookup(self, gear_id: str) -> tuple[Shoe, str]:
+        try:
+            gear = self.api.gear(gear_id)
+        except StravaNotFound:
+            gear = {"id": gear_id}
+        self.names[gear_id] = gear.get("name")
+        shoe = shoe_resolve(strava_gear_id=gear_id, name=gear.get("name"))
+        self._update(shoe, gear)
         return shoe, shoe.name
 
     @staticmethod
@@ -224,16 +235,18 @@ def strava_sync(
 def _sync(*, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncResult:
     api = StravaApi(tokens=tokens_load(), sleep=sleep, clock=clock)
     cursor = dict(SyncState.objects.get(source=SYNC_NAME).cursor or {})
-    # The re-read window ends at the newest activity stored (or now, on a first run).
+    # The re-read window ends at the newest activity stored (or now, on a first run). A run that
+    # resumes a rate-limited backfill skips it (and the shoe list): the stopped run did both.
+    resuming = bool(cursor.get("resume_at"))
     newest = int(cursor.get("after") or clock())
-    window = (newest - settings.STRAVA_REREAD_DAYS * 86400, newest)
+    window = (1.0, 0.0) if resuming else (newest - settings.STRAVA_REREAD_DAYS * 86400, newest)
     run = _Run(api=api, streams=streams, log=log, window=window)
     seen: set[str] = set()
     complete = False
     try:
-        athlete = run.shoes.load()
+        athlete = {"id": api.tokens.athlete_id} if resuming else run.shoes.load()
         after = _list_after(cursor, all=all, since=since)
-        if after == 0 and total_hint is None:
+        if after == 0 and total_hint is None and not cursor.get("backfill_total"):
             total_hint = _activity_count(api, athlete)
         if total_hint:  # kept while a backfill takes several runs, for its ETA
             cursor["backfill_total"] = total_hint
@@ -250,11 +263,14 @@ def _sync(*, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncRe
                     SyncState.objects.filter(source=SYNC_NAME).update(cursor=cursor)
             log(_progress_line(run, f"page {page_no}") + _eta(run, total_hint, clock))
         complete = True
+        cursor.pop("resume_at", None)
     except StravaRateLimited as error:
         run.result.resume_at = error.resume_at
         run.result.stopped = str(error)
+        cursor["resume_at"] = error.resume_at.isoformat()  # `after` stays: the page is not finished
         log(_progress_line(run, "stopped") + _eta(run, total_hint, clock))
         log(str(error))
+    SyncState.objects.filter(source=SYNC_NAME).update(cursor=cursor)
     run.result.calls = api.budget.calls
     if all and complete:
         gone = list(

@@ -237,7 +237,8 @@ def test_a_429_keeps_the_work_done_and_the_cursor_and_says_when_to_resume(strava
     assert result.created == 3 and "rate limit" in result.stopped
     assert "resume_after" in result.summary()
     state = SyncState.objects.get(source="strava")
-    assert state.cursor == {}  # the page was not finished: the cursor stays
+    assert "after" not in state.cursor  # the page was not finished: the cursor stays
+    assert state.cursor["resume_at"] == result.resume_at.isoformat()
     assert "rate limit" in state.last_error
     assert sleeps == []
 

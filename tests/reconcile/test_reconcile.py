@@ -427,3 +427,25 @@ def test_a_gpx_without_sport_joins_only_by_start_time_never_by_date():
     )
     reconcile_run()
     assert sorted(a.sources.count() for a in Activity.objects.all()) == [1, 2]
+
+
+def test_one_broken_activity_never_aborts_the_run_and_is_retried_next_time():
+    from reconcile.models import ManualOverride
+
+    fit(SHA_A, MORNING, 8050.0)
+    reconcile_run()
+    broken = Activity.objects.get()
+    ManualOverride.objects.create(activity=broken, field_name="distance_m", value="a lot")  # corrupt by hand
+    fit(SHA_A, MORNING, 8060.0)  # its record changes: the activity must be resolved again
+    fit(SHA_B, MORNING + dt.timedelta(days=1), 5000.0)
+
+    result = reconcile_run()
+
+    assert (result.created, result.failed) == (1, 1)
+    assert result.errors == [
+        f"activity #{broken.pk} (2024-05-01): could not convert string to float: 'a lot'"
+    ]
+    assert (
+        ActivitySource.objects.get(source_id=SHA_A).reconciled_at
+        < ActivitySource.objects.get(source_id=SHA_A).changed_at
+    )  # left for the next run

@@ -383,3 +383,15 @@ def test_a_refresh_during_an_outage_is_a_clear_error(strava, tokens, sleeps):
     with pytest.raises(StravaError, match=r"could not refresh the access token .*try again later"):
         strava_sync(sleep=sleeps)
     assert tokens_load().refresh_token == expiring.refresh_token  # the old pair is kept
+
+
+def test_a_shoe_gone_from_the_athletes_list_is_checked_and_marked_retired(strava, tokens, sleeps):
+    strava_sync(sleep=sleeps)
+    strava.athlete["shoes"] = strava.athlete["shoes"][:1]
+    strava.gear["g15520933"]["retired"] = True
+
+    strava_sync(sleep=sleeps)
+
+    shoe = Shoe.objects.get(strava_gear_id="g15520933")
+    assert shoe.retired and (shoe.brand, shoe.model) == ("Saucony", "Endorphin Pro 3")
+    assert not Shoe.objects.get(strava_gear_id="g14823571").retired

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ingest.parsers import FileHints
-from ingest.records import NotAnActivity
+from ingest.records import NotAnActivity, SourceError
 
 from .helpers import parse
 
@@ -91,8 +91,10 @@ def test_a_healthfit_copy_is_its_own_file_with_its_own_id(folder, samples):
 def test_the_icloud_stub_is_not_a_fit_file(folder):
     stub = next(folder.glob(".*.icloud"))
 
-    with pytest.raises(Exception) as raised:
+    with pytest.raises(SourceError) as raised:
         parse(stub)
 
     assert not isinstance(raised.value, NotAnActivity)
-    assert str(raised.value).startswith(f"{stub.name}: ")
+    assert str(raised.value) == (
+        f"{stub.name}: unknown file type: not FIT, GPX or TCX (by content or extension)"
+    )

@@ -134,3 +134,13 @@ def test_the_command_rejects_a_bad_date():
 
     with pytest.raises(CommandError, match="--since 'May' is not a date"):
         call_command("export_activities", "--since", "May")
+
+
+def test_the_command_writes_csv_to_stdout_and_the_count_to_stderr():
+    _history()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_activities", "--format", "csv", stdout=out, stderr=err)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))
+    assert rows[0] == list(EXPORT_KEYS)
+    assert len(rows) == 3
+    assert err.getvalue().strip() == "exported=2"

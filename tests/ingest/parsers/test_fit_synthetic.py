@@ -7,9 +7,12 @@ import datetime as dt
 
 import pytest
 from fit_tool.fit_file_builder import FitFileBuilder
+from fit_tool.profile.messages.activity_message import ActivityMessage
 from fit_tool.profile.messages.file_id_message import FileIdMessage
 from fit_tool.profile.messages.record_message import RecordMessage
-from fit_tool.profile.profile_type import FileType, Manufacturer
+from fit_tool.profile.messages.session_message import SessionMessage
+from fit_tool.profile.messages.workout_message import WorkoutMessage
+from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
 
 from ingest.parsers import FileHints, parse_file
 from ingest.records import SourceError
@@ -19,8 +22,9 @@ from .helpers import expected, summary, utc
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z as a Unix time
 
 
-def _fit(first_fit_seconds: int, count: int = 61) -> bytes:
-    """A FIT activity with `count` 1 Hz records from `first_fit_seconds` (FIT time) and no session."""
+def _fit(first_fit_seconds: int, count: int = 61, extra: tuple = ()) -> bytes:
+    """A FIT activity with `count` 1 Hz records from `first_fit_seconds` (FIT time), then `extra`
+    messages (no session unless given)."""
     builder = FitFileBuilder(auto_define=True, min_string_size=50)
     file_id = FileIdMessage()
     file_id.type = FileType.ACTIVITY
@@ -35,6 +39,8 @@ def _fit(first_fit_seconds: int, count: int = 61) -> bytes:
         record.heart_rate = 140 + i % 10
         record.cadence = 85
         builder.add(record)
+    for message in extra:
+        builder.add(message)
     return builder.build().to_bytes()
 
 
@@ -87,3 +93,48 @@ def test_device_relative_time_is_placed_by_the_route_start():
     assert record.start_time == start
     assert record.samples.time[-1] == start + dt.timedelta(seconds=60)
     assert min(record.samples.time).year == 2012
+
+
+def _treadmill_messages(start_ms: int) -> tuple:
+    workout = WorkoutMessage()
+    workout.workout_name = "6x800m @ 5k"  # FIT workout.wkt_name
+    session = SessionMessage()
+    session.timestamp = start_ms + 60_000
+    session.start_time = start_ms
+    session.sport = Sport.FITNESS_EQUIPMENT
+    session.sub_sport = SubSport.TREADMILL
+    session.total_elapsed_time = 60.0
+    session.total_timer_time = 60.0
+    session.total_distance = 180.0
+    session.avg_cadence = 85
+    session.avg_heart_rate = 144
+    session.max_heart_rate = 149
+    activity = ActivityMessage()
+    activity.timestamp = start_ms + 60_000
+    activity.local_timestamp = ABSOLUTE + 60 + 2 * 3600  # FIT seconds, local = UTC + 2 h
+    return workout, session, activity
+
+
+def test_a_treadmill_session_is_a_run_with_steps_per_minute_and_its_workout_name():
+    start_ms = (FIT_EPOCH_S + ABSOLUTE) * 1000
+    data = _fit(ABSOLUTE, extra=_treadmill_messages(start_ms))
+
+    record = parse_file(name="treadmill.fit", data=data)[0]
+
+    assert summary(record) == expected(
+        start_time=utc(2021, 9, 8, 1, 46, 40),
+        utc_offset_s=7200,
+        sport="running",
+        sub_sport="treadmill",
+        distance_m=180.0,
+        duration_s=60.0,
+        elapsed_s=60.0,
+        avg_hr=144,
+        max_hr=149,
+        avg_cadence_spm=170.0,  # 85 per leg
+        avg_speed_mps=3.0,
+        workout_name="6x800m @ 5k",
+        device=("garmin", "fr620", "305419896"),
+        samples=61,
+    )
+    assert record.samples.cadence[0] == 170.0

@@ -182,6 +182,11 @@ def garmin_import(
             files_ingest(
                 inputs=batch, route=ROUTE, workers=workers, log=log, progress=file_done, result=result.files
             )
+        if not items and not state.files:
+            raise SourceError(
+                f"{path.name}: no *_summarizedActivities.json and no UploadedFiles_*.zip inside: "
+                "not a Garmin Connect export"
+            )
         parsed = _parse_summaries(items, result, log)
         keys = [SummaryKey(p.source_id, p.start_time, p.device.serial) for p in parsed]
         pairs = summaries_pair(summaries=keys, recordings=_recordings(shas))

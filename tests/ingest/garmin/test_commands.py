@@ -74,6 +74,15 @@ def test_a_zip_that_is_not_a_zip_is_a_command_error(tmp_path):
         call_command("import_garmin", str(path))
 
 
+def test_a_zip_without_summaries_or_uploads_is_not_a_garmin_export(tmp_path):
+    path = tmp_path / "strava.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("activities.csv", "Activity ID\n1\n")
+
+    with pytest.raises(CommandError, match=r"strava\.zip: no \*_summarizedActivities\.json .*not a Garmin"):
+        call_command("import_garmin", str(path))
+
+
 def test_a_summary_file_that_is_not_json_is_a_command_error(tmp_path):
     path = tmp_path / "export.zip"
     with zipfile.ZipFile(path, "w") as archive:

@@ -108,3 +108,35 @@ def test_names_that_look_like_workouts_but_do_not_parse_are_unusual(name):
 
 def test_marathon_pace_is_not_a_marathon():
     assert workout_name_parse("marathon pace run") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "workout_type", "count", "rep"),
+    [
+        ("12x400", "interval", 12, Rep(distance_m=400.0)),
+        ("10 x 1 min on/1 min off", "interval", 10, Rep(duration_s=60.0, recovery_s=60.0)),
+        ("3 x 2 mile @ T", "interval", 3, Rep(distance_m=2 * MILE_M)),
+        ("WU 2mi, 4x1mi @ 10k, CD 2mi", "interval", 4, Rep(distance_m=MILE_M)),
+        ("3x10min @ threshold", "interval", 3, Rep(duration_s=600.0)),
+    ],
+)
+def test_more_rep_shapes(name, workout_type, count, rep):
+    plan = workout_name_parse(name)
+    assert (plan.workout_type, len(plan.reps), plan.reps[0]) == (workout_type, count, rep)
+
+
+@pytest.mark.parametrize(
+    ("name", "workout_type", "distance_m"),
+    [
+        ("Tempo run 6 mi", "tempo", 6 * MILE_M),
+        ("5K tempo", "tempo", 5000.0),
+        ("Long Run", "long", None),
+        ("Recovery jog", "recovery", None),
+        ("Turkey trot 5k race", "race", 5000.0),
+        ("10 mile race", "race", 10 * MILE_M),
+    ],
+)
+def test_more_steady_runs_and_races(name, workout_type, distance_m):
+    plan = workout_name_parse(name)
+    assert plan.workout_type == workout_type
+    assert plan.distance_m == pytest.approx(distance_m) if distance_m else plan.distance_m is None

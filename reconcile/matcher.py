@@ -110,7 +110,7 @@ def match_decide(fits: list[Fit], cfg: ReconcileConfig) -> Decision:
     ]
     pool = good or loose
     if not pool:
-        return Decision(kind="new")
+        return Decision(kind="new", candidates=sorted(f.activity_key for f in fits))
     pool.sort(key=lambda f: (f.score, f.activity_key))
     best = pool[0]
     margin = cfg.ambiguity_margin_pct / cfg.distance_tolerance_pct

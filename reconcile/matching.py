@@ -34,6 +34,8 @@ FACT_FIELDS = (
     "reconciled_at",
 )
 AMBIGUOUS_REASON = "Fits activities {ids} equally well: kept apart; merge by hand if it is the same run."
+# A spreadsheet row whose day has runs, none of them near its distance: a typo, or a run not recorded.
+UNMATCHED_REASON = "Its day has activities {ids}, none within the distance limit: kept apart; check the log."
 
 
 @dataclass(slots=True)
@@ -137,7 +139,7 @@ def _review(placing, index: ActivityIndex, by_id, stale: set[int], cfg, outcome:
 def _place(queue: list[RecordFacts], index: ActivityIndex, values_by_id: dict, cfg) -> tuple[dict, dict]:
     """Join each record to its best activity or start a new one (keys < 0 until written)."""
     new_activities: dict[int, Activity] = {}
-    ambiguous: dict[int, list[int]] = {}
+    flags: dict[int, tuple[str, list[int]]] = {}
     for facts in sorted(queue, key=match_order):
         decision = match_decide(index.fits(facts, cfg), cfg)
         if decision.kind == "join":
@@ -145,10 +147,13 @@ def _place(queue: list[RecordFacts], index: ActivityIndex, values_by_id: dict, c
             continue
         key = -(len(new_activities) + 1)
         new_activities[key] = _new_activity(facts, values_by_id[facts.id])
-        if decision.kind == "ambiguous":
-            ambiguous[key] = decision.candidates
+        if decision.kind == "ambiguous" or (decision.candidates and not facts.timed):
+            flags[key] = (
+                AMBIGUOUS_REASON if decision.kind == "ambiguous" else UNMATCHED_REASON,
+                decision.candidates,
+            )
         index.add(facts, key)
-    return new_activities, ambiguous
+    return new_activities, flags
 
 
 def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> MatchOutcome:
@@ -162,8 +167,8 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
     original = {f.id: v["activity_id"] for f, v in placing}
 
     queue = _review(placing, index, by_id, stale, cfg, outcome)
-    new_activities, ambiguous = _place(queue, index, {f.id: v for f, v in placing}, cfg)
-    _write_new_activities(new_activities, ambiguous, index, outcome)
+    new_activities, flags = _place(queue, index, {f.id: v for f, v in placing}, cfg)
+    _write_new_activities(new_activities, flags, index, outcome)
     _write_links(placing, by_id, original, index, outcome)
     for facts, _ in placing:
         final = by_id.get(facts.id, facts).activity_key
@@ -175,7 +180,10 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
 
 
 def _write_new_activities(
-    new: dict[int, Activity], ambiguous: dict[int, list[int]], index: ActivityIndex, outcome: MatchOutcome
+    new: dict[int, Activity],
+    flags: dict[int, tuple[str, list[int]]],
+    index: ActivityIndex,
+    outcome: MatchOutcome,
 ) -> None:
     keys = list(new)
     created = Activity.objects.bulk_create([new[k] for k in keys], batch_size=500)
@@ -186,11 +194,11 @@ def _write_new_activities(
             index.members[pk].append(member)
         outcome.created.add(pk)
     flagged = []
-    for key, candidates in ambiguous.items():
+    for key, (reason, candidates) in flags.items():
         activity = new[key]
         real = sorted(ids.get(c, c) for c in candidates)
         activity.needs_review = True
-        activity.review_reason = AMBIGUOUS_REASON.format(ids=", ".join(f"#{c}" for c in real))[:300]
+        activity.review_reason = reason.format(ids=", ".join(f"#{c}" for c in real))[:300]
         flagged.append(activity)
         outcome.flagged.add(activity.pk)
     Activity.objects.bulk_update(flagged, ["needs_review", "review_reason"], batch_size=500)

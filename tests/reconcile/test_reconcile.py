@@ -449,3 +449,18 @@ def test_one_broken_activity_never_aborts_the_run_and_is_retried_next_time():
         ActivitySource.objects.get(source_id=SHA_A).reconciled_at
         < ActivitySource.objects.get(source_id=SHA_A).changed_at
     )  # left for the next run
+
+
+def test_a_spreadsheet_row_far_from_every_run_of_its_day_is_kept_apart_and_flagged():
+    from reconcile.matching import UNMATCHED_REASON
+
+    fit(SHA_A, MORNING, 8050.0)
+    xlsx(MAY_1, 12.0)  # 19.3 km: a typo, or a second run the watch did not record
+
+    result = reconcile_run()
+
+    run = Activity.objects.get(start_time=MORNING)
+    row = Activity.objects.get(start_time__isnull=True)
+    assert row.needs_review and row.review_reason == UNMATCHED_REASON.format(ids=f"#{run.pk}")
+    assert not run.needs_review
+    assert result.review == 1

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers", default="1,2", help="Comma-separated process counts to time (default 1,2)."
         )
+        parser.add_argument("--repeat", type=int, default=1, help="Rounds of imports; the best counts.")
         parser.add_argument(
             "--seed",
             type=int,
@@ -25,14 +26,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quiet", action="store_true", help="Only the figures.")
 
-    def handle(self, *args, files, workers, seed, quiet=False, **options):
+    def handle(self, *args, files, workers, repeat, seed, quiet=False, **options):
         try:
             counts = sorted({int(w) for w in workers.split(",")})
         except ValueError as exc:
             raise CommandError(f"--workers takes numbers like 1,2, not {workers!r}") from exc
-        if files < 1 or not counts or min(counts) < 1:
-            raise CommandError("--files and every --workers value must be at least 1")
+        if files < 1 or repeat < 1 or not counts or min(counts) < 1:
+            raise CommandError("--files, --repeat and every --workers value must be at least 1")
         log = None if quiet else self.stdout.write
-        result = ingest_bench(files=files, workers=counts, seed=seed, log=log)
+        result = ingest_bench(files=files, workers=counts, repeat=repeat, seed=seed, log=log)
         for line in result.lines():
             self.stdout.write(line)

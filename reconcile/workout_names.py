@@ -12,7 +12,7 @@ says otherwise), and lowers the confidence a little because it is an assumption.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 MILE_M = 1609.344
 UNITS_M = {
@@ -199,66 +199,67 @@ def _target(text: str) -> tuple[str, tuple[int, int] | None]:
     return match.group(1).strip(), match.span()
 
 
+# A reader finds reps in the text: (one Rep per rep, without recovery; the span read; unit assumed?).
+Found = tuple[list[Rep], tuple[int, int], bool]
+
+
+def _sets(scan: str, unit: str) -> Found | None:
+    """`2x(4x400)`: sets of reps, flattened."""
+    if not (match := SETS_RE.search(scan)):
+        return None
+    metres, assumed = _metres(match.group(3), match.group(4), default_unit=unit)
+    return [Rep(distance_m=metres)] * (int(match.group(1)) * int(match.group(2))), match.span(), assumed
+
+
+def _timed(scan: str, unit: str) -> Found | None:
+    """`6 x 3 min`, `8x1:00`: reps of a duration."""
+    if not (match := TIMED_REPS_RE.search(scan)):
+        return None
+    return [Rep(duration_s=_seconds(match.groups()[1:5]))] * int(match.group(1)), match.span(), False
+
+
+def _repeats(scan: str, unit: str) -> Found | None:
+    """`6x800m`, `4x400`, `3x1mi`."""
+    if not (match := REPS_RE.search(scan)):
+        return None
+    metres, assumed = _metres(match.group(2), match.group(3), default_unit=unit)
+    return [Rep(distance_m=metres)] * int(match.group(1)), match.span(), assumed
+
+
+def _ladder(scan: str, unit: str) -> Found | None:
+    """`400-800-1200-800-400`, `1-2-3-2-1k` (the last unit counts for all)."""
+    if not (match := LADDER_RE.search(scan)):
+        return None
+    parts = re.findall(rf"{NUM}\s*{DIST_UNIT}?", match.group(1))
+    shared = next((u for _, u in reversed(parts) if u), None)
+    # A ladder needs three rungs of real distances; "2013-02-06" is a date.
+    if len(parts) < 3 or any(float(value) < 100 and not (u or shared) for value, u in parts):
+        return None
+    read = [_metres(value, u or shared, default_unit=unit) for value, u in parts]
+    return [Rep(distance_m=m) for m, _ in read], match.span(), any(a for _, a in read)
+
+
+REP_READERS = (_sets, _timed, _repeats, _ladder)
+
+
 def _interval_plan(name: str, text: str, *, default_unit: str) -> WorkoutPlan | None:
     target, target_span = _target(text)
-    scan = (
-        text
-        if target_span is None
-        else text[: target_span[0]] + " " * (target_span[1] - target_span[0]) + text[target_span[1] :]
-    )
-    spans = [target_span] if target_span else []
-    reps: list[Rep] = []
-    assumed = False
-    end = 0
-    if match := SETS_RE.search(scan):
-        metres, assumed = _metres(match.group(3), match.group(4), default_unit=default_unit)
-        count = int(match.group(1)) * int(match.group(2))
-        reps_spec = [metres] * count
-        spans.append(match.span())
-        end = match.end()
-    elif match := TIMED_REPS_RE.search(scan):
-        seconds = _seconds(match.groups()[1:5])
-        rec_m, rec_s, rec_span = _recovery(scan, match.end())
-        spans += [match.span(), *([rec_span] if rec_span else [])]
-        reps = [Rep(duration_s=seconds, recovery_distance_m=rec_m, recovery_s=rec_s)] * int(match.group(1))
-        return WorkoutPlan(
-            name=name,
-            workout_type="interval",
-            reps=tuple(reps),
-            target=target,
-            confidence=_confidence(text, spans, assumed=False),
-        )
-    elif match := REPS_RE.search(scan):
-        metres, assumed = _metres(match.group(2), match.group(3), default_unit=default_unit)
-        reps_spec = [metres] * int(match.group(1))
-        spans.append(match.span())
-        end = match.end()
-    elif match := LADDER_RE.search(scan):
-        parts = re.findall(rf"{NUM}\s*{DIST_UNIT}?", match.group(1))
-        units = [unit for _, unit in parts if unit]
-        shared_unit = units[-1] if units else None
-        reps_spec = []
-        for value, unit in parts:
-            metres, was_assumed = _metres(value, unit or shared_unit, default_unit=default_unit)
-            assumed = assumed or was_assumed
-            reps_spec.append(metres)
-        # A ladder needs three rungs of real distances; "2013-02-06" is a date.
-        if len(parts) < 3 or any(float(value) < 100 and not (unit or shared_unit) for value, unit in parts):
-            return None
-        spans.append(match.span())
-        end = match.end()
-    else:
+    scan = text
+    if target_span is not None:  # "@ 10k pace" is a target, not a distance
+        start, end = target_span
+        scan = text[:start] + " " * (end - start) + text[end:]
+    found = next((f for reader in REP_READERS if (f := reader(scan, default_unit))), None)
+    if found is None:
         return None
-    if not reps_spec or any(m <= 0 for m in reps_spec) or len(reps_spec) > 60:
+    reps, span, assumed = found
+    if not reps or len(reps) > 60 or any((r.distance_m or r.duration_s or 0) <= 0 for r in reps):
         return None
-    rec_m, rec_s, rec_span = _recovery(scan, end)
-    if rec_span:
-        spans.append(rec_span)
-    reps = [Rep(distance_m=m, recovery_distance_m=rec_m, recovery_s=rec_s) for m in reps_spec]
+    rec_m, rec_s, rec_span = _recovery(scan, span[1])
+    spans = [s for s in (target_span, span, rec_span) if s]
     return WorkoutPlan(
         name=name,
         workout_type="interval",
-        reps=tuple(reps),
+        reps=tuple(replace(r, recovery_distance_m=rec_m, recovery_s=rec_s) for r in reps),
         target=target,
         confidence=_confidence(text, spans, assumed=assumed),
     )

@@ -205,67 +205,67 @@ def _mean(values: list, lo: int, hi: int) -> float | None:
     return sum(window) / len(window) if window else None
 
 
+def _stretches(reps: list[Rep], times: list[float], distances: list[float]) -> list[tuple[int, int]] | None:
+    """(first, last) sample positions of each rep, in time order; longer reps are placed first."""
+    counts: dict[tuple[str, float], int] = {}
+    for rep in reps:
+        counts[_measure(rep)] = counts.get(_measure(rep), 0) + 1
+    taken: list[tuple[int, int]] = []
+    for (name, target), count in sorted(counts.items(), key=lambda item: -item[0][1]):
+        picked = _fastest(_segments(times, distances, name, target), count, taken)
+        if len(picked) < count:
+            return None
+        taken += picked
+    return sorted(taken)
+
+
+class _StreamRows:
+    """Interval rows measured between two sample positions of a decoded stream."""
+
+    def __init__(self, columns: dict, start: dt.datetime | None) -> None:
+        self.times, self.distances, self.indexes = _series(columns)
+        self.shift = (columns["start"] - start).total_seconds() if start and columns.get("start") else 0.0
+        self.hr, self.cadence = columns.get("heart_rate") or [], columns.get("cadence") or []
+
+    def row(self, number: int, i: int, j: int, *, prescribed: float | None, recovery: bool) -> IntervalRow:
+        actual = self.distances[j] - self.distances[i]
+        duration = self.times[j] - self.times[i]
+        canonical = prescribed or actual or None
+        lo, hi = self.indexes[i], self.indexes[j]
+        return IntervalRow(
+            rep_number=number,
+            is_recovery=recovery,
+            prescribed_distance_m=prescribed,
+            actual_distance_m=actual,
+            canonical_distance_m=canonical,
+            duration_s=duration,
+            avg_pace_s_per_km=_pace(duration, canonical),
+            avg_hr=_mean(self.hr, lo, hi),
+            avg_cadence_spm=_mean(self.cadence, lo, hi),
+            start_offset_s=self.shift + self.times[i],
+            detection=Interval.Detection.STREAM,
+            note=STREAM_NOTE,
+        )
+
+
 def intervals_from_stream(
     *, reps: list[Rep], columns: dict, start: dt.datetime | None
 ) -> list[IntervalRow] | None:
     """Rows for reps found as the fastest non-overlapping stretches of the stream, in time order."""
     if not reps or any(_measure(rep) is None for rep in reps):
         return None
-    times, distances, indexes = _series(columns)
-    if len(times) < 2:
+    stream = _StreamRows(columns, start)
+    if len(stream.times) < 2:
         return None
-    taken: list[tuple[int, int]] = []
-    by_measure: dict[tuple[str, float], int] = {}
-    for rep in reps:
-        by_measure[_measure(rep)] = by_measure.get(_measure(rep), 0) + 1
-    for (name, target), count in sorted(by_measure.items(), key=lambda item: -item[0][1]):
-        picked = _fastest(_segments(times, distances, name, target), count, taken)
-        if len(picked) < count:
-            return None
-        taken += picked
-    taken.sort()
-    shift = (columns["start"] - start).total_seconds() if start and columns.get("start") else 0.0
-    hr, cadence = columns.get("heart_rate") or [], columns.get("cadence") or []
+    taken = _stretches(reps, stream.times, stream.distances)
+    if taken is None:
+        return None
     rows: list[IntervalRow] = []
     for number, (rep, (i, j)) in enumerate(zip(reps, taken, strict=True), start=1):
-        actual = distances[j] - distances[i]
-        duration = times[j] - times[i]
-        canonical = rep.distance_m or actual
-        rows.append(
-            IntervalRow(
-                rep_number=number,
-                prescribed_distance_m=rep.distance_m,
-                actual_distance_m=actual,
-                canonical_distance_m=canonical,
-                duration_s=duration,
-                avg_pace_s_per_km=_pace(duration, canonical),
-                avg_hr=_mean(hr, indexes[i], indexes[j]),
-                avg_cadence_spm=_mean(cadence, indexes[i], indexes[j]),
-                start_offset_s=shift + times[i],
-                detection=Interval.Detection.STREAM,
-                note=STREAM_NOTE,
-            )
-        )
+        rows.append(stream.row(number, i, j, prescribed=rep.distance_m, recovery=False))
         if number < len(taken):
-            k = taken[number][0]
-            rec_d, rec_t = distances[k] - distances[j], times[k] - times[j]
-            canonical_rec = rep.recovery_distance_m or rec_d or None
-            rows.append(
-                IntervalRow(
-                    rep_number=number,
-                    is_recovery=True,
-                    prescribed_distance_m=rep.recovery_distance_m,
-                    actual_distance_m=rec_d,
-                    canonical_distance_m=canonical_rec,
-                    duration_s=rec_t,
-                    avg_pace_s_per_km=_pace(rec_t, canonical_rec),
-                    avg_hr=_mean(hr, indexes[j], indexes[k]),
-                    avg_cadence_spm=_mean(cadence, indexes[j], indexes[k]),
-                    start_offset_s=shift + times[j],
-                    detection=Interval.Detection.STREAM,
-                    note=STREAM_NOTE,
-                )
-            )
+            next_start = taken[number][0]
+            rows.append(stream.row(number, j, next_start, prescribed=rep.recovery_distance_m, recovery=True))
     return rows
 
 

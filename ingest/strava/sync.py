@@ -145,7 +145,7 @@ class _Run:
             return True
         if self.window[0] <= _epoch(summary["start_date"]) <= self.window[1]:
             return True
-        if self.streams and not has_stream:
+        if self.streams and not has_stream and not record.raw.get("manual"):  # manual: never streams
             return True
         return record.raw.get("summary_sig") != summary_signature(summary)
 
@@ -212,10 +212,11 @@ def strava_sync(
     `total_hint` (activities expected) turns the progress lines into an ETA.
     """
     log = log or (lambda _line: None)
-    with sync_lock(name=SYNC_NAME):
+    with sync_lock(name=SYNC_NAME) as lock:
         sync_run_started(name=SYNC_NAME)
         try:
             result = _sync(
+                lock=lock,
                 all=all,
                 since=since,
                 streams=streams,
@@ -232,7 +233,7 @@ def strava_sync(
         return result
 
 
-def _sync(*, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncResult:
+def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncResult:
     api = StravaApi(tokens=tokens_load(), sleep=sleep, clock=clock)
     cursor = dict(SyncState.objects.get(source=SYNC_NAME).cursor or {})
     # The re-read window ends at the newest activity stored (or now, on a first run). A run that
@@ -253,6 +254,7 @@ def _sync(*, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncRe
         total_hint = total_hint or cursor.get("backfill_total")
         for page_no, page in enumerate(api.activity_pages(after=after), 1):
             for summary in page:
+                lock.refresh()
                 seen.add(str(summary["id"]))
                 run.result.listed += 1
                 run.activity(summary)

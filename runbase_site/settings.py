@@ -206,7 +206,9 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Commands print their own lines to stdout; the console shows only warnings and errors so
+        # nothing is printed twice, while the file keeps everything.
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": "WARNING"},
         "file": {
             "class": "logging.handlers.RotatingFileHandler",
             "filename": str(LOG_DIR / "runbase.log"),

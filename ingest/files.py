@@ -156,31 +156,32 @@ def files_ingest(
         if progress is not None:
             progress(outcome)
 
-    planned: list[_Planned] = []
     seen: dict[str, _Planned] = {}
-    for chunk in _chunks(inputs, _MANIFEST_CHUNK):
-        known = _manifest_by_path(chunk)
-        for item in chunk:
-            step = _plan(item, known=known, seen=seen)
-            if isinstance(step, FileOutcome):
-                report(step)
-            else:
-                seen[step.raw.sha256] = step
-                planned.append(step)
+    planned: dict[int, _Planned] = {}
 
-    jobs = (
-        ParseJob(
-            name=p.item.name,
-            path=str(p.raw.absolute),
-            hints=p.item.hints,
-            local_start=p.item.local_start,
-            fallback=_home_zone_hints(p.item),
-        )
-        for p in planned
-    )
-    for plan, parsed in zip(planned, parse_many(jobs, workers=resolve_workers(workers)), strict=True):
-        outcome = _write(plan, parsed, route=route, result=result)
-        report(outcome)
+    def jobs() -> Iterator[ParseJob]:
+        """Plan file by file (drawn lazily by the parse pool): report what needs no parsing, archive
+        and hand on what does."""
+        for chunk in _chunks(inputs, _MANIFEST_CHUNK):
+            known = _manifest_by_path(chunk)
+            for item in chunk:
+                step = _plan(item, known=known, seen=seen)
+                if isinstance(step, FileOutcome):
+                    report(step)
+                    continue
+                key = len(seen)
+                seen[step.raw.sha256] = planned[key] = step
+                yield ParseJob(
+                    key=key,
+                    name=item.name,
+                    path=str(step.raw.absolute),
+                    hints=item.hints,
+                    local_start=item.local_start,
+                    fallback=_home_zone_hints(item),
+                )
+
+    for job, parsed in parse_many(jobs(), workers=resolve_workers(workers)):
+        report(_write(planned.pop(job.key), parsed, route=route, result=result))
     return result
 
 

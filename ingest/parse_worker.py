@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from ingest.healthfit.parser import apply_local_start
@@ -25,6 +26,7 @@ from ingest.records import NotAnActivity, ParsedActivity, SourceError
 
 @dataclass(frozen=True, slots=True)
 class ParseJob:
+    key: int  # the caller's handle on the file
     name: str
     path: str  # the archived copy
     hints: FileHints | None = None
@@ -76,23 +78,26 @@ def default_workers() -> int:
 
 def parse_many(
     jobs: Iterable[ParseJob], *, workers: int, window: int | None = None
-) -> Iterator[ParseOutcome]:
-    """Outcomes in job order; `workers <= 1` parses in this process (no pool to start)."""
-    jobs = list(jobs)
-    # A daemonic process (a django-q2 worker) may not start children: parse in-process there.
-    if workers <= 1 or len(jobs) <= 1 or multiprocessing.current_process().daemon:
-        yield from (parse_job(job) for job in jobs)
-        return
-    workers = min(workers, len(jobs))
-    window = window or workers * 4
-    pending: deque[tuple[ParseJob, Future]] = deque()
+) -> Iterator[tuple[ParseJob, ParseOutcome]]:
+    """`(job, outcome)` in job order.
+
+    Jobs are drawn from `jobs` only as room frees up in the window, so the caller's own work per file
+    (hashing, archiving) overlaps the parsing, and memory stays bounded. One worker, a single job, or a
+    daemonic process (a django-q2 worker may not start children) parses in this process.
+    """
     remaining = iter(jobs)
+    head = list(islice(remaining, max(workers, 1)))
+    if workers <= 1 or len(head) <= 1 or multiprocessing.current_process().daemon:
+        for job in chain(head, remaining):
+            yield job, parse_job(job)
+        return
+    workers = len(head)  # never more processes than files
+    window = max(window or workers * 4, workers)
+    pending: deque[tuple[ParseJob, Future]] = deque()
     executor = _fresh(None, workers)
     try:
-        for job in remaining:
+        for job in chain(head, islice(remaining, window - len(head))):
             pending.append((job, executor.submit(parse_job, job)))
-            if len(pending) >= window:
-                break
         while pending:
             job, future = pending.popleft()
             try:
@@ -110,7 +115,7 @@ def parse_many(
             next_job = next(remaining, None)
             if next_job is not None:
                 pending.append((next_job, executor.submit(parse_job, next_job)))
-            yield outcome
+            yield job, outcome
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

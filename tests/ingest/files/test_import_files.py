@@ -151,8 +151,8 @@ def test_a_file_input_needs_data_or_a_path_not_both():
 def _parse_in_daemon(path: str, queue) -> None:
     from ingest.parse_worker import ParseJob, parse_many
 
-    jobs = [ParseJob(name="a.fit", path=path), ParseJob(name="b.fit", path=path)]
-    queue.put([len(o.records) for o in parse_many(jobs, workers=2)])
+    jobs = [ParseJob(key=0, name="a.fit", path=path), ParseJob(key=1, name="b.fit", path=path)]
+    queue.put([(job.key, len(outcome.records)) for job, outcome in parse_many(jobs, workers=2)])
 
 
 def test_a_daemonic_process_such_as_a_q2_worker_parses_in_process(samples):
@@ -162,5 +162,24 @@ def test_a_daemonic_process_such_as_a_q2_worker_parses_in_process(samples):
     path = str(samples / "fit" / "runs" / "2013-02-06-12-11-14.fit")
     worker = multiprocessing.Process(target=_parse_in_daemon, args=(path, queue), daemon=True)
     worker.start()
-    assert queue.get(timeout=60) == [1, 1]
+    assert queue.get(timeout=60) == [(0, 1), (1, 1)]
     worker.join(timeout=10)
+
+
+def test_the_pool_draws_files_only_as_room_frees_up(samples):
+    """Planning (hashing, archiving) overlaps parsing, and no more than the window is in flight."""
+    from ingest.parse_worker import ParseJob, parse_many
+
+    path = str(samples / "fit" / "runs" / "2013-02-06-12-11-14.fit")
+    drawn: list[int] = []
+
+    def jobs():
+        for key in range(6):
+            drawn.append(key)
+            yield ParseJob(key=key, name=f"{key}.fit", path=path)
+
+    results = parse_many(jobs(), workers=2, window=3)
+    first_job, first = next(results)
+    assert (first_job.key, len(first.records)) == (0, 1)
+    assert drawn == [0, 1, 2, 3]  # the window of 3, plus the one submitted as the first came back
+    assert [job.key for job, _ in results] == [1, 2, 3, 4, 5]

@@ -52,7 +52,8 @@ class _ProgressBar:
         done = state.files + state.activities
         self.tqdm.update(done - self.done)
         self.done = done
-        self.tqdm.set_postfix(activities=state.activities, files=state.files, failed=state.failed)
+        counts = {"files": state.files, "activities": state.activities, "failed": state.failed}
+        self.tqdm.set_postfix(ordered_dict=counts)
 
     def write(self, line: str) -> None:
         self.tqdm.write(line)

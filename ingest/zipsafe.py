@@ -14,7 +14,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -50,7 +50,6 @@ class ZipEntry:
 class _Budget:
     limits: ZipLimits
     total: int = 0
-    seen: list[str] = field(default_factory=list)
 
     def spend(self, count: int, where: str) -> None:
         self.total += count

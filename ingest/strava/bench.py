@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -86,8 +86,8 @@ class ExportBench:
     files_s: float
     rows_s: float
     workers: int
+    decode_s: float
     result: StravaExportResult
-    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         per_file = self.files_s / max(self.files, 1)
@@ -98,6 +98,9 @@ class ExportBench:
             f"import_strava_export: {self.import_s:.1f} s measured = uploads {self.files_s:.1f} s "
             f"({per_file * 1000:.0f} ms/file) + rows {self.rows_s:.1f} s "
             f"({self.rows_s / self.rows * 1000:.1f} ms/row)",
+            f"bare decode of the same uploads (gunzip + fitparse, 1 process): {self.decode_s:.1f} s "
+            f"({self.decode_s / max(self.files, 1) * 1000:.0f} ms/file); import per file x workers / bare "
+            f"decode per file: {per_file * self.workers / max(self.decode_s / max(self.files, 1), 1e-9):.2f}",
         ]
         if self.files < self.rows:
             lines.append(
@@ -286,6 +289,8 @@ def strava_export_bench(
         path = strava_export_build(directory=directory, rows=rows, files=files, workers=workers)
         build_s = time.perf_counter() - started
         log(f"built {path.name}: {rows} rows, {files} FIT uploads in {build_s:.0f} s")
+        decode_s = _decode_all(path)
+        log(f"bare decode: {decode_s:.1f} s")
         marks: dict[str, float] = {}
 
         def done(_outcome) -> None:
@@ -304,5 +309,21 @@ def strava_export_bench(
         files_s=files_s,
         rows_s=import_s - files_s,
         workers=workers,
+        decode_s=decode_s,
         result=result,
     )
+
+
+def _decode_all(path: Path) -> float:
+    """Seconds gunzip + fitparse alone need for every upload (bytes already in memory)."""
+    import fitparse
+
+    total = 0.0
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".fit.gz"):
+                data = archive.read(name)
+                started = time.perf_counter()
+                list(fitparse.FitFile(gzip.decompress(data)).get_messages())
+                total += time.perf_counter() - started
+    return total

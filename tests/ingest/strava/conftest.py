@@ -17,7 +17,7 @@ def strava(samples, settings):
         settings.STRAVA_BASE_URL = fake.url
         settings.STRAVA_CLIENT_ID = "54321"
         settings.STRAVA_CLIENT_SECRET = "fake-client-secret"
-        settings.STRAVA_TIMEOUT_S = 0.5
+        settings.STRAVA_TIMEOUT_S = 1.0
         yield fake
 
 

@@ -218,7 +218,7 @@ def test_a_persistent_5xx_stops_after_bounded_retries(strava, tokens, sleeps):
 
 
 def test_a_timeout_is_retried(strava, tokens, sleeps):
-    strava.delay["/api/v3/athlete"] = 1.5  # the client's timeout is 0.5 s in tests
+    strava.delay["/api/v3/athlete"] = 2.0  # the client's timeout is 1 s in tests
 
     result = strava_sync(sleep=sleeps)
 

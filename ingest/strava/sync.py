@@ -21,7 +21,14 @@ from ingest.locks import sync_lock
 from ingest.models import SyncState
 from ingest.records import SourceError
 from ingest.store import record_mark_deleted, record_store
-from ingest.strava.client import PER_PAGE, StravaApi, StravaNotFound, StravaRateLimited, backfill_eta_s
+from ingest.strava.client import (
+    PER_PAGE,
+    StravaApi,
+    StravaError,
+    StravaNotFound,
+    StravaRateLimited,
+    backfill_eta_s,
+)
 from ingest.strava.parser import parse_api_activity, summary_signature
 from ingest.strava.tokens import tokens_load
 from ingest.sync_state import sync_run_finished, sync_run_started
@@ -171,7 +178,7 @@ class _Run:
             )
             outcome = record_store(parsed=parsed, route=Route.STRAVA_API, shoe=shoe).outcome
         except (SourceError, ValueError, KeyError, TypeError) as error:
-            if isinstance(error, StravaRateLimited):
+            if isinstance(error, StravaError):  # the API failed (gear lookup): stop the run, not the record
                 raise
             self.result.failed += 1
             self.result.errors.append(f"activity {sid}: {error}")

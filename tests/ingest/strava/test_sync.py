@@ -395,3 +395,12 @@ def test_a_shoe_gone_from_the_athletes_list_is_checked_and_marked_retired(strava
     shoe = Shoe.objects.get(strava_gear_id="g15520933")
     assert shoe.retired and (shoe.brand, shoe.model) == ("Saucony", "Endorphin Pro 3")
     assert not Shoe.objects.get(strava_gear_id="g14823571").retired
+
+
+def test_an_implausible_activity_fails_alone_with_its_id(strava, tokens, sleeps):
+    strava.details[16213344556]["average_heartrate"] = 400.0
+
+    result = strava_sync(sleep=sleeps)
+
+    assert (result.created, result.failed) == (5, 1)
+    assert result.errors == ["activity 16213344556: strava:16213344556 has an implausible avg_hr: 400.0"]

@@ -157,7 +157,7 @@ def _conflicts_pending() -> int | None:
 
 
 def database_size() -> tuple[str, int]:
-    """(vendor, bytes): SQLite's pages in use (its file may hold free pages), PostgreSQL's database."""
+    """(vendor, bytes): the SQLite file's pages (free ones included), PostgreSQL's pg_database_size."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_database_size(current_database())")

@@ -34,6 +34,7 @@ from ingest.strava.tokens import tokens_load
 from ingest.sync_state import sync_run_finished, sync_run_started
 
 SYNC_NAME = "strava"
+REREAD_EVERY_S = 3600
 
 
 @dataclass(slots=True)
@@ -245,9 +246,13 @@ def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> Strava
     cursor = dict(SyncState.objects.get(source=SYNC_NAME).cursor or {})
     # The re-read window ends at the newest activity stored (or now, on a first run). A run that
     # resumes a rate-limited backfill skips it (and the shoe list): the stopped run did both.
+    # Renames, type and gear changes show in the summary signature at no cost; the window re-read
+    # (one detail call each) is for detail-only edits (description, laps): at most once an hour, so a
+    # frequent schedule does not spend the daily budget on it.
     resuming = bool(cursor.get("resume_at"))
+    reread = not resuming and clock() - float(cursor.get("reread_at", 0)) >= REREAD_EVERY_S
     newest = int(cursor.get("after") or clock())
-    window = (1.0, 0.0) if resuming else (newest - settings.STRAVA_REREAD_DAYS * 86400, newest)
+    window = (newest - settings.STRAVA_REREAD_DAYS * 86400, newest) if reread else (1.0, 0.0)
     run = _Run(api=api, streams=streams, log=log, window=window)
     seen: set[str] = set()
     complete = False
@@ -273,6 +278,8 @@ def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> Strava
             log(_progress_line(run, f"page {page_no}") + _eta(run, total_hint, clock))
         complete = True
         cursor.pop("resume_at", None)
+        if reread:
+            cursor["reread_at"] = clock()
     except StravaRateLimited as error:
         run.result.resume_at = error.resume_at
         run.result.stopped = str(error)

@@ -70,10 +70,22 @@ def test_running_the_sync_twice_changes_nothing(strava, tokens, sleeps):
 
     assert _outcomes(second) == (0, 0, 4)  # listed from 7 days before the newest stored activity
     assert {r.source_id: (r.content_hash, r.updated_at) for r in ActivitySource.objects.all()} == before
-    # athlete + one page + the details re-read in the 7-day window before the newest activity
     second_calls = [r.path for r in strava.api_requests()[calls_before:]]
-    assert second_calls[:2] == ["/api/v3/athlete", "/api/v3/athlete/activities"]
-    assert len(second_calls) == 2 + 4
+    assert second_calls == ["/api/v3/athlete", "/api/v3/athlete/activities"]  # summaries unchanged
+
+
+def test_the_window_details_are_re_read_hourly_for_detail_only_edits(strava, tokens, sleeps):
+    strava_sync(sleep=sleeps)
+    strava.details[16241122233]["description"] = "Legs felt heavy"
+    soon = strava_sync(sleep=sleeps)
+    later = time.time() + 3601
+
+    result = strava_sync(sleep=sleeps, clock=lambda: later)
+
+    assert soon.updated == 0 and (result.updated, result.unchanged) == (1, 3)
+    assert ActivitySource.objects.get(source_id="16241122233").notes == "Legs felt heavy"
+    re_read = [r.path for r in strava.api_requests()[-4:]]
+    assert all(path.startswith("/api/v3/activities/") for path in re_read)
 
 
 def test_a_rename_in_the_reread_window_is_picked_up(strava, tokens, sleeps):

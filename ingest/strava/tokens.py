@@ -45,7 +45,9 @@ def tokens_load() -> Tokens:
     """The stored tokens, or StravaAuthError telling the user to authorise first."""
     path = token_path()
     if not path.exists():
-        raise StravaAuthError(f"no Strava tokens at {path}: {REAUTH}")
+        raise StravaAuthError(
+            f"no Strava tokens at {path}: run `python manage.py strava_auth` first to connect RunBase to Strava"
+        )
     try:
         data = json.loads(path.read_text())
         return Tokens(**data)

@@ -46,7 +46,7 @@ def tokens_load() -> Tokens:
     path = token_path()
     if not path.exists():
         raise StravaAuthError(
-            f"no Strava tokens at {path}: run `python manage.py strava_auth` first to connect RunBase to Strava"
+            f"no Strava tokens at {path}: run `python manage.py strava_auth` first to connect to Strava"
         )
     try:
         data = json.loads(path.read_text())

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from activities.models import ActivitySource, Lap, Shoe, Stream
 from activities.services import shoe_resolve
-from activities.streams import ENCODING, stream_encode
+from activities.streams import ENCODING, EncodedStream, stream_encode
 from ingest.models import ProcessedFile
 from ingest.records import ParsedActivity
 
@@ -75,12 +75,37 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot hash {type(value).__name__}")
 
 
-def parsed_content_hash(parsed: ParsedActivity) -> str:
-    """SHA-256 of everything a parser produced: equal hashes mean nothing to write."""
-    payload = json.dumps(
-        dataclasses.asdict(parsed), default=_json_default, sort_keys=True, separators=(",", ":")
+def _encoded_stream(parsed: ParsedActivity) -> EncodedStream | None:
+    samples = parsed.samples
+    if samples is None or not len(samples):
+        return None
+    return stream_encode(
+        start_time=samples.time[0],
+        times=samples.time,
+        columns={name: getattr(samples, name) for name in samples.COLUMNS},
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def parsed_content_hash(parsed: ParsedActivity, *, encoded: EncodedStream | None = None) -> str:
+    """SHA-256 of everything a parser produced: equal hashes mean nothing to write.
+
+    The samples enter through their encoded stream (computed once, and written as is), which is
+    far cheaper than serialising thousands of values a second time.
+    """
+    summary = {
+        f.name: getattr(parsed, f.name)
+        for f in dataclasses.fields(parsed)
+        if f.name not in ("samples", "laps", "device")
+    }
+    summary["device"] = dataclasses.asdict(parsed.device)
+    summary["laps"] = [dataclasses.astuple(lap) for lap in parsed.laps]
+    payload = json.dumps(summary, default=_json_default, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(payload.encode())
+    if encoded is None:
+        encoded = _encoded_stream(parsed)
+    if encoded is not None:
+        digest.update(encoded.data)
+    return digest.hexdigest()
 
 
 def _local_date(parsed: ParsedActivity) -> dt.date | None:
@@ -107,7 +132,7 @@ def _record_values(parsed: ParsedActivity) -> dict:
     return values
 
 
-def _write_children(record: ActivitySource, parsed: ParsedActivity) -> None:
+def _write_children(record: ActivitySource, parsed: ParsedActivity, encoded: EncodedStream | None) -> None:
     Lap.objects.bulk_create(
         Lap(
             record=record,
@@ -118,13 +143,7 @@ def _write_children(record: ActivitySource, parsed: ParsedActivity) -> None:
         )
         for lap in parsed.laps
     )
-    samples = parsed.samples
-    if samples is not None and len(samples):
-        encoded = stream_encode(
-            start_time=samples.time[0],
-            times=samples.time,
-            columns={name: getattr(samples, name) for name in samples.COLUMNS},
-        )
+    if encoded is not None:
         Stream.objects.create(
             record=record,
             sample_count=encoded.sample_count,
@@ -148,7 +167,8 @@ def record_store(
     A changed record gets `changed_at` set, so an incremental reconcile picks it up.
     """
     parsed.validate()
-    content_hash = parsed_content_hash(parsed)
+    encoded = _encoded_stream(parsed)
+    content_hash = parsed_content_hash(parsed, encoded=encoded)
     record = (
         ActivitySource.objects.select_for_update()
         .filter(source=parsed.source, source_id=parsed.source_id)
@@ -180,7 +200,7 @@ def record_store(
         record.laps.all().delete()
         Stream.objects.filter(record=record).delete()
         outcome = "updated"
-    _write_children(record, parsed)
+    _write_children(record, parsed, encoded)
     return StoreResult(record=record, outcome=outcome)
 
 

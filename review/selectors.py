@@ -15,6 +15,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivitySource, AthleteDay, Shoe, Stream
 from activities.selectors import stream_columns
 from ingest.models import ProcessedFile, SyncState
+from reconcile.config import reconcile_config
 from reconcile.models import Conflict, ManualOverride
 from review.formatting import format_field
 
@@ -120,7 +121,7 @@ class ConflictChoice:
 
 
 def source_priority(*, field_name: str) -> list[str]:
-    return list(settings.RUNBASE_RECONCILE["field_priority"].get(field_name, []))
+    return list(reconcile_config().priority(field_name))
 
 
 def conflict_choices(*, conflict: Conflict) -> list[ConflictChoice]:

@@ -152,37 +152,11 @@ RUNBASE_RECONCILE = {
     "name_min_confidence": 0.6,
     # A lap counts as a rep when its GPS distance is within this of the prescribed distance.
     "interval_lap_tolerance_pct": 15.0,
-    # Highest priority first. "manual_override" always wins and is not listed.
-    "field_priority": {
-        "distance_m": ["master_xlsx", "workout_name_parse", "fit_file", "garmin", "strava"],
-        "duration_s": ["fit_file", "garmin", "strava", "master_xlsx"],
-        "elapsed_s": ["fit_file", "garmin", "strava", "master_xlsx"],
-        "avg_hr": ["fit_file", "garmin", "strava", "master_xlsx"],
-        "max_hr": ["fit_file", "garmin", "strava", "master_xlsx"],
-        "avg_cadence_spm": ["fit_file", "garmin", "strava", "master_xlsx"],
-        "total_ascent_m": ["fit_file", "garmin", "strava"],
-        "total_descent_m": ["fit_file", "garmin", "strava"],
-        "calories": ["fit_file", "garmin", "strava"],
-        "start_time": ["fit_file", "garmin", "strava", "runalyze"],
-        "sport": ["fit_file", "garmin", "strava", "runalyze", "master_xlsx"],
-        "workout_type": ["master_xlsx", "workout_name_parse", "strava"],
-        "workout_name": ["strava", "garmin", "fit_file", "master_xlsx", "runalyze"],
-        "shoe": ["strava", "master_xlsx"],
-        "intensity_score": ["master_xlsx"],
-        "trimp": ["runalyze"],
-        "vo2max": ["runalyze"],
-        "interval_actual_distance": ["fit_file", "strava"],
-        "notes": ["master_xlsx", "strava", "garmin", "fit_file", "runalyze"],
-    },
-    # Beyond these a disagreement is a pending conflict; within, it is auto-resolved by priority.
-    "tolerances": {
-        "distance_m": {"pct": 5.0},
-        "duration_s": {"pct": 3.0, "abs": 30.0},
-        "avg_hr": {"abs": 5.0},
-        "max_hr": {"abs": 5.0},
-        "avg_cadence_spm": {"abs": 6.0},
-        "total_ascent_m": {"pct": 20.0, "abs": 15.0},
-    },
+    # Per-field overrides, merged over the plan's defaults in reconcile/config.py:
+    # "field_priority": {"distance_m": ["fit_file", "master_xlsx", ...]}  (highest first; a manual
+    # override always wins), "tolerances": {"avg_hr": {"abs": 5.0}}  (beyond: a pending conflict).
+    "field_priority": {},
+    "tolerances": {},
 }
 
 # --- django-q2 -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the rows in place (q2 does not make schedule names unique, so this must never ru
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -77,6 +78,15 @@ def schedules_install(*, log=None) -> ScheduleInstallResult:
         if log is not None:
             log(f"{name}: {values['func']} every {_every(values)}")
     return result
+
+
+def schedule_once(*, name: str, func: str, at: dt.datetime) -> Schedule:
+    """A one-off run of `func` at `at`, e.g. when a rate limit window reopens; one row per name."""
+    schedule, _ = Schedule.objects.update_or_create(
+        name=name,
+        defaults={"func": func, "schedule_type": Schedule.ONCE, "repeats": 1, "next_run": at},
+    )
+    return schedule
 
 
 def _every(values: dict) -> str:

@@ -205,7 +205,10 @@ def conflict_resolve(
     """
     if source:
         if source not in conflict.source_values:
-            known = ", ".join(conflict.source_values) or "none"
+            # Highest priority first: a JSON column does not keep key order on PostgreSQL.
+            rank = {name: i for i, name in enumerate(reconcile_config().priority(conflict.field_name))}
+            known = ", ".join(sorted(conflict.source_values, key=lambda n: (rank.get(n, len(rank)), n)))
+            known = known or "none"
             raise ReconcileError(f"conflict #{conflict.pk}: no value from {source!r} (sources: {known})")
         if value is None:
             value = conflict.source_values[source]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivitySource
 from ingest.locks import SyncBusy, sync_lock
+from ingest.sync_state import sync_run
 from reconcile.canonical import activities_for_resolve, activity_refresh
 from reconcile.config import ReconcileConfig, reconcile_config
 from reconcile.errors import ReconcileError
@@ -154,8 +155,9 @@ def reconcile_run(*, all: bool = False, since: dt.date | None = None, log: Log =
     writes nothing); `since` limits either to records and activities dated on or after that day.
     """
     try:
-        with sync_lock(name="reconcile"):
+        with sync_lock(name="reconcile"), sync_run(name="reconcile") as run:
             result = _reconcile(all=all, since=since, cfg=reconcile_config(), log=log)
+            run.finish(result)
     except SyncBusy as exc:
         raise ReconcileError(str(exc)) from exc
     logger.info("reconcile: %s", result.summary())

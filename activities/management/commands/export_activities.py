@@ -37,5 +37,7 @@ class Command(BaseCommand):
                 self.stdout.ending = ""  # the export writes its own line ends
                 count = export_write(out=self.stdout, format=options["format"], since=since)
                 self.stderr.write(f"exported={count}")
+        except BrokenPipeError:
+            return  # the reader (e.g. `| head`) has seen enough
         except OSError as exc:
-            raise CommandError(f"cannot write {path}: {exc.strerror}") from exc
+            raise CommandError(f"cannot write {path or 'to stdout'}: {exc.strerror}") from exc

@@ -44,18 +44,8 @@ _PER_LEG_FAMILIES = {"run", "walk"}
 
 
 @dataclass(slots=True)
-class _Columns:
-    """Per-second values of every `record` message, in file order; times still raw."""
-
-    time: list[Any] = field(default_factory=list)
-    lat: list[float | None] = field(default_factory=list)
-    lon: list[float | None] = field(default_factory=list)
-    altitude: list[float | None] = field(default_factory=list)
-    heart_rate: list[int | None] = field(default_factory=list)
-    cadence: list[float | None] = field(default_factory=list)
-    speed: list[float | None] = field(default_factory=list)
-    distance: list[float | None] = field(default_factory=list)
-    power: list[int | None] = field(default_factory=list)
+class _Columns(Samples):
+    """Per-second values of every `record` message, in file order; times still raw (naive)."""
 
     def add(self, v: Values) -> None:
         # record: {timestamp, position_lat/long (semicircles), enhanced_altitude, altitude, heart_rate,

@@ -2,7 +2,7 @@
 
 Run from the project root with the test requirements installed (fit-tool writes the FIT files):
 
-    python activities/demo/generate.py
+    python -m activities.demo.generate
 
 The output is deterministic (seeded noise, fixed dates), so re-running rewrites identical files.
 The runs cover what RunBase reconciles: auto-laps per km, an interval session `6x800m` with manual
@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
+from ingest.fit.synthetic import activity_message, timer_event
+
 HERE = Path(__file__).resolve().parent
 SERIAL = 3_455_000_123
 PRODUCT_FR255 = 3992
-_FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z in Unix seconds
 HOME_UTC_OFFSET_S = 2 * 3600  # Central European Summer Time
 
 
@@ -168,17 +169,13 @@ def _samples(run: Run):
 def run_fit(run: Run) -> bytes:
     """One FIT activity file: file_id, workout name, records, laps, session, activity."""
     from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.activity_message import ActivityMessage
     from fit_tool.profile.messages.device_info_message import DeviceInfoMessage
-    from fit_tool.profile.messages.event_message import EventMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.lap_message import LapMessage
     from fit_tool.profile.messages.record_message import RecordMessage
     from fit_tool.profile.messages.session_message import SessionMessage
     from fit_tool.profile.messages.workout_message import WorkoutMessage
     from fit_tool.profile.profile_type import (
-        Event,
-        EventType,
         FileType,
         Intensity,
         LapTrigger,
@@ -208,7 +205,7 @@ def run_fit(run: Run) -> bytes:
         workout.workout_name = run.workout_name
         workout.sport = Sport.RUNNING
         builder.add(workout)
-    builder.add(_event(EventMessage(), Event, EventType.START, start_ms))
+    builder.add(timer_event(start=True, timestamp_ms=start_ms))
     for second, distance, speed, hr, cadence, altitude, lat, lon in samples:
         record = RecordMessage()
         record.timestamp = start_ms + second * 1000
@@ -223,7 +220,7 @@ def run_fit(run: Run) -> bytes:
         builder.add(record)
     end_s = len(samples)
     end_ms = start_ms + end_s * 1000
-    builder.add(_event(EventMessage(), Event, EventType.STOP_ALL, end_ms))
+    builder.add(timer_event(start=False, timestamp_ms=end_ms))
     lap_start_s, lap_start_d = 0, 0.0
     for lap_end_s, lap_end_d, segment in lap_ends:
         part = samples[lap_start_s:lap_end_s]
@@ -264,20 +261,8 @@ def run_fit(run: Run) -> bytes:
     for name, value in values.items():
         setattr(session, name, value)
     builder.add(session)
-    activity = ActivityMessage()
-    activity.timestamp = end_ms
-    activity.total_timer_time = end_s
-    activity.num_sessions = 1
-    activity.local_timestamp = end_ms // 1000 - _FIT_EPOCH + run.utc_offset_s
-    builder.add(activity)
+    builder.add(activity_message(end_ms=end_ms, timer_s=end_s, utc_offset_s=run.utc_offset_s))
     return builder.build().to_bytes()
-
-
-def _event(message, event, event_type, timestamp_ms: int):
-    message.event = event.TIMER
-    message.event_type = event_type
-    message.timestamp = timestamp_ms
-    return message
 
 
 def file_name(run: Run) -> str:

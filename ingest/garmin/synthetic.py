@@ -16,6 +16,7 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from ingest.fit.synthetic import activity_message, timer_event
 from ingest.garmin.parser import CALORIE_FACTOR, CM, MS, SPEED_FACTOR
 
 USER = "runner@example.com"
@@ -25,7 +26,6 @@ FILES_PER_PART = 250
 SUMMARIES_PER_FILE = 100
 FIRST_START = dt.datetime(2015, 1, 1, 6, 0, tzinfo=dt.UTC)
 UTC_OFFSET_S = 3600
-_FIT_EPOCH = 631065600  # 1989-12-31T00:00:00Z in Unix seconds
 _RECORDS: list = []
 
 
@@ -40,13 +40,11 @@ def _speed(index: int, second: int) -> float:
 def activity_fit(index: int) -> bytes:
     """One hour of 1 Hz running: file_id, timer events, 3,600 records, a lap, a session, the activity."""
     from fit_tool.fit_file_builder import FitFileBuilder
-    from fit_tool.profile.messages.activity_message import ActivityMessage
-    from fit_tool.profile.messages.event_message import EventMessage
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.lap_message import LapMessage
     from fit_tool.profile.messages.record_message import RecordMessage
     from fit_tool.profile.messages.session_message import SessionMessage
-    from fit_tool.profile.profile_type import Event, EventType, FileType, Manufacturer, Sport, SubSport
+    from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
 
     if not _RECORDS:
         _RECORDS.extend(RecordMessage() for _ in range(SECONDS))
@@ -60,7 +58,7 @@ def activity_fit(index: int) -> bytes:
     file_id.serial_number = SERIAL
     file_id.time_created = start_ms
     builder.add(file_id)
-    builder.add(_event(EventMessage(), Event, EventType.START, start_ms))
+    builder.add(timer_event(start=True, timestamp_ms=start_ms))
     distance = 0.0
     for second, record in enumerate(_RECORDS):
         speed = _speed(index, second)
@@ -74,7 +72,7 @@ def activity_fit(index: int) -> bytes:
         record.distance = distance
         distance += speed
     builder.add_all(_RECORDS)
-    builder.add(_event(EventMessage(), Event, EventType.STOP_ALL, end_ms))
+    builder.add(timer_event(start=False, timestamp_ms=end_ms))
     totals = {"start_time": start_ms, "total_elapsed_time": SECONDS, "total_timer_time": SECONDS}
     lap = LapMessage()
     for name, value in {"timestamp": end_ms, **totals, "total_distance": distance}.items():
@@ -87,20 +85,8 @@ def activity_fit(index: int) -> bytes:
     for name, value in session_values.items():
         setattr(session, name, value)
     builder.add(session)
-    activity = ActivityMessage()
-    activity.timestamp = end_ms
-    activity.total_timer_time = SECONDS
-    activity.num_sessions = 1
-    activity.local_timestamp = end_ms // 1000 - _FIT_EPOCH + UTC_OFFSET_S
-    builder.add(activity)
+    builder.add(activity_message(end_ms=end_ms, timer_s=SECONDS, utc_offset_s=UTC_OFFSET_S))
     return builder.build().to_bytes()
-
-
-def _event(message, event, event_type, timestamp_ms: int):
-    message.event = event.TIMER
-    message.event_type = event_type
-    message.timestamp = timestamp_ms
-    return message
 
 
 def activity_summary(index: int, *, activity_id: int) -> dict:

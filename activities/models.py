@@ -8,27 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class Source(models.TextChoices):
-    FIT_FILE = "fit_file", "Recording file (FIT/GPX/TCX)"
-    GARMIN = "garmin", "Garmin Connect summary"
-    STRAVA = "strava", "Strava"
-    RUNALYZE = "runalyze", "Runalyze"
-    MASTER_XLSX = "master_xlsx", "Training log (xlsx)"
-
-
-class Route(models.TextChoices):
-    """How a record arrived; several routes may bring the same recording (one record, by hash)."""
-
-    HEALTHFIT = "healthfit", "HealthFit iCloud folder"
-    FILES = "files", "File import"
-    GARMIN_EXPORT = "garmin_export", "Garmin export zip"
-    STRAVA_API = "strava_api", "Strava API"
-    STRAVA_EXPORT = "strava_export", "Strava bulk export"
-    RUNALYZE_API = "runalyze_api", "Runalyze API"
-    RUNALYZE_CSV = "runalyze_csv", "Runalyze CSV"
-    XLSX = "xlsx", "Training-log spreadsheet"
-    DEMO = "demo", "Demo dataset"
+from ingest.records import Route, Source
 
 
 class Shoe(models.Model):

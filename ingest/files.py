@@ -32,9 +32,8 @@ from ingest.healthfit.parser import healthfit_name_parse
 from ingest.locks import sync_lock
 from ingest.models import ProcessedFile
 from ingest.parse_worker import ParseJob, ParseOutcome, default_workers, parse_many
-from ingest.parsers import FileHints
 from ingest.rawstore import RawFile, raw_store_put
-from ingest.records import ParsedActivity, SourceError
+from ingest.records import FileHints, ParsedActivity, SourceError
 from ingest.store import record_mark_deleted, record_store
 from ingest.sync_state import sync_run
 

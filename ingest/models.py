@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from activities.models import Route
+from ingest.records import Route
 
 
 class ProcessedFile(models.Model):

@@ -20,8 +20,8 @@ from itertools import chain, islice
 from pathlib import Path
 
 from ingest.healthfit.parser import apply_local_start
-from ingest.parsers import FileHints, parse_file
-from ingest.records import NotAnActivity, ParsedActivity, SourceError
+from ingest.parsers import parse_file
+from ingest.records import FileHints, NotAnActivity, ParsedActivity, SourceError
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,33 +10,19 @@ session/track when a file holds several), so one file reaching us by two routes 
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import hashlib
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from ingest.fit.adapter import is_fit
 from ingest.fit.parser import parse_fit
 from ingest.gpx.parser import parse_gpx
-from ingest.records import ParsedActivity, SourceError
+from ingest.records import FileHints, ParsedActivity, SourceError
 from ingest.tcx.parser import parse_tcx
 
 SOURCE = "fit_file"
-
-
-@dataclass(frozen=True, slots=True)
-class FileHints:
-    """What the route knows beyond the bytes; used only where the file itself is silent."""
-
-    start_time: dt.datetime | None = None  # UTC-aware, e.g. from a HealthFit file name
-    utc_offset_s: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.start_time is not None and self.start_time.utcoffset() is None:
-            raise ValueError(f"FileHints.start_time must be timezone-aware, got {self.start_time}")
 
 
 Parser = Callable[..., list[ParsedActivity]]

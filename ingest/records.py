@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import TextChoices
+
 
 class SourceError(Exception):
     """A source could not be read: a corrupt file, an API fault, a bad export. The message says why."""
@@ -24,6 +26,28 @@ class RecordError(SourceError):
 
 class NotAnActivity(SourceError):
     """A valid file that holds no activity (settings, monitoring, workout, weight scale): skipped."""
+
+
+class Source(TextChoices):
+    FIT_FILE = "fit_file", "Recording file (FIT/GPX/TCX)"
+    GARMIN = "garmin", "Garmin Connect summary"
+    STRAVA = "strava", "Strava"
+    RUNALYZE = "runalyze", "Runalyze"
+    MASTER_XLSX = "master_xlsx", "Training log (xlsx)"
+
+
+class Route(TextChoices):
+    """How a record arrived; several routes may bring the same recording (one record, by hash)."""
+
+    HEALTHFIT = "healthfit", "HealthFit iCloud folder"
+    FILES = "files", "File import"
+    GARMIN_EXPORT = "garmin_export", "Garmin export zip"
+    STRAVA_API = "strava_api", "Strava API"
+    STRAVA_EXPORT = "strava_export", "Strava bulk export"
+    RUNALYZE_API = "runalyze_api", "Runalyze API"
+    RUNALYZE_CSV = "runalyze_csv", "Runalyze CSV"
+    XLSX = "xlsx", "Training-log spreadsheet"
+    DEMO = "demo", "Demo dataset"
 
 
 # Sports are normalised to FIT's vocabulary; families group the ones the matcher may join.
@@ -47,6 +71,18 @@ def sport_family(sport: str | None) -> str:
     if not sport:
         return "unknown"
     return SPORT_FAMILIES.get(sport, sport)
+
+
+@dataclass(frozen=True, slots=True)
+class FileHints:
+    """What the route knows beyond the bytes; used only where the file itself is silent."""
+
+    start_time: dt.datetime | None = None  # UTC-aware, e.g. from a HealthFit file name
+    utc_offset_s: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.start_time is not None and self.start_time.utcoffset() is None:
+            raise ValueError(f"FileHints.start_time must be timezone-aware, got {self.start_time}")
 
 
 @dataclass(slots=True)

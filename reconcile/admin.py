@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from activities.models import Source
+from ingest.records import Source
 from reconcile.models import Conflict, ManualOverride
 from reconcile.services import ReconcileError, conflict_approve, conflict_resolve, override_clear
 from review.formatting import format_field, pretty_json

@@ -14,12 +14,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ingest.fit.adapter import Values, fit_decode
 from ingest.fit.summary import device_from, json_safe, normalise_sport, positive, to_str
 from ingest.records import (
     Device,
+    FileHints,
     NotAnActivity,
     ParsedActivity,
     ParsedLap,
@@ -27,9 +28,6 @@ from ingest.records import (
     SourceError,
     sport_family,
 )
-
-if TYPE_CHECKING:
-    from ingest.parsers import FileHints
 
 UTC = dt.UTC
 SEMICIRCLE_DEG = 180.0 / 2**31

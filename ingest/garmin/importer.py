@@ -22,13 +22,13 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from activities.models import ActivitySource, Route, Source
+from activities.models import ActivitySource
 from ingest.files import STATUSES, FileInput, FileOutcome, FilesResult, files_ingest
 from ingest.garmin.export import export_summaries, export_uploads
 from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
 from ingest.garmin.parser import summary_is_parent, summary_parse
 from ingest.locks import sync_lock
-from ingest.records import ParsedActivity, RecordError, SourceError
+from ingest.records import ParsedActivity, RecordError, Route, Source, SourceError
 from ingest.store import record_store
 from ingest.sync_state import sync_run
 

@@ -14,7 +14,7 @@ it names one; otherwise it is None, not guessed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import gpxpy
 import gpxpy.gpx
@@ -29,10 +29,7 @@ from ingest.gpx.track import (
     sport_from_word,
     to_utc,
 )
-from ingest.records import NotAnActivity, ParsedActivity, Samples, SourceError
-
-if TYPE_CHECKING:
-    from ingest.parsers import FileHints
+from ingest.records import FileHints, NotAnActivity, ParsedActivity, Samples, SourceError
 
 # <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>171</gpxtpx:hr><gpxtpx:cad>88</gpxtpx:cad>…
 _EXTENSION_FIELDS = {

@@ -19,11 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from activities.models import ActivitySource, AthleteDay, Route, RunalyzeMetrics, Source
+from activities.models import ActivitySource, AthleteDay, RunalyzeMetrics
 from activities.training_load import TrainingLoadResult, home_today, training_load_recompute
 from ingest.locks import SyncLock, sync_lock
 from ingest.models import SyncState
-from ingest.records import RecordError, SourceError
+from ingest.records import RecordError, Route, Source, SourceError
 from ingest.store import record_mark_deleted, record_store
 from ingest.sync_state import sync_run_finished, sync_run_started
 

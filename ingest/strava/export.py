@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from activities.models import ActivitySource, Route, Source
+from activities.models import ActivitySource
 from ingest.files import FILE_SUFFIXES, FileInput, FilesResult, files_ingest
 from ingest.locks import sync_lock
-from ingest.records import SourceError
+from ingest.records import Route, Source, SourceError
 from ingest.store import record_store
 from ingest.strava.parser import export_rows, export_shoe_names, parse_export_row
 from ingest.sync_state import sync_run

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from activities.models import ActivitySource, Route, Shoe, Source, Stream
+from activities.models import ActivitySource, Shoe, Stream
 from activities.services import shoe_resolve
 from ingest.locks import sync_lock
 from ingest.models import SyncState
-from ingest.records import SourceError
+from ingest.records import Route, Source, SourceError
 from ingest.store import record_mark_deleted, record_store
 from ingest.strava.client import (
     PER_PAGE,

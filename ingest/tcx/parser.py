@@ -9,15 +9,12 @@ on a run) counts one leg: it is doubled to steps/min; a ride's cadence stays rpm
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from lxml import etree
 
 from ingest.gpx.track import ascent_descent, cadence_is_per_leg, largest, mean, sport_from_word, to_utc
-from ingest.records import Device, NotAnActivity, ParsedActivity, ParsedLap, Samples, SourceError
-
-if TYPE_CHECKING:
-    from ingest.parsers import FileHints
+from ingest.records import Device, FileHints, NotAnActivity, ParsedActivity, ParsedLap, Samples, SourceError
 
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": True}
 

@@ -21,10 +21,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from activities.models import ActivitySource, Route, Shoe
+from activities.models import ActivitySource, Shoe
 from activities.services import shoe_resolve
 from ingest.models import ProcessedFile
-from ingest.records import ParsedActivity, SourceError
+from ingest.records import ParsedActivity, Route, SourceError
 from ingest.store import parsed_content_hash, record_mark_deleted, record_store
 from ingest.xlsx.fallback import llm_merge, notes_fallback
 from ingest.xlsx.parser import SOURCE, SheetRow, WorkbookRead, row_activity, workbook_read

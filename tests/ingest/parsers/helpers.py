@@ -6,8 +6,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ingest.parsers import FileHints, parse_file
-from ingest.records import ParsedActivity
+from ingest.parsers import parse_file
+from ingest.records import FileHints, ParsedActivity
 
 UTC = dt.UTC
 

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from ingest.parsers import FileHints
-from ingest.records import ParsedLap
+from ingest.records import FileHints, ParsedLap
 
 from .helpers import every_datetime, expected, parse, summary, utc
 

@@ -14,8 +14,8 @@ from fit_tool.profile.messages.session_message import SessionMessage
 from fit_tool.profile.messages.workout_message import WorkoutMessage
 from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
 
-from ingest.parsers import FileHints, parse_file
-from ingest.records import SourceError
+from ingest.parsers import parse_file
+from ingest.records import FileHints, SourceError
 
 from .helpers import expected, summary, utc
 

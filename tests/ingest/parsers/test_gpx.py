@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.parsers import FileHints, parse_file
-from ingest.records import NotAnActivity, SourceError
+from ingest.parsers import parse_file
+from ingest.records import FileHints, NotAnActivity, SourceError
 
 from .helpers import expected, parse, summary, utc
 

@@ -9,8 +9,7 @@ import json
 
 import pytest
 
-from ingest.parsers import FileHints
-from ingest.records import NotAnActivity, SourceError
+from ingest.records import FileHints, NotAnActivity, SourceError
 
 from .helpers import parse
 

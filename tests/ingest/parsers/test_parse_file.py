@@ -10,8 +10,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from ingest.parsers import FileHints, file_kind, parse_file
-from ingest.records import NotAnActivity, SourceError
+from ingest.parsers import file_kind, parse_file
+from ingest.records import FileHints, NotAnActivity, SourceError
 
 from .helpers import parse, summary
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from activities.formatting import format_duration, format_km, format_pace, format_value, pretty_json
 from activities.models import (
     Activity,
     ActivitySource,
@@ -24,13 +25,12 @@ from activities.models import (
     Source,
     Stream,
 )
+from activities.selectors import activity_field_rows, activity_records, source_count_subquery
+from activities.services import activity_review_done, shoe_merge, shoe_merge_target
 from activities.streams import stream_decode
 from reconcile.fields import EDITABLE_FIELDS
 from reconcile.models import Conflict, ManualOverride
 from reconcile.services import ReconcileError, activity_edit, activity_merge, activity_reconcile
-from review.formatting import format_duration, format_km, format_pace, format_value, pretty_json
-from review.selectors import activity_field_rows, activity_records, source_count_subquery
-from review.services import activity_review_done, shoe_merge, shoe_merge_target
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -271,7 +271,7 @@ class ActivityAdmin(admin.ModelAdmin):
     def mark_reviewed(self, request, queryset) -> None:
         done = 0
         for activity in queryset.filter(needs_review=True):
-            activity_review_done(activity=activity, reviewed_by=request.user)
+            activity_review_done(activity=activity)
             done += 1
         self.message_user(request, f"Marked {done} activit{'y' if done == 1 else 'ies'} as reviewed.")
 
@@ -402,7 +402,7 @@ class ActivitySourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="stream")
     def stream_info(self, obj: ActivitySource) -> str:
-        stream = Stream.objects.filter(record=obj).annotate(size=Length("data")).first()
+        stream = Stream.objects.filter(record=obj).defer("data").annotate(size=Length("data")).first()
         if stream is None:
             return "No stream."
         return f"{stream.sample_count} samples, {stream.size} bytes"

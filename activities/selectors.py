@@ -1,11 +1,40 @@
-"""Read queries used by views, admin, reconcile and the export."""
+"""Read queries over the canonical data, used by the review pages, the admin, reconcile and the export."""
 
 from __future__ import annotations
 
-import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
 
-from activities.models import ActivitySource, Stream
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+
+from activities.formatting import format_field
+from activities.models import Activity, ActivitySource, Stream
 from activities.streams import stream_decode
+
+# The canonical fields a runner reviews, in reading order, with their labels.
+CANONICAL_FIELDS: list[tuple[str, str]] = [
+    ("start_time", "Start (UTC)"),
+    ("sport", "Sport"),
+    ("distance_m", "Distance"),
+    ("duration_s", "Moving time"),
+    ("elapsed_s", "Elapsed time"),
+    ("avg_pace_s_per_km", "Pace"),
+    ("avg_hr", "Avg HR"),
+    ("max_hr", "Max HR"),
+    ("avg_cadence_spm", "Cadence (spm)"),
+    ("total_ascent_m", "Ascent (m)"),
+    ("total_descent_m", "Descent (m)"),
+    ("calories", "Calories"),
+    ("workout_type", "Workout type"),
+    ("workout_name", "Workout name"),
+    ("intensity_score", "Intensity"),
+    ("shoe", "Shoe"),
+    ("trimp", "TRIMP"),
+    ("vo2max", "VO2max"),
+    ("notes", "Notes"),
+]
+# Stream sources in order of trust for the charts: a recording file first.
+STREAM_PRIORITY = ["fit_file", "garmin", "strava", "runalyze"]
 
 
 def stream_columns(*, record: ActivitySource | int) -> dict[str, list] | None:
@@ -20,7 +49,79 @@ def stream_columns(*, record: ActivitySource | int) -> dict[str, list] | None:
     return columns
 
 
-def stream_sample_times(*, columns: dict) -> list[dt.datetime]:
-    """Absolute UTC sample times from decoded columns."""
-    start = columns["start"]
-    return [start + dt.timedelta(seconds=s) for s in columns["time"]]
+def source_count_subquery() -> Subquery:
+    """Number of source records of the outer activity, as a scalar subquery (no GROUP BY on the list)."""
+    records = ActivitySource.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
+    return Subquery(records.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+def activity_filter_options() -> dict[str, list[str]]:
+    values = Activity.objects.order_by()
+    return {
+        "sports": sorted(filter(None, values.values_list("sport", flat=True).distinct())),
+        "workout_types": sorted(filter(None, values.values_list("workout_type", flat=True).distinct())),
+    }
+
+
+@dataclass(slots=True)
+class FieldRow:
+    name: str
+    label: str
+    value: str
+    source: str
+    overridden: bool
+    source_values: list[str] = field(default_factory=list)
+
+
+def _record_value(record: ActivitySource, name: str) -> Any:
+    if name == "shoe":
+        return record.shoe.name if record.shoe_id else (record.gear or None)
+    if name in ("trimp", "vo2max"):
+        metrics = getattr(record, "runalyze_metrics", None)
+        return getattr(metrics, name, None) if metrics else None
+    return getattr(record, name, None)
+
+
+def activity_records(*, activity: Activity) -> list[ActivitySource]:
+    return list(
+        activity.sources.select_related("file", "shoe", "runalyze_metrics")
+        .prefetch_related("laps")
+        .order_by("source", "source_id")
+    )
+
+
+def activity_field_rows(*, activity: Activity, records: list[ActivitySource] | None = None) -> list[FieldRow]:
+    """Each canonical field with its value, the source that supplied it and every source's value."""
+    records = activity_records(activity=activity) if records is None else records
+    overridden = set(activity.overrides.values_list("field_name", flat=True))
+    rows = []
+    for name, label in CANONICAL_FIELDS:
+        value = activity.shoe.name if name == "shoe" and activity.shoe_id else getattr(activity, name)
+        if name == "shoe" and not activity.shoe_id:
+            value = None
+        rows.append(
+            FieldRow(
+                name=name,
+                label=label,
+                value=format_field(name, value),
+                source=str(activity.provenance.get(name, "")),
+                overridden=name in overridden,
+                source_values=[format_field(name, _record_value(r, name)) for r in records],
+            )
+        )
+    return rows
+
+
+def activity_best_stream(*, activity: Activity) -> tuple[ActivitySource, dict] | None:
+    """The samples to chart: the most trusted source with a stream, the longest on a tie."""
+    rank = {source: i for i, source in enumerate(STREAM_PRIORITY)}
+    # The blobs stay in the database until the one to chart is chosen: it alone is read, once.
+    streams = Stream.objects.filter(record__activity=activity).select_related("record").defer("data")
+    best = min(
+        streams,
+        key=lambda s: (rank.get(s.record.source, len(rank)), -s.sample_count),
+        default=None,
+    )
+    if best is None:
+        return None
+    return best.record, stream_columns(record=best.record_id)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
+from activities.formatting import pretty_json
 from activities.models import ActivitySource
 from ingest.models import ProcessedFile, SyncState
-from review.formatting import pretty_json
 
 
 class RecordInline(admin.TabularInline):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
+from activities.formatting import format_field, pretty_json
 from ingest.records import Source
 from reconcile.models import Conflict, ManualOverride
+from reconcile.selectors import conflict_preferred_value
 from reconcile.services import ReconcileError, conflict_approve, conflict_resolve, override_clear
-from review.formatting import format_field, pretty_json
-from review.selectors import conflict_preferred_value
 
 
 class NewValuesFilter(admin.SimpleListFilter):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from review.formatting import format_pace
+from activities.formatting import format_pace
 
 MAX_POINTS = 400
 WIDTH, HEIGHT = 720, 150

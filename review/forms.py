@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from reconcile.models import Conflict
-from review.selectors import conflict_average, conflict_choices
+from reconcile.selectors import conflict_average, conflict_choices
 
 DURATION_FIELDS = {"duration_s", "elapsed_s"}
 

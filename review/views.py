@@ -9,14 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from activities import selectors as activity_selectors
+from activities.formatting import format_field
 from activities.models import Activity
+from activities.services import activity_review_done
+from reconcile import selectors as conflict_selectors
 from reconcile.models import Conflict
 from reconcile.services import ReconcileError, conflict_approve, conflict_resolve
 from review import selectors
 from review.charts import stream_charts
-from review.formatting import format_field
 from review.forms import ActivityFilterForm, ConflictFilterForm, ConflictResolveForm
-from review.services import activity_review_done
 
 PAGE_SIZE = 50
 
@@ -30,15 +32,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def conflict_list(request: HttpRequest) -> HttpResponse:
     form = ConflictFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    conflicts = selectors.conflict_list(
+    conflicts = conflict_selectors.conflict_list(
         field_name=filters.get("field_name", ""), has_new_values=filters.get("has_new_values")
     )
     page = Paginator(conflicts, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
-        "field_names": selectors.conflict_field_names(),
-        "auto_resolved_unapproved": selectors.auto_resolved_unapproved().count(),
+        "field_names": conflict_selectors.conflict_field_names(),
+        "auto_resolved_unapproved": conflict_selectors.auto_resolved_unapproved().count(),
     }
     return render(request, "review/conflict_list.html", context)
 
@@ -48,8 +50,8 @@ def conflict_detail(request: HttpRequest, pk: int, form: ConflictResolveForm | N
     conflict = get_object_or_404(Conflict.objects.select_related("activity", "resolved_by"), pk=pk)
     context = {
         "conflict": conflict,
-        "choices": selectors.conflict_choices(conflict=conflict),
-        "average": selectors.conflict_average(conflict=conflict),
+        "choices": conflict_selectors.conflict_choices(conflict=conflict),
+        "average": conflict_selectors.conflict_average(conflict=conflict),
         "form": form or ConflictResolveForm(conflict=conflict),
     }
     return render(request, "review/conflict_detail.html", context)
@@ -77,7 +79,7 @@ def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def conflicts_approve_all(request: HttpRequest) -> HttpResponse:
     approved, failed = 0, []
-    for conflict in selectors.auto_resolved_unapproved():
+    for conflict in conflict_selectors.auto_resolved_unapproved():
         try:
             conflict_approve(conflict=conflict, approved_by=request.user)
             approved += 1
@@ -97,22 +99,27 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), **selectors.activity_filter_options()}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        **activity_selectors.activity_filter_options(),
+    }
     return render(request, "review/activity_list.html", context)
 
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.select_related("shoe"), pk=pk)
-    records = selectors.activity_records(activity=activity)
-    stream = selectors.activity_best_stream(activity=activity)
+    records = activity_selectors.activity_records(activity=activity)
+    stream = activity_selectors.activity_best_stream(activity=activity)
     context = {
         "activity": activity,
         "records": records,
-        "rows": selectors.activity_field_rows(activity=activity, records=records),
+        "rows": activity_selectors.activity_field_rows(activity=activity, records=records),
         "intervals": activity.intervals.all(),
         "conflicts": activity.conflicts.all(),
-        "overrides": selectors.activity_overrides(activity=activity),
+        "overrides": conflict_selectors.activity_overrides(activity=activity),
         "chart_record": stream[0] if stream else None,
         "charts": stream_charts(stream[1]) if stream else [],
     }
@@ -123,6 +130,6 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity, pk=pk)
-    activity_review_done(activity=activity, reviewed_by=request.user)
+    activity_review_done(activity=activity)
     messages.success(request, f"{activity} marked as reviewed.")
     return redirect("review:activity_detail", pk=pk)

@@ -38,7 +38,7 @@ from activities.models import ActivitySource, Stream
 from ingest.files import files_import_paths
 from ingest.healthfit.sync import healthfit_sync
 from ingest.models import ProcessedFile
-from ingest.status import database_size
+from review.status import database_size
 
 SEED_ACTIVITIES = 3650
 _SEED_BATCH = 500

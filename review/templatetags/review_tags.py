@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from review.formatting import format_duration, format_field, format_km, format_pace, format_value
+from activities.formatting import format_duration, format_field, format_km, format_pace, format_value
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from ingest.status import status_report
+from review.status import status_report
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from ingest.locks import sync_lock
-from ingest.status import status_report
+from review.status import status_report
 
 from .conftest import AN_HOUR_AGO
 

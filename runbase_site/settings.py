@@ -16,8 +16,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DATA_DIR = Path(env.str("RUNBASE_DATA_DIR", default=str(BASE_DIR / "data"))).expanduser()
 RAW_STORE_DIR = Path(env.str("RUNBASE_RAW_STORE_DIR", default=str(DATA_DIR / "raw"))).expanduser()
 LOG_DIR = Path(env.str("RUNBASE_LOG_DIR", default=str(DATA_DIR / "logs"))).expanduser()
-for _directory in (DATA_DIR, RAW_STORE_DIR, LOG_DIR):
-    _directory.mkdir(parents=True, exist_ok=True)
+# Settings only name these folders; `ingest`'s AppConfig.ready() creates them (see ingest/apps.py).
 
 SECRET_KEY = env.str("SECRET_KEY", default="runbase-local-only-insecure-key-change-me-on-a-server")
 DEBUG = env.bool("DEBUG", default=True)
@@ -140,23 +139,18 @@ XLSX_LLM_THRESHOLD = env.float("XLSX_LLM_THRESHOLD", default=0.7)
 XLSX_LLM_BATCH_SIZE = env.int("XLSX_LLM_BATCH_SIZE", default=25)
 
 # --- Reconciliation (ARCHITECTURE "Matching and resolution") --------------------------------------
+# Only overrides: every default lives once, in reconcile/config.py. The environment can set the
+# scalar knobs below; `field_priority` and `tolerances` (per-field dicts merged over the defaults)
+# and any other key of ReconcileConfig can be added to this dict in a settings file of your own.
+_RECONCILE_FROM_ENV = {
+    "time_window_s": ("RECONCILE_TIME_WINDOW_S", env.int),
+    "distance_tolerance_pct": ("RECONCILE_DISTANCE_TOLERANCE_PCT", env.float),
+    "date_match_max_distance_pct": ("RECONCILE_DATE_MATCH_MAX_DISTANCE_PCT", env.float),
+    "ambiguity_margin_pct": ("RECONCILE_AMBIGUITY_MARGIN_PCT", env.float),
+    "name_distance_unit": ("RECONCILE_NAME_DISTANCE_UNIT", env.str),
+}
 RUNBASE_RECONCILE = {
-    "time_window_s": env.int("RECONCILE_TIME_WINDOW_S", default=300),
-    "distance_tolerance_pct": env.float("RECONCILE_DISTANCE_TOLERANCE_PCT", default=5.0),
-    # A date-only record (spreadsheet) alone on its date joins a run this far off; the gap is a conflict.
-    "date_match_max_distance_pct": env.float("RECONCILE_DATE_MATCH_MAX_DISTANCE_PCT", default=20.0),
-    # Two candidates whose distance fit differs by less than this are "equally good": flagged, not guessed.
-    "ambiguity_margin_pct": env.float("RECONCILE_AMBIGUITY_MARGIN_PCT", default=1.0),
-    # Unit of bare numbers in workout names ("easy 6", "tempo 5"): "mi" or "km".
-    "name_distance_unit": env.str("RECONCILE_NAME_DISTANCE_UNIT", default="mi"),
-    "name_min_confidence": 0.6,
-    # A lap counts as a rep when its GPS distance is within this of the prescribed distance.
-    "interval_lap_tolerance_pct": 15.0,
-    # Per-field overrides, merged over the plan's defaults in reconcile/config.py:
-    # "field_priority": {"distance_m": ["fit_file", "master_xlsx", ...]}  (highest first; a manual
-    # override always wins), "tolerances": {"avg_hr": {"abs": 5.0}}  (beyond: a pending conflict).
-    "field_priority": {},
-    "tolerances": {},
+    key: read(variable) for key, (variable, read) in _RECONCILE_FROM_ENV.items() if variable in env
 }
 
 # --- django-q2 -------------------------------------------------------------------------------------
@@ -190,6 +184,7 @@ LOGGING = {
             "backupCount": 5,
             "formatter": "plain",
             "encoding": "utf-8",
+            "delay": True,  # opened at the first record, once ready() has made LOG_DIR
         },
     },
     "loggers": {

@@ -49,6 +49,14 @@ class ShoeAlias(models.Model):
 class Activity(models.Model):
     """One real-world run (or ride, swim …), resolved field by field from its source records."""
 
+    class ReviewCode(models.TextChoices):
+        """Why reconcile flagged an activity: the state code acts on; `review_reason` is the message."""
+
+        NONE = "", "Not flagged by reconcile"
+        ORPHAN = "orphan", "No live source records"
+        AMBIGUOUS = "ambiguous", "Fits several activities equally"
+        UNMATCHED = "unmatched", "Far from every run of its day"
+
     date = models.DateField(db_index=True, help_text="Local date of the start.")
     start_time = models.DateTimeField(null=True, blank=True, db_index=True)
     utc_offset_s = models.IntegerField(null=True, blank=True)
@@ -77,6 +85,7 @@ class Activity(models.Model):
     provenance = models.JSONField(default=dict, blank=True, help_text="field → source")
     needs_review = models.BooleanField(default=False, db_index=True)
     review_reason = models.CharField(max_length=300, blank=True)
+    review_code = models.CharField(max_length=20, choices=ReviewCode.choices, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

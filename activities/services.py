@@ -129,8 +129,7 @@ def shoe_merge(*, shoes: list[Shoe], into: Shoe) -> ShoeMergeResult:
 @transaction.atomic
 def activity_review_done(*, activity: Activity) -> Activity:
     """The runner has looked at a flagged activity: clear the flag and stamp when it was approved."""
-    activity.needs_review = False
-    activity.review_reason = ""
+    activity.needs_review, activity.review_reason, activity.review_code = False, "", ""
     activity.approved_at = timezone.now()
-    activity.save(update_fields=["needs_review", "review_reason", "approved_at", "updated_at"])
+    activity.save(update_fields=["needs_review", "review_reason", "review_code", "approved_at", "updated_at"])
     return activity

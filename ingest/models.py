@@ -7,6 +7,11 @@ from django.db import models
 from ingest.records import Route
 
 
+def clip_to_field(model: type[models.Model], name: str, text: str) -> str:
+    """`text` cut to the `max_length` of `model.name`, so a long file name or message never fails a write."""
+    return text[: model._meta.get_field(name).max_length]
+
+
 class ProcessedFile(models.Model):
     """Every file RunBase has seen, by content hash: archived, then imported, skipped or failed."""
 

@@ -69,12 +69,14 @@ def _apply_values(activity: Activity, values: dict[str, Any], provenance: dict[s
 
 
 def _review_flag(activity: Activity, orphan: bool) -> list[str]:
+    fields = ["needs_review", "review_reason", "review_code"]
     if orphan and not activity.needs_review:
         activity.needs_review, activity.review_reason = True, ORPHAN_REASON
-        return ["needs_review", "review_reason"]
-    if not orphan and activity.review_reason == ORPHAN_REASON:
-        activity.needs_review, activity.review_reason = False, ""
-        return ["needs_review", "review_reason"]
+        activity.review_code = Activity.ReviewCode.ORPHAN
+        return fields
+    if not orphan and activity.review_code == Activity.ReviewCode.ORPHAN:
+        activity.needs_review, activity.review_reason, activity.review_code = False, "", ""
+        return fields
     return []
 
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import F, Q
 
 from activities.models import Activity, ActivitySource
+from ingest.models import clip_to_field
 from ingest.records import sport_family
 from reconcile.config import ReconcileConfig
 from reconcile.matcher import ActivityIndex, RecordFacts, fits_activity, match_decide, match_order
@@ -36,6 +37,7 @@ FACT_FIELDS = (
 AMBIGUOUS_REASON = "Fits activities {ids} equally well: kept apart; merge by hand if it is the same run."
 # A spreadsheet row whose day has runs, none of them near its distance: a typo, or a run not recorded.
 UNMATCHED_REASON = "Its day has activities {ids}, none within the distance limit: kept apart; check the log."
+_REASONS = {Activity.ReviewCode.AMBIGUOUS: AMBIGUOUS_REASON, Activity.ReviewCode.UNMATCHED: UNMATCHED_REASON}
 
 
 @dataclass(slots=True)
@@ -139,7 +141,7 @@ def _review(placing, index: ActivityIndex, by_id, stale: set[int], cfg, outcome:
 def _place(queue: list[RecordFacts], index: ActivityIndex, values_by_id: dict, cfg) -> tuple[dict, dict]:
     """Join each record to its best activity or start a new one (keys < 0 until written)."""
     new_activities: dict[int, Activity] = {}
-    flags: dict[int, tuple[str, list[int]]] = {}
+    flags: dict[int, tuple[str, list[int]]] = {}  # new activity key: (review code, candidates)
     for facts in sorted(queue, key=match_order):
         decision = match_decide(index.fits(facts, cfg), cfg)
         if decision.kind == "join":
@@ -148,10 +150,12 @@ def _place(queue: list[RecordFacts], index: ActivityIndex, values_by_id: dict, c
         key = -(len(new_activities) + 1)
         new_activities[key] = _new_activity(facts, values_by_id[facts.id])
         if decision.kind == "ambiguous" or (decision.candidates and not facts.timed):
-            flags[key] = (
-                AMBIGUOUS_REASON if decision.kind == "ambiguous" else UNMATCHED_REASON,
-                decision.candidates,
+            code = (
+                Activity.ReviewCode.AMBIGUOUS
+                if decision.kind == "ambiguous"
+                else Activity.ReviewCode.UNMATCHED
             )
+            flags[key] = (code, decision.candidates)
         index.add(facts, key)
     return new_activities, flags
 
@@ -194,14 +198,15 @@ def _write_new_activities(
             index.members[pk].append(member)
         outcome.created.add(pk)
     flagged = []
-    for key, (reason, candidates) in flags.items():
+    for key, (code, candidates) in flags.items():
         activity = new[key]
         real = sorted(ids.get(c, c) for c in candidates)
-        activity.needs_review = True
-        activity.review_reason = reason.format(ids=", ".join(f"#{c}" for c in real))[:300]
+        activity.needs_review, activity.review_code = True, code
+        reason = _REASONS[code].format(ids=", ".join(f"#{c}" for c in real))
+        activity.review_reason = clip_to_field(Activity, "review_reason", reason)
         flagged.append(activity)
         outcome.flagged.add(activity.pk)
-    Activity.objects.bulk_update(flagged, ["needs_review", "review_reason"], batch_size=500)
+    Activity.objects.bulk_update(flagged, ["needs_review", "review_reason", "review_code"], batch_size=500)
 
 
 def _write_links(

@@ -67,7 +67,3 @@ def raw_store_put(*, data: bytes, name: str) -> RawFile:
         Path(temp_name).unlink(missing_ok=True)
         raise
     return raw
-
-
-def raw_store_read(*, raw_path: str) -> bytes:
-    return (raw_store_dir() / raw_path).read_bytes()

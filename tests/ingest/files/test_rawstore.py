@@ -1,6 +1,6 @@
 import hashlib
 
-from ingest.rawstore import raw_store_put, raw_store_read, raw_suffix
+from ingest.rawstore import raw_store_put, raw_suffix
 
 
 def test_a_file_is_archived_by_content_keeping_its_extension(settings):
@@ -11,7 +11,7 @@ def test_a_file_is_archived_by_content_keeping_its_extension(settings):
 
     assert (raw.sha256, raw.size, raw.raw_path) == (sha, 9, f"{sha[:2]}/{sha}.fit")
     assert (settings.RAW_STORE_DIR / raw.raw_path).read_bytes() == data
-    assert raw_store_read(raw_path=raw.raw_path) == data
+    assert raw.absolute == settings.RAW_STORE_DIR / raw.raw_path
 
 
 def test_archiving_the_same_bytes_again_changes_nothing_and_leaves_no_temp_file(settings):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from activities.models import ActivitySource
 from ingest.models import ProcessedFile, SyncState
 from ingest.rawstore import raw_store_dir
+from reconcile.selectors import pending_conflicts
 
 FAILED_LIMIT = 50
 
@@ -115,12 +116,12 @@ def status_report() -> StatusReport:
     """Read everything `runbase_status` shows; writes nothing."""
     report = StatusReport()
     now = timezone.now()
-    for state in SyncState.objects.order_by("source"):
+    for state in SyncState.objects.order_by("name"):
         running = state.locked_by if state.locked_until and state.locked_until > now else ""
         waiting = len((state.cursor or {}).get("pending", []) or [])
         report.syncs.append(
             SyncLine(
-                state.source,
+                state.name,
                 state.last_sync_at,
                 state.last_success_at,
                 state.last_summary,
@@ -142,18 +143,10 @@ def status_report() -> StatusReport:
     report.unreconciled = live.filter(
         Q(activity__isnull=True) | Q(reconciled_at__isnull=True) | Q(changed_at__gt=F("reconciled_at"))
     ).count()
-    report.conflicts_pending = _conflicts_pending()
+    report.conflicts_pending = pending_conflicts().count()
     report.database_vendor, report.database_bytes = database_size()
     report.raw_files, report.raw_bytes = _raw_store_size(raw_store_dir())
     return report
-
-
-def _conflicts_pending() -> int | None:
-    try:
-        from reconcile.models import Conflict
-    except ImportError:  # pragma: no cover - reconcile is part of the project
-        return None
-    return Conflict.objects.filter(status=Conflict.Status.PENDING).count()
 
 
 def database_size() -> tuple[str, int]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-from ingest.fit.synthetic import activity_message, timer_event
+from activities.demo.fit_writer import activity_message, timer_event
 
 HERE = Path(__file__).resolve().parent
 SERIAL = 3_455_000_123

@@ -1,4 +1,4 @@
-"""FIT-writing helpers shared by the demo dataset generator and the benchmark generators.
+"""FIT-writing helpers of the demo dataset generator, shared with the data generators under `tests/`.
 
 fit-tool is a development dependency (requirements/test.txt), so it is imported inside the functions:
 nothing at run time imports it.

@@ -93,10 +93,13 @@ class _FitFile:
     sessions: list[Values] = field(default_factory=list)
     laps: list[Values] = field(default_factory=list)
     records: _Columns = field(default_factory=_Columns)
+    untimed_records: int = 0  # record messages without a timestamp (left out of the columns)
 
     def keep(self, mesg: str, values: Values) -> None:
         """One message of the single pass: records into columns, the few summary messages as dicts."""
         if mesg == "record":
+            if values.get("timestamp") is None:
+                self.untimed_records += 1
             self.records.add(values)
         elif mesg == "lap":
             self.laps.append(values)
@@ -408,6 +411,12 @@ def _check_activity(name: str, fit: _FitFile) -> None:
     if file_type is not None and file_type != "activity":
         raise NotAnActivity(f"{name}: a FIT {file_type} file, not an activity: skipped")
     if not fit.sessions and not fit.records.time:
+        if fit.untimed_records:
+            # FIT SDK's DeveloperData.fit: an activity's data, but not a single timestamp to place it by.
+            raise SourceError(
+                f"{name}: no session, and its {fit.untimed_records} record(s) carry no timestamp: "
+                "it cannot be placed in time"
+            )
         raise NotAnActivity(f"{name}: a FIT {file_type or 'untyped'} file with no session and no records")
 
 

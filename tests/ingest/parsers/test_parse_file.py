@@ -6,8 +6,10 @@ import gzip
 import hashlib
 import json
 import pickle
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 
+import fitparse
 import pytest
 
 from ingest.parsers import file_kind, parse_file
@@ -39,6 +41,26 @@ EVERY_FILE = {
     "fit/invalid/activity-settings-corruptheader.fit": SourceError,
     "fit/invalid/activity-settings-nodata.fit": SourceError,
     "fit/invalid/activity-unexpected-eof.fit": SourceError,
+    # Real files from newer devices (samples README); counts checked against fitparse's sessions below.
+    "fit/devices/2015-10-13-08-43-15.fit": 1,  # Edge 200 ride
+    "fit/devices/2019-02-17-062644-ELEMNT-297E-195-0.fit": 1,  # Wahoo ELEMNT ride, 13,471 records
+    "fit/devices/Activity.fit": 1,  # FIT SDK example: a 14-second run
+    # FIT SDK developer-data example: three records with no timestamp, no session: nothing places it
+    "fit/devices/DeveloperData.fit": SourceError,
+    # two chained copies of Activity.fit, the second's file CRC damaged (0xB1D5 stored, 0xA1D5 computed)
+    "fit/devices/activity-activity-filecrc.fit": SourceError,
+    "fit/devices/coros-pace-2-cycling-misaligned-fields.fit": 1,
+    "fit/devices/Edge810-Vector-2013-08-16-15-35-10.fit": 1,
+    "fit/devices/elemnt-bolt-no-application-id-inside-developer-data-id.fit": 1,
+    "fit/devices/garmin-edge-500-activity.fit": 1,
+    "fit/devices/garmin-fr935-cr.fit": 1,  # one swim session; six chained parts hold HR messages
+    "fit/devices/nametest.FIT": NotAnActivity,  # a settings file with an upper-case extension
+    # no session message, and the last record runs over the announced data into the missing CRC
+    "fit/devices/nick.fit": SourceError,
+    "fit/devices/null_compressed_speed_dist.fit": 1,  # Zwift virtual ride
+    "fit/devices/sample_mulitple_header.fit": 5,  # four chained FIT files: a triathlon's five sessions
+    # a crashed Strava-app recording: the header announces 78,236 data bytes, 78,219 follow, no CRC
+    "fit/devices/strava-android-app-201.10-b1218918.fit": SourceError,
     "gpx/cerknicko-jezero.gpx": 7,
     "gpx/cerknicko-without-times.gpx": SourceError,
     "gpx/gpx_with_garmin_extension.gpx": NotAnActivity,
@@ -61,6 +83,21 @@ def test_the_table_lists_every_sample_file(samples):
         if p.is_file()
     }
     assert on_disk == set(EVERY_FILE)
+
+
+def _fitparse_sessions(path) -> int:
+    """Session messages as fitparse itself counts them (a file of records alone is one activity)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        names = [m.name for m in fitparse.FitFile(str(path)).get_messages(["session", "record"])]
+    return names.count("session") or int("record" in names)
+
+
+@pytest.mark.parametrize(
+    "relative", sorted(r for r, n in EVERY_FILE.items() if r.startswith("fit/") and isinstance(n, int))
+)
+def test_a_fit_file_gives_one_record_per_session_it_holds(samples, relative):
+    assert EVERY_FILE[relative] == _fitparse_sessions(samples / relative)
 
 
 @pytest.mark.parametrize("relative", sorted(EVERY_FILE))

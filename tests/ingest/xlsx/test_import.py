@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from activities.models import ActivitySource, Shoe, ShoeAlias
 from activities.services import shoe_alias_key
 from ingest.models import ProcessedFile
-from ingest.xlsx.bench import log_generate
 from ingest.xlsx.importer import xlsx_import
 from tests.ingest.xlsx.books import book_write, run, sample_layout
 
@@ -223,11 +222,3 @@ def test_a_corrupt_file_is_a_command_error_naming_it(tmp_path):
     with pytest.raises(CommandError, match=r"missing\.xlsx: cannot read the file"):
         call_command("import_xlsx", str(tmp_path / "missing.xlsx"))
     assert not ActivitySource.objects.exists()
-
-
-def test_the_benchmarks_generated_log_imports_cleanly(tmp_path):
-    path = tmp_path / "bench.xlsx"
-    log_generate(path, rows=120)
-    result = xlsx_import(path=path)
-    assert (result.created, result.failed, result.low_confidence) == (120, 0, 0)
-    assert result.skipped > 0  # its weekly totals and blank rows

@@ -1,8 +1,9 @@
-"""Synthetic Garmin exports for the benchmark: N one-hour 1 Hz runs in the real layout and units.
+"""Generated Garmin exports for the benchmarks: N one-hour 1 Hz runs in the real layout and units.
 
-The FIT files are written with fit-tool (a test/bench dependency, imported here only); the summaries
-use Garmin's own units (cm, ms, epoch ms, m/s / 10, kcal x 4.19) so the import does every conversion
-it does on a real export. Building a FIT record message in fit-tool is the slow part, so each worker
+`activity_fit` is also the one-hour run the file-ingest and Strava benchmarks write. The FIT files are
+written with fit-tool (a test dependency, imported inside the functions); the summaries use Garmin's
+own units (cm, ms, epoch ms, m/s / 10, kcal x 4.19) so the import does every conversion it does on a
+real export. Building a FIT record message in fit-tool is the slow part, so each worker
 process builds its 3,600 record messages once and only re-sets their values per file.
 """
 
@@ -16,7 +17,7 @@ import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ingest.fit.synthetic import activity_message, timer_event
+from activities.demo.fit_writer import activity_message, timer_event
 from ingest.garmin.parser import CALORIE_FACTOR, CM, MS, SPEED_FACTOR
 
 USER = "runner@example.com"

@@ -1,23 +1,27 @@
 """Runalyze sync benchmark: requests and wall time of a sync against a local fake Personal API.
 
-Serves N synthetic activities from a local fake Personal API on 127.0.0.1 and runs `runalyze_sync`
-three times — backfill, unchanged re-run, one new activity — inside a transaction that is rolled back,
-so the database is left as it was. Prints the figures; it asserts nothing.
+    python -m tests.benchmarks.runalyze [--activities 4000] [--page-size 100]
+
+Serves N generated activities from a local fake Personal API on 127.0.0.1 and runs `runalyze_sync`
+three times — backfill, unchanged re-run, one new activity — in a throwaway database
+(`support.throwaway_database`): the runner's data is never touched. Prints the figures; it asserts
+nothing.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from django.db import transaction
-from django.test import override_settings
-
 from ingest.runalyze.sync import runalyze_sync
+from tests.benchmarks.support import say, throwaway_database
 
 TOKEN = "bench-token"
 
@@ -103,16 +107,18 @@ class _Api:
 
 
 def runalyze_bench(*, activities: int, page_size: int, log) -> None:
-    """Backfill, unchanged re-run and one new activity, each timed and counted; rolled back at the end."""
+    """Backfill, unchanged re-run and one new activity, each timed and counted, in a throwaway database."""
     api = _Api([_activity(n) for n in range(activities)], page_size)
     log(f"{activities} activities, {page_size} per page")
     try:
-        with override_settings(RUNALYZE_BASE_URL=api.url, RUNALYZE_TOKEN=TOKEN), transaction.atomic():
+        with (
+            tempfile.TemporaryDirectory(prefix="runbase-bench-runalyze-") as tmp,
+            throwaway_database(Path(tmp), RUNALYZE_BASE_URL=api.url, RUNALYZE_TOKEN=TOKEN),
+        ):
             _run("backfill", api, activities, log)
             _run("re-run (unchanged)", api, 0, log)
             api.items.append(_activity(activities))
             _run("one new activity", api, 1, log)
-            transaction.set_rollback(True)
     finally:
         api.server.shutdown()
         api.server.server_close()
@@ -126,3 +132,18 @@ def _run(label: str, api: _Api, activities: int, log) -> None:
     calls = api.requests - before
     rate = f" ({calls / activities:.3f} per activity)" if activities else ""
     log(f"{label}: {result.summary()} | {calls} requests{rate} | {seconds:.2f} s")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.runalyze",
+        description="Benchmark a Runalyze API sync against a local fake server, in a throwaway database.",
+    )
+    parser.add_argument("--activities", type=int, default=4000, help="Activities served (default 4000).")
+    parser.add_argument("--page-size", type=int, default=100, help="Activities per page (default 100).")
+    args = parser.parse_args(argv)
+    runalyze_bench(activities=args.activities, page_size=args.page_size, log=say)
+
+
+if __name__ == "__main__":
+    main()

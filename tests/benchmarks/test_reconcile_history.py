@@ -1,13 +1,13 @@
-"""The benchmark's generated history reconciles as designed (the timing itself is `bench_reconcile`)."""
+"""The reconcile benchmark's generated history reconciles as designed (the timing is the benchmark)."""
 
 from __future__ import annotations
 
 import pytest
 
 from activities.models import Activity, Interval
-from reconcile.bench import history_generate
 from reconcile.models import Conflict
 from reconcile.services import reconcile_run
+from tests.benchmarks.reconcile import history_generate
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,10 @@
 """Benchmark of reconcile on a generated 10-year history: from scratch, incremental, and a full re-check.
 
-Runs against a throwaway file-backed SQLite database (Django's test-database machinery: created,
-migrated, dropped afterwards), so it never touches the runner's data. Records are written with
+    python -m tests.benchmarks.reconcile [--runs 3650]
+
+Runs against a throwaway database (`support.throwaway_database`: a SQLite file or a PostgreSQL database
+of its own, created, migrated, dropped afterwards), so it never touches the runner's data. Records are
+written with
 `bulk_create`, as an import would have left them: unreconciled, three sources per run (a FIT file,
 its Strava upload 0–30 s later, the spreadsheet row in miles), doubles now and then, a few treadmill
 runs whose spreadsheet distance is 7 % off (pending conflicts) and interval sessions with laps.
@@ -9,18 +12,17 @@ runs whose spreadsheet distance is 7 % off (pending conflicts) and interval sess
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import hashlib
 import random
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connection, reset_queries
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities.models import Activity, ActivitySource, Lap
@@ -28,6 +30,7 @@ from ingest.records import ParsedActivity
 from ingest.store import record_store
 from reconcile.models import Conflict
 from reconcile.services import ReconcileResult, reconcile_run
+from tests.benchmarks.support import say, throwaway_database
 
 MILE = 1609.344
 NAMES = ("Morning Run", "Lunch Run", "Evening Run", "easy 6", "tempo 5", "long 14", "6x800m", "10k race")
@@ -60,20 +63,6 @@ class ReconcileBench:
             f"targets: from scratch under 60 s -> {'met' if self.scratch_s < 60 else 'MISSED'}; "
             f"incremental under 1 s -> {'met' if self.incremental_s < 1 else 'MISSED'}",
         ]
-
-
-@contextmanager
-def _throwaway_database(directory: Path) -> Iterator[None]:
-    test_settings = connection.settings_dict.setdefault("TEST", {})
-    saved = test_settings.get("NAME")
-    if connection.vendor == "sqlite":
-        test_settings["NAME"] = str(directory / "bench.sqlite3")  # a file, as in production
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        test_settings["NAME"] = saved
 
 
 def _sha(*parts: object) -> str:
@@ -175,39 +164,60 @@ def _one_new_file(last_day: dt.date) -> None:
 
 def reconcile_bench(*, runs: int = 3650) -> ReconcileBench:
     """Generate, reconcile from scratch, add one file and reconcile again, re-check all; time each."""
-    with tempfile.TemporaryDirectory(prefix="runbase-bench-reconcile-") as tmp:
-        directory = Path(tmp)
-        settings = {"DATA_DIR": directory, "RAW_STORE_DIR": directory / "raw", "LLM_PROVIDER": "none"}
-        with _throwaway_database(directory), override_settings(DEBUG=False, **settings):
-            start = time.perf_counter()
-            records = history_generate(runs=runs)
-            generate_s = time.perf_counter() - start
+    with (
+        tempfile.TemporaryDirectory(prefix="runbase-bench-reconcile-") as tmp,
+        throwaway_database(Path(tmp), LLM_PROVIDER="none", DEBUG=False),
+    ):
+        start = time.perf_counter()
+        records = history_generate(runs=runs)
+        generate_s = time.perf_counter() - start
 
-            start = time.perf_counter()
-            scratch = reconcile_run()
-            scratch_s = time.perf_counter() - start
+        start = time.perf_counter()
+        scratch = reconcile_run()
+        scratch_s = time.perf_counter() - start
 
-            _one_new_file(Activity.objects.order_by("-date").values_list("date", flat=True).first())
-            reset_queries()
-            with CaptureQueriesContext(connection) as queries:
-                start = time.perf_counter()
-                incremental = reconcile_run()
-                incremental_s = time.perf_counter() - start
-
+        _one_new_file(Activity.objects.order_by("-date").values_list("date", flat=True).first())
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
-            recheck = reconcile_run(all=True)
-            recheck_s = time.perf_counter() - start
-            return ReconcileBench(
-                runs=runs,
-                records=records,
-                generate_s=generate_s,
-                scratch_s=scratch_s,
-                scratch=scratch,
-                incremental_s=incremental_s,
-                incremental=incremental,
-                incremental_queries=len(queries),
-                recheck_s=recheck_s,
-                recheck=recheck,
-                activities=Activity.objects.count(),
-                pending=Conflict.objects.filter(status=Conflict.Status.PENDING).count(),
-            )
+            incremental = reconcile_run()
+            incremental_s = time.perf_counter() - start
+
+        start = time.perf_counter()
+        recheck = reconcile_run(all=True)
+        recheck_s = time.perf_counter() - start
+        return ReconcileBench(
+            runs=runs,
+            records=records,
+            generate_s=generate_s,
+            scratch_s=scratch_s,
+            scratch=scratch,
+            incremental_s=incremental_s,
+            incremental=incremental,
+            incremental_queries=len(queries),
+            recheck_s=recheck_s,
+            recheck=recheck,
+            activities=Activity.objects.count(),
+            pending=Conflict.objects.filter(status=Conflict.Status.PENDING).count(),
+        )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.reconcile",
+        description=(
+            "Generate a history of N runs (three source records each) in a throwaway database and time a "
+            "reconcile from scratch, an incremental reconcile after one new file, and --all on unchanged "
+            "data. Never touches your data."
+        ),
+    )
+    parser.add_argument("--runs", type=int, default=3650, help="Runs to generate (default 3650).")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    for line in reconcile_bench(runs=args.runs).lines():
+        say(line)
+
+
+if __name__ == "__main__":
+    main()

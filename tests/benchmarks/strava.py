@@ -1,5 +1,8 @@
 """The Strava benchmark: API calls and rate-limited wall time of a backfill, and the export import rate.
 
+    python -m tests.benchmarks.strava [--activities 4000] [--files 200] [--streams] [--skip-api]
+        [--skip-export] [--workers N] [--quiet]
+
 API part: `strava_sync` runs through the fake Strava of the test suite (real HTTP on 127.0.0.1,
 stravalib unpatched) with Strava's real read limits (100 per 15 minutes, 1,000 per day) sent as
 headers on a simulated clock: every rate-limit stop jumps the clock to `resume_at`, as the scheduled
@@ -10,12 +13,14 @@ Strava's) imported end to end. Writing FIT files with fit-tool takes ~1.6 s each
 activities carry an upload; the other rows are manual entries. The 4,000-upload time is extrapolated
 from the measured per-file rate and said to be.
 
-Both parts run against a throwaway database and temporary directories: the runner's data is untouched.
-The fake server lives in `tests/` (with the shared fixtures): run the benchmark from a checkout.
+Both parts run against a throwaway database and temporary directories (`support.throwaway_database`):
+the runner's data is untouched. The fake server is the test suite's, serving `../shared/samples`: run
+the benchmark from a checkout.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import gzip
@@ -24,19 +29,21 @@ import os
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 from django.test.utils import override_settings
 
+from ingest.records import SourceError
 from ingest.strava.export import StravaExportResult, strava_export_import
 from ingest.strava.sync import strava_sync
 from ingest.strava.tokens import Tokens, tokens_save
+from tests.benchmarks.garmin_export import activity_fit
+from tests.benchmarks.support import say, throwaway_database
+from tests.ingest.strava.fake_strava import FakeStrava
 
 SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples" / "strava" / "api"
 SIM_START = dt.datetime(2026, 1, 5, 6, 0, tzinfo=dt.UTC)
@@ -111,20 +118,6 @@ class ExportBench:
         return lines
 
 
-@contextmanager
-def _throwaway(directory: Path) -> Iterator[None]:
-    """A fresh migrated database (Django's test-database machinery) and a raw store in `directory`."""
-    settings_dict = connection.settings_dict
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        settings_dict.setdefault("TEST", {})["NAME"] = str(directory / "bench.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        with override_settings(RAW_STORE_DIR=directory / "raw", STRAVA_TOKEN_FILE=directory / "tokens.json"):
-            yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
 def _start(index: int) -> dt.datetime:
     return FIRST_ACTIVITY + dt.timedelta(days=index, hours=index % 5)
 
@@ -145,11 +138,9 @@ def strava_api_bench(
     *, activities: int, streams: bool = False, log: Callable[[str], None] | None = None
 ) -> ApiBench:
     """Backfill `activities` through the fake Strava under real-sized limits on a simulated clock."""
-    from tests.ingest.strava.fake_strava import FakeStrava
-
     log = log or (lambda _line: None)
     clock = _SimClock(SIM_START.timestamp())
-    with tempfile.TemporaryDirectory(prefix="runbase-bench-strava-") as tmp, _throwaway(Path(tmp)):
+    with tempfile.TemporaryDirectory(prefix="runbase-bench-strava-") as tmp, throwaway_database(Path(tmp)):
         fake = FakeStrava(SAMPLES, clock=clock, read_limits=(100, 1000), overall_limits=(200, 2000))
         _summaries(fake, activities)
         if streams:
@@ -239,8 +230,6 @@ SHOES_CSV = "Shoe Name,Shoe Brand,Shoe Model,Shoe Default Sport Types\nPeg 40,Ni
 
 
 def _fit_gz(index: int) -> bytes:
-    from ingest.garmin.synthetic import activity_fit  # fit-tool writer, shared with the Garmin bench
-
     return gzip.compress(activity_fit(index), compresslevel=6)
 
 
@@ -296,7 +285,7 @@ def strava_export_bench(
         def done(_outcome) -> None:
             marks["files_done"] = time.perf_counter()
 
-        with _throwaway(directory):
+        with throwaway_database(directory):
             started = time.perf_counter()
             result = strava_export_import(path=path, workers=workers, progress=done)
             import_s = time.perf_counter() - started
@@ -327,3 +316,44 @@ def _decode_all(path: Path) -> float:
                 list(fitparse.FitFile(gzip.decompress(data)).get_messages())
                 total += time.perf_counter() - started
     return total
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.strava",
+        description=(
+            "Benchmark Strava: (1) a backfill of N activities through the fake Strava server with "
+            "real-sized read limits (100/15 min, 1,000/day) on a simulated clock: API calls per activity "
+            "and the wall time the limits impose; (2) import of a generated export of N activities, FIT "
+            "uploads built with fit-tool for --files of them (extrapolated to N). Throwaway database; "
+            "run from a checkout."
+        ),
+    )
+    parser.add_argument("--activities", type=int, default=4000, help="Activities (default 4000).")
+    parser.add_argument("--files", type=int, default=200, help="Export rows with a FIT upload.")
+    parser.add_argument("--streams", action="store_true", help="Backfill with streams too.")
+    parser.add_argument("--skip-api", action="store_true", help="Only the export import.")
+    parser.add_argument("--skip-export", action="store_true", help="Only the API backfill.")
+    parser.add_argument("--workers", type=int, default=None, help="Parser processes (default: cores).")
+    parser.add_argument("--quiet", action="store_true", help="Only the figures.")
+    args = parser.parse_args(argv)
+    if args.activities < 1:
+        parser.error("--activities must be at least 1")
+    log = None if args.quiet else say
+    lines: list[str] = []
+    try:
+        if not args.skip_api:
+            lines += strava_api_bench(activities=args.activities, streams=args.streams, log=log).lines()
+        if not args.skip_export:
+            export = strava_export_bench(
+                rows=args.activities, files=args.files, workers=args.workers, log=log
+            )
+            lines += export.lines()
+    except SourceError as error:
+        raise SystemExit(str(error)) from error
+    for line in lines:
+        say(line)
+
+
+if __name__ == "__main__":
+    main()

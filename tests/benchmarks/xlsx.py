@@ -1,12 +1,16 @@
 """Benchmark of the training-log import on the regex path: a generated log of N runs.
 
-Runs against a throwaway database (Django's test-database machinery: a fresh, migrated database that
-is dropped afterwards) and a throwaway raw store and data directory, with the LLM switched off, so it
-never touches the runner's data and measures the regex path alone.
+    python -m tests.benchmarks.xlsx [--rows 5000]
+
+Generates the log with openpyxl in a temporary directory and times the read + regex pass, the first
+import and an unchanged re-import, in a throwaway database with a throwaway raw store and data
+directory (`support.throwaway_database`) and the LLM switched off: it never touches the runner's data
+and measures the regex path alone.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 import tempfile
@@ -17,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-from django.db import connection
-from django.test.utils import override_settings
 
+from ingest.records import SourceError
 from ingest.xlsx.importer import XlsxImportResult, xlsx_import
 from ingest.xlsx.parser import workbook_read
+from tests.benchmarks.support import say, throwaway_database
 
 SHOES = ("Peg38", "peg 38", "Pegasus 38", "ghost", "Ghost 14", "VF", "Vaporfly", "clifton", "Clifton 8")
 COMMENTS = ("felt good", "legs heavy", "windy", "with the group", "humid, slow", "")
@@ -114,15 +118,6 @@ class XlsxBench:
         return f"target: first import of 5,000 rows under 10 s wall -> {verdict}"
 
 
-@contextmanager
-def _throwaway_database() -> Iterator[None]:
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
 def xlsx_bench(*, rows: int = 5000) -> XlsxBench:
     """Generate, parse, import twice; time each step."""
     with tempfile.TemporaryDirectory(prefix="runbase-bench-xlsx-") as tmp:
@@ -132,15 +127,35 @@ def xlsx_bench(*, rows: int = 5000) -> XlsxBench:
             log_generate(path, rows=rows)
         with _timed() as parse:
             workbook_read(path.read_bytes(), name=path.name)
-        settings = {
-            "RAW_STORE_DIR": directory / "raw",
-            "DATA_DIR": directory,
-            "LLM_PROVIDER": "none",
-            "DEBUG": False,  # as in production: no per-query logging
-        }
-        with _throwaway_database(), override_settings(**settings):
+        # DEBUG off as in production: no per-query logging
+        with throwaway_database(directory, LLM_PROVIDER="none", DEBUG=False):
             with _timed() as first:
                 first_result = xlsx_import(path=path)
             with _timed() as second:
                 second_result = xlsx_import(path=path)
     return XlsxBench(rows, generate, parse, first, second, first_result, second_result)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.xlsx",
+        description=(
+            "Generate a training log of N rows with openpyxl in a temporary directory and time its import "
+            "(regex pass only, no LLM) into a throwaway database: parse, first import, unchanged "
+            "re-import. Never touches your data."
+        ),
+    )
+    parser.add_argument("--rows", type=int, default=5000, help="Runs to generate (default 5000).")
+    args = parser.parse_args(argv)
+    if args.rows < 1:
+        parser.error("--rows must be at least 1")
+    try:
+        result = xlsx_bench(rows=args.rows)
+    except SourceError as exc:
+        raise SystemExit(str(exc)) from exc
+    for line in result.lines():
+        say(line)
+
+
+if __name__ == "__main__":
+    main()

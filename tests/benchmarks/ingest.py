@@ -1,4 +1,6 @@
-"""The file-ingest benchmark: figures for the issue's targets, measured on synthetic one-hour runs.
+"""The file-ingest benchmark: figures for the issue's targets, measured on generated one-hour runs.
+
+    python -m tests.benchmarks.ingest [--files 20] [--workers 1,2] [--repeat N] [--seed N] [--quiet]
 
 1. whole import (archive, parse, store) vs the bare fitparse decode of the same files, one process;
 2. the speed-up of the import with more parse processes;
@@ -7,13 +9,13 @@
    (seeded as manifest rows, records and streams, with a file for each in the folder, so the sync has
    to look at all of them).
 
-Everything runs in a throwaway database (Django's test-database machinery: a fresh migrated SQLite file
-in a temporary directory, or a `test_…` PostgreSQL database) with a throwaway raw store: never the
-runner's data.
+Everything runs in a throwaway database with a throwaway raw store (`support.throwaway_database`):
+never the runner's data.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import hashlib
 import logging
@@ -22,9 +24,8 @@ import resource
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,13 +33,14 @@ import fitparse
 from django.db import connection
 from django.db.models import Sum
 from django.db.models.functions import Length
-from django.test.utils import override_settings
 
 from activities.models import ActivitySource, Stream
 from ingest.files import files_import_paths
 from ingest.healthfit.sync import healthfit_sync
 from ingest.models import ProcessedFile
 from review.status import database_size
+from tests.benchmarks.garmin_export import activity_fit
+from tests.benchmarks.support import say, throwaway_database
 
 SEED_ACTIVITIES = 3650
 _SEED_BATCH = 500
@@ -132,7 +134,7 @@ def ingest_bench(
             result.generate_s = time.perf_counter() - started
             result.machine_speedup = _machine_speedup()
             log(f"generated {files} files in {result.generate_s:.0f} s")
-            with _throwaway_database(root), override_settings(RAW_STORE_DIR=root / "raw"):
+            with throwaway_database(root):
                 result.database = connection.vendor
                 _measure_imports(result, folder, paths, workers, root, log, repeat)
                 _measure_sync(result, folder, seed, log)
@@ -215,9 +217,7 @@ def _wipe(raw: Path) -> None:
 
 
 def _generate(folder: Path, indexes, *, workers: int) -> list[Path]:
-    """Write synthetic runs (fit-tool, via the Garmin benchmark's generator) as settled files."""
-    from ingest.garmin.synthetic import activity_fit  # fit-tool: a test/bench dependency
-
+    """Write generated runs (fit-tool, via the Garmin benchmark's generator) as settled files."""
     folder.mkdir(parents=True, exist_ok=True)
     indexes = list(indexes)
     if workers > 1 and len(indexes) > 1:
@@ -335,16 +335,36 @@ def _seed(folder: Path, total: int) -> int:
     return ActivitySource.objects.count()
 
 
-@contextmanager
-def _throwaway_database(directory: Path) -> Iterator[None]:
-    settings_dict = connection.settings_dict
-    test = settings_dict.setdefault("TEST", {})
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        test["NAME"] = str(directory / "bench.sqlite3")
-    else:  # a name of its own: never the test suite's `test_…` database, which it would drop
-        test["NAME"] = f"runbase_bench_{os.getpid()}"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.ingest",
+        description=(
+            "Generate N one-hour 1 Hz running FIT files and report: import vs bare fitparse decode, the "
+            "speed-up with more processes, database bytes per activity-hour, and the time sync_icloud "
+            "takes for one new file with 3,650 activities stored. Uses a throwaway database and raw store."
+        ),
+    )
+    parser.add_argument("--files", type=int, default=20, help="Generated files (default 20).")
+    parser.add_argument(
+        "--workers", default="1,2", help="Comma-separated process counts to time (default 1,2)."
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="Rounds of imports; the best counts.")
+    parser.add_argument(
+        "--seed", type=int, default=SEED_ACTIVITIES, help="Activities stored for the sync timing."
+    )
+    parser.add_argument("--quiet", action="store_true", help="Only the figures.")
+    args = parser.parse_args(argv)
     try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        counts = sorted({int(w) for w in args.workers.split(",")})
+    except ValueError:
+        parser.error(f"--workers takes numbers like 1,2, not {args.workers!r}")
+    if args.files < 1 or args.repeat < 1 or not counts or min(counts) < 1:
+        parser.error("--files, --repeat and every --workers value must be at least 1")
+    log = None if args.quiet else say
+    result = ingest_bench(files=args.files, workers=counts, repeat=args.repeat, seed=args.seed, log=log)
+    for line in result.lines():
+        say(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
 """Print how long `parse_file` takes against a bare fitparse decode of the same FIT files.
 
-    python -m ingest.fit.bench FILE.fit [FILE.fit …] [--repeat 3]
+    python -m tests.benchmarks.fit_parse FILE.fit [FILE.fit …] [--repeat 3]
 
 "bare" is `list(fitparse.FitFile(data).get_messages())`; "uncached" the same with UncachedFitFile (what
 the parser uses underneath, without keeping every message), the strictest baseline. Target: parse <=
@@ -30,7 +30,9 @@ def _best(run: Callable[[], object], repeat: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.fit_parse", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)

@@ -1,26 +1,29 @@
 """The Garmin export benchmark: end-to-end import rate against the bare FIT decode of the same files.
 
-Runs against a throwaway database (Django's test-database machinery: a fresh, migrated database that
-is dropped afterwards) and a throwaway raw store, so it never touches the runner's data.
+    python -m tests.benchmarks.garmin [--activities 1000] [--workers N] [--quiet]
+
+Builds an export of N one-hour activities (FIT uploads + summaries) in a temporary directory, decodes
+the uploads with fitparse alone, then imports the export into a throwaway database with a throwaway raw
+store (`support.throwaway_database`): the runner's data is never touched.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import fitparse
-from django.db import connection
-from django.test.utils import override_settings
 
 from ingest.garmin.export import export_uploads
 from ingest.garmin.importer import GarminImportResult, garmin_import
-from ingest.garmin.synthetic import synthetic_export_build
+from ingest.records import SourceError
+from tests.benchmarks.garmin_export import synthetic_export_build
+from tests.benchmarks.support import say, throwaway_database
 
 
 @dataclass(slots=True)
@@ -50,18 +53,6 @@ class GarminBenchResult:
         ]
 
 
-@contextmanager
-def _throwaway_database(directory: Path) -> Iterator[None]:
-    settings_dict = connection.settings_dict
-    if settings_dict["ENGINE"].endswith("sqlite3"):
-        settings_dict.setdefault("TEST", {})["NAME"] = str(directory / "bench.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
 def _decode_all(path: Path) -> float:
     """Seconds fitparse alone needs to decode every uploaded file (bytes already in memory)."""
     total = 0.0
@@ -75,7 +66,7 @@ def _decode_all(path: Path) -> float:
 def garmin_bench(
     *, activities: int, workers: int | None = None, log: Callable[[str], None] | None = None
 ) -> GarminBenchResult:
-    """Build a synthetic export of `activities` runs, decode it bare, then import it end to end."""
+    """Build a generated export of `activities` runs, decode it bare, then import it end to end."""
     log = log or (lambda _line: None)
     workers = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="runbase-bench-garmin-") as tmp:
@@ -86,7 +77,7 @@ def garmin_bench(
         log(f"built {path.name}: {activities} activities in {build_s:.0f} s")
         decode_s = _decode_all(path)
         log(f"bare decode: {decode_s:.1f} s")
-        with _throwaway_database(directory), override_settings(RAW_STORE_DIR=directory / "raw"):
+        with throwaway_database(directory):
             started = time.perf_counter()
             imported = garmin_import(path=path, workers=workers)
             import_s = time.perf_counter() - started
@@ -99,3 +90,32 @@ def garmin_bench(
             import_s=import_s,
             imported=imported,
         )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.garmin",
+        description=(
+            "Generate a Garmin export of N one-hour activities (FIT uploads + summaries) in a temporary "
+            "directory, import it into a throwaway database and print the import rate against the bare "
+            "fitparse decode time of the same files. Never touches your data."
+        ),
+    )
+    parser.add_argument("--activities", type=int, default=1000, help="Activities to generate (default 1000).")
+    parser.add_argument("--workers", type=int, default=None, help="Parser processes (default: cores).")
+    parser.add_argument("--quiet", action="store_true", help="Only the figures.")
+    args = parser.parse_args(argv)
+    if args.activities < 1:
+        parser.error("--activities must be at least 1")
+    try:
+        result = garmin_bench(
+            activities=args.activities, workers=args.workers, log=None if args.quiet else say
+        )
+    except SourceError as exc:
+        raise SystemExit(str(exc)) from exc
+    for line in result.lines():
+        say(line)
+
+
+if __name__ == "__main__":
+    main()

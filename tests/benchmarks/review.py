@@ -1,5 +1,7 @@
 """Benchmark of the review pages and admin lists on a generated history (a throwaway database).
 
+    python -m tests.benchmarks.review [--runs 3650]
+
 `bulk_create` writes N canonical activities with three source records each and a pending conflict on
 every tenth; each page is then fetched through Django's test client and the median of five requests
 printed with its query count. The runner's own database is never touched.
@@ -7,21 +9,21 @@ printed with its query count. The runner's own database is never touched.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from activities.models import Activity, ActivitySource
 from reconcile.models import Conflict
+from tests.benchmarks.support import say, throwaway_database
 
 PAGES = [
     "/",
@@ -36,20 +38,6 @@ PAGES = [
     "/admin/reconcile/conflict/",
 ]
 START = dt.datetime(2015, 1, 1, 6, 0, tzinfo=dt.UTC)
-
-
-@contextmanager
-def _throwaway_database(directory: Path) -> Iterator[None]:
-    test_settings = connection.settings_dict.setdefault("TEST", {})
-    saved = test_settings.get("NAME")
-    if connection.vendor == "sqlite":
-        test_settings["NAME"] = str(directory / "bench_review.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        yield
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        test_settings["NAME"] = saved
 
 
 def _history(runs: int) -> None:
@@ -107,9 +95,8 @@ def _time(client: Client, url: str) -> tuple[float, int]:
 def review_bench(*, runs: int) -> list[str]:
     """Lines of figures: one per page, `url  median ms  queries`."""
     with (
-        tempfile.TemporaryDirectory() as directory,
-        _throwaway_database(Path(directory)),
-        override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]),
+        tempfile.TemporaryDirectory(prefix="runbase-bench-review-") as directory,
+        throwaway_database(Path(directory), DEBUG=False, ALLOWED_HOSTS=["testserver"]),
     ):
         _history(runs)
         client = Client()
@@ -121,3 +108,24 @@ def review_bench(*, runs: int) -> list[str]:
             seconds, queries = _time(client, url.format(pk=pk))
             lines.append(f"{url.format(pk=pk):48s} {seconds * 1000:7.1f} ms  {queries:3d} queries")
     return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.review",
+        description=(
+            "Generate N activities (three source records each, a conflict on every tenth) in a throwaway "
+            "database and print the median time and query count of each review page and admin list. "
+            "Never touches your data."
+        ),
+    )
+    parser.add_argument("--runs", type=int, default=3650, help="Activities to generate (default 3650).")
+    args = parser.parse_args(argv)
+    if args.runs < 10:
+        parser.error("--runs must be at least 10")
+    for line in review_bench(runs=args.runs):
+        say(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,4 @@
-"""Admin for the file manifest and the per-source sync state (read-only: ingest writes them)."""
+"""Admin for the file manifest and the per-sync state (read-only: ingest writes them)."""
 
 from __future__ import annotations
 
@@ -55,10 +55,10 @@ class ProcessedFileAdmin(admin.ModelAdmin):
 
 @admin.register(SyncState)
 class SyncStateAdmin(admin.ModelAdmin):
-    list_display = ("source", "last_sync_at", "last_success_at", "last_summary", "has_error", "locked_by")
-    search_fields = ("source", "last_summary", "last_error")
+    list_display = ("name", "last_sync_at", "last_success_at", "last_summary", "has_error", "locked_by")
+    search_fields = ("name", "last_summary", "last_error")
     fields = readonly_fields = (
-        "source",
+        "name",
         "last_sync_at",
         "last_success_at",
         "last_activity_at",

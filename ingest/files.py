@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,13 +29,12 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 
 from activities.models import ActivitySource
 from ingest.healthfit.parser import healthfit_name_parse
-from ingest.locks import sync_lock
 from ingest.models import ProcessedFile
 from ingest.parse_worker import ParseJob, ParseOutcome, default_workers, parse_many
 from ingest.rawstore import RawFile, raw_store_put
 from ingest.records import FileHints, ParsedActivity, SourceError
 from ingest.store import record_mark_deleted, record_store
-from ingest.sync_state import sync_run
+from ingest.sync import SyncResult, sync_running
 
 logger = logging.getLogger("runbase.ingest")
 
@@ -88,25 +87,38 @@ class FileOutcome:
 
 
 @dataclass(slots=True)
-class FilesResult:
-    imported: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class FilesResult(SyncResult):
+    """One count per file status (`created` is a file `imported`), and every file's outcome.
+
+    A failed file is not the run's error: the manifest keeps it (runbase_status lists failed files).
+    """
+
+    COUNTERS: ClassVar[tuple[str, ...]] = (
+        "created",
+        "updated",
+        "unchanged",
+        "already_seen",
+        "skipped",
+        "failed",
+        "pending",
+        "ignored",
+    )
+    LABELS: ClassVar[dict[str, str]] = {"created": "imported"}
+
     already_seen: int = 0
     skipped: int = 0
-    failed: int = 0
     pending: int = 0
     ignored: int = 0
     outcomes: list[FileOutcome] = field(default_factory=list)
-    last_activity_at: dt.datetime | None = None
+
+    @property
+    def imported(self) -> int:
+        return self.created
 
     def add(self, outcome: FileOutcome) -> FileOutcome:
-        setattr(self, outcome.status, getattr(self, outcome.status) + 1)
+        self.count(outcome.status)
         self.outcomes.append(outcome)
         return outcome
-
-    def summary(self) -> str:
-        return " ".join(f"{status}={getattr(self, status)}" for status in STATUSES)
 
     def by_status(self, status: str) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -201,32 +213,20 @@ def files_import_paths(
     log: Log = None,
     progress: Callable[[FileOutcome], Any] | None = None,
 ) -> FilesResult:
-    """Import `.fit`/`.gpx`/`.tcx` files and folders (recursively) under the `files` sync lock."""
+    """Import `.fit`/`.gpx`/`.tcx` files and folders (recursively): the `files` sync."""
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise SourceError(f"No such file or folder: {', '.join(missing)}")
-    with sync_lock(name="files") as lock, sync_run(name="files") as run:
-        result = files_ingest(
+    with sync_running(name="files", result=FilesResult()) as run:
+        files_ingest(
             inputs=_path_inputs(paths),
             route=route,
             workers=workers,
             log=log,
-            progress=refreshing_progress(lock, progress),
+            progress=run.progress(progress),
+            result=run.result,
         )
-        run.finish(result)
-        logger.info("files import of %s: %s", ", ".join(map(str, paths)), result.summary())
-        return result
-
-
-def refreshing_progress(lock, progress: Callable[[FileOutcome], Any] | None) -> Callable[[FileOutcome], Any]:
-    """Keep a long run's lock alive while it makes progress."""
-
-    def step(outcome: FileOutcome) -> None:
-        lock.refresh()
-        if progress is not None:
-            progress(outcome)
-
-    return step
+    return run.result
 
 
 def _path_inputs(paths: Sequence[Path]) -> Iterator[FileInput]:
@@ -378,8 +378,7 @@ def _write(plan: _Planned, parsed: ParseOutcome, *, route: str, result: FilesRes
             plan, route=route, error=f"{item.name}: could not be stored ({type(exc).__name__}: {exc})"
         )
     starts = [r.start_time for r in parsed.records if r.start_time is not None]
-    if starts and (result.last_activity_at is None or max(starts) > result.last_activity_at):
-        result.last_activity_at = max(starts)
+    result.saw(max(starts, default=None))
     return outcome
 
 

@@ -43,7 +43,7 @@ class SyncLock:
         """Push the expiry out again; cheap to call per file (writes at most every ttl/10 seconds)."""
         if not force and time.monotonic() - self.refreshed < self.ttl_s / 10:
             return
-        SyncState.objects.filter(source=self.name, locked_by=self.owner).update(
+        SyncState.objects.filter(name=self.name, locked_by=self.owner).update(
             locked_until=timezone.now() + dt.timedelta(seconds=self.ttl_s)
         )
         self.refreshed = time.monotonic()
@@ -75,11 +75,11 @@ def _holder_is_dead(locked_by: str) -> bool:
 
 
 def _ensure_row(name: str) -> None:
-    if SyncState.objects.filter(source=name).exists():
+    if SyncState.objects.filter(name=name).exists():
         return
     try:
         with transaction.atomic():
-            SyncState.objects.create(source=name)
+            SyncState.objects.create(name=name)
     except IntegrityError:
         pass  # another process created it between our check and insert
 
@@ -98,22 +98,22 @@ def _claim_once(name: str, owner: str, ttl_s: int) -> SyncState | None:
     now = timezone.now()
     free = Q(locked_until__isnull=True) | Q(locked_until__lt=now) | Q(locked_by="")
     claimed = (
-        SyncState.objects.filter(source=name)
+        SyncState.objects.filter(name=name)
         .filter(free)
         .update(locked_by=owner, locked_until=now + dt.timedelta(seconds=ttl_s))
     )
     if claimed:
         return None
-    state = SyncState.objects.get(source=name)
+    state = SyncState.objects.get(name=name)
     if _holder_is_dead(state.locked_by):
         # Compare-and-swap on the dead holder's exact claim: only one taker wins.
-        taken = SyncState.objects.filter(source=name, locked_by=state.locked_by).update(
+        taken = SyncState.objects.filter(name=name, locked_by=state.locked_by).update(
             locked_by=owner, locked_until=now + dt.timedelta(seconds=ttl_s)
         )
         if taken:
             logger.warning("%s sync: took over the lock of a dead run (%s)", name, state.locked_by)
             return None
-        state = SyncState.objects.get(source=name)
+        state = SyncState.objects.get(name=name)
     return state
 
 
@@ -134,4 +134,4 @@ def sync_lock(*, name: str, wait_s: float = 0, ttl_s: int = 3600) -> Iterator[Sy
     try:
         yield lock
     finally:
-        SyncState.objects.filter(source=name, locked_by=owner).update(locked_by="", locked_until=None)
+        SyncState.objects.filter(name=name, locked_by=owner).update(locked_by="", locked_until=None)

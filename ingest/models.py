@@ -42,9 +42,9 @@ class ProcessedFile(models.Model):
 
 
 class SyncState(models.Model):
-    """One row per sync (icloud, strava, runalyze …): last run, cursor, counts and the run lock."""
+    """One row per sync (icloud, files, strava, runalyze, xlsx …): last run, cursor and the run lock."""
 
-    source = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=40, unique=True)
     last_sync_at = models.DateTimeField(null=True, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
@@ -55,7 +55,7 @@ class SyncState(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["source"]
+        ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.source
+        return self.name

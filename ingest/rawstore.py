@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 
 # Extensions kept on the archived copy; anything else is archived as `.bin`.
-_KNOWN_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".json", ".csv", ".zip")
+_KNOWN_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".json", ".csv", ".zip", ".xlsx")
 
 
 @dataclass(frozen=True, slots=True)

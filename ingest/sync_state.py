@@ -1,8 +1,11 @@
 """What the last run of each sync did, kept on its `SyncState` row for `runbase_status` and the admin.
 
 `last_sync_at` is when the last run started, `last_success_at` when a run last finished without an
-error, `last_summary` its one-line summary, `last_error` why it failed (or which files failed),
-`cursor` source-specific state (HealthFit: the files still waiting for iCloud).
+error, `last_summary` its one-line summary, `last_error` why it failed (or which items failed),
+`cursor` sync-specific state (HealthFit: the files still waiting for iCloud; Strava: the position).
+
+`sync_run` is the recorder; every ingest route runs inside `ingest.sync.sync_running`, which holds the
+sync's lock around it. Reconcile, not a sync, takes its lock and uses the recorder directly.
 """
 
 from __future__ import annotations
@@ -17,33 +20,43 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ingest.models import SyncState
+from ingest.records import SourceError
 
 
 def _state(name: str) -> SyncState:
     try:
         with transaction.atomic():
-            state, _ = SyncState.objects.get_or_create(source=name)
+            state, _ = SyncState.objects.get_or_create(name=name)
     except IntegrityError:
-        state = SyncState.objects.get(source=name)
+        state = SyncState.objects.get(name=name)
     return state
 
 
-def sync_run_started(*, name: str) -> dt.datetime:
-    """Note the start of a run; returns the start time to hand to `sync_run_finished`."""
+def sync_cursor(*, name: str) -> dict[str, Any]:
+    """A copy of the cursor the last run of `name` left (empty before the first run)."""
+    return dict(_state(name).cursor or {})
+
+
+def sync_cursor_save(*, name: str, cursor: dict[str, Any]) -> None:
+    """Write the cursor now, mid-run (Strava: after each committed page)."""
+    SyncState.objects.filter(name=name).update(cursor=cursor)
+
+
+def _run_started(name: str) -> dt.datetime:
     started = timezone.now()
     _state(name)
-    SyncState.objects.filter(source=name).update(last_sync_at=started)
+    SyncState.objects.filter(name=name).update(last_sync_at=started)
     return started
 
 
-def sync_run_finished(
-    *,
+def _run_finished(
     name: str,
+    *,
     summary: str,
     error: str = "",
     last_activity_at: dt.datetime | None = None,
     cursor: dict[str, Any] | None = None,
-) -> SyncState:
+) -> None:
     """Record how a run ended. Only the columns a run owns are written (never the lock columns)."""
     state = _state(name)
     values: dict[str, Any] = {"last_summary": summary[:500], "last_error": error}
@@ -55,37 +68,54 @@ def sync_run_finished(
         values["last_activity_at"] = last_activity_at
     if cursor is not None:
         values["cursor"] = cursor
-    SyncState.objects.filter(source=name).update(**values)
-    state.refresh_from_db()
-    return state
+    SyncState.objects.filter(name=name).update(**values)
+
+
+def run_error_text(exc: BaseException) -> str:
+    """A SourceError's message is written for the user; anything else keeps its type."""
+    if isinstance(exc, SourceError):
+        return str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {exc}"
 
 
 @dataclass(slots=True)
 class SyncRun:
-    """A run in progress; the caller hands it the result before the block ends."""
+    """A run in progress. `result` (anything with `.summary()`) is what gets recorded when it ends;
+    hand it over at the start or with `finish`."""
 
     name: str
     started_at: dt.datetime
-    summary: str = ""
-    last_activity_at: dt.datetime | None = None
+    result: Any = None
     cursor: dict[str, Any] | None = None
 
     def finish(self, result: Any, *, cursor: dict[str, Any] | None = None) -> None:
-        self.summary = result.summary()
-        self.last_activity_at = getattr(result, "last_activity_at", None)
+        self.result = result
         if cursor is not None:
             self.cursor = cursor
 
+    def summary(self) -> str:
+        return self.result.summary() if self.result is not None else ""
+
 
 @contextmanager
-def sync_run(*, name: str) -> Iterator[SyncRun]:
-    """Record a run's start, then its summary — or the error that ended it — on its SyncState row."""
-    run = SyncRun(name=name, started_at=sync_run_started(name=name))
+def sync_run(*, name: str, result: Any = None) -> Iterator[SyncRun]:
+    """Record a run's start, then its summary — or the error that ended it — on its SyncState row.
+
+    On success the result's own `run_error()` (items that failed), if it has one, is the run's error;
+    `last_activity_at` and the cursor are recorded too. A run that raises keeps the cursor as it was.
+    """
+    run = SyncRun(name=name, started_at=_run_started(name), result=result)
     try:
         yield run
     except Exception as exc:
-        sync_run_finished(name=name, summary=run.summary or "aborted", error=f"{type(exc).__name__}: {exc}")
+        done = run.summary()
+        _run_finished(name, summary=f"failed: {done}" if done else "failed", error=run_error_text(exc))
         raise
-    sync_run_finished(
-        name=name, summary=run.summary, last_activity_at=run.last_activity_at, cursor=run.cursor
+    run_error = getattr(run.result, "run_error", None)
+    _run_finished(
+        name,
+        summary=run.summary(),
+        error=run_error() if run_error is not None else "",
+        last_activity_at=getattr(run.result, "last_activity_at", None),
+        cursor=run.cursor,
     )

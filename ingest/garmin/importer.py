@@ -14,26 +14,24 @@ nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, ClassVar
 
 from activities.models import ActivitySource
-from ingest.files import STATUSES, FileInput, FileOutcome, FilesResult, files_ingest
+from ingest.files import FileInput, FilesResult, files_ingest
 from ingest.garmin.export import export_summaries, export_uploads
 from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
 from ingest.garmin.parser import summary_is_parent, summary_parse
-from ingest.locks import sync_lock
 from ingest.records import ParsedActivity, RecordError, Route, Source, SourceError
 from ingest.store import record_store
-from ingest.sync_state import sync_run
+from ingest.sync import SyncResult, sync_running
 
 ROUTE = Route.GARMIN_EXPORT
-LOCK_NAME = "garmin_export"
+SYNC_NAME = "garmin_export"
 FILE_BATCH = 250  # uploaded files handed to the pipeline at a time: memory holds one batch
 _QUERY_CHUNK = 500
 
@@ -51,27 +49,25 @@ class GarminProgress:
 
 
 @dataclass(slots=True)
-class GarminImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
+class GarminImportResult(SyncResult):
+    """The summaries' records, and the uploaded files' own result."""
+
+    COUNTERS: ClassVar[tuple[str, ...]] = (
+        *SyncResult.COUNTERS,
+        "paired",
+        "without_file",
+        "parents_skipped",
+    )
+    LABELS: ClassVar[dict[str, str]] = {"parents_skipped": "multisport_parents"}
+
     parents_skipped: int = 0
     paired: int = 0
     without_file: int = 0
     files: FilesResult = field(default_factory=FilesResult)
-    errors: list[str] = field(default_factory=list)
-    last_activity_at: dt.datetime | None = None
 
     def summary(self) -> str:
-        files = " ".join(
-            f"{name}={getattr(self.files, name)}" for name in STATUSES if getattr(self.files, name)
-        )
-        return (
-            f"activities: created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"failed={self.failed} paired={self.paired} without_file={self.without_file} "
-            f"multisport_parents={self.parents_skipped}; files: {files or 'none'}"
-        )
+        files = " ".join(f"{key}={value}" for key, value in self.files.counts().items() if value)
+        return f"activities: {SyncResult.summary(self)}; files: {files or 'none'}"
 
 
 def _noop(_message: str) -> None:
@@ -120,9 +116,7 @@ def _parse_summaries(
         try:
             parsed.append(summary_parse(item))
         except RecordError as exc:
-            result.failed += 1
-            result.errors.append(str(exc))
-            log(f"FAILED {exc}")
+            result.add_error(str(exc), log=log, line=f"FAILED {exc}")
     return parsed
 
 
@@ -135,17 +129,12 @@ def _store_summary(
     try:
         outcome = record_store(parsed=parsed, route=ROUTE).outcome
     except SourceError as exc:
-        result.failed += 1
-        result.errors.append(str(exc))
-        log(f"FAILED garmin {parsed.source_id}: {exc}")
+        result.add_error(str(exc), log=log, line=f"FAILED garmin {parsed.source_id}: {exc}")
         return
-    setattr(result, outcome, getattr(result, outcome) + 1)
-    if recording is not None:
-        result.paired += 1
-    else:
-        result.without_file += 1
+    result.count("paired" if recording is not None else "without_file")
     paired = f"file {recording.sha256[:12]}" if recording else "no file"
-    log(f"{outcome} garmin {parsed.source_id} {parsed.workout_name or ''} ({paired})")
+    line = f"{outcome} garmin {parsed.source_id} {parsed.workout_name or ''} ({paired})"
+    result.count(outcome, log=log, line=line, start_time=parsed.start_time)
 
 
 def garmin_import(
@@ -164,23 +153,29 @@ def garmin_import(
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: no such export zip")
-    result = GarminImportResult()
     state = GarminProgress()
+    with sync_running(name=SYNC_NAME, result=GarminImportResult()) as run:
+        result = run.result
 
-    def file_done(outcome: FileOutcome) -> None:
-        state.files += 1
-        state.failed = result.failed + result.files.failed
-        lock.refresh()
-        if progress:
-            progress(state)
+        def advance(*, files: int = 0, activities: int = 0) -> None:
+            state.files += files
+            state.activities += activities
+            state.failed = result.failed + result.files.failed
+            run.refresh()
+            if progress:
+                progress(state)
 
-    with sync_lock(name=LOCK_NAME) as lock, sync_run(name=LOCK_NAME) as run:
         items = export_summaries(path)
         state.activities_total = sum(not summary_is_parent(item) for item in items)
         shas: set[str] = set()
         for batch in _batched(_file_inputs(path, shas), FILE_BATCH):
             files_ingest(
-                inputs=batch, route=ROUTE, workers=workers, log=log, progress=file_done, result=result.files
+                inputs=batch,
+                route=ROUTE,
+                workers=workers,
+                log=log,
+                progress=lambda _outcome: advance(files=1),
+                result=result.files,
             )
         if not items and not state.files:
             raise SourceError(
@@ -192,12 +187,6 @@ def garmin_import(
         pairs = summaries_pair(summaries=keys, recordings=_recordings(shas))
         for record in parsed:
             _store_summary(record, pairs.get(record.source_id), result, log)
-            state.activities += 1
-            state.failed = result.failed + result.files.failed
-            lock.refresh()
-            if progress:
-                progress(state)
-        starts = [p.start_time for p in parsed if p.start_time] + [result.files.last_activity_at]
-        result.last_activity_at = max((s for s in starts if s is not None), default=None)
-        run.finish(result)
+            advance(activities=1)
+        result.saw(result.files.last_activity_at)
     return result

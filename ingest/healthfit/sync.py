@@ -7,7 +7,6 @@ and `.gpx` twins of some `.fit` files. The scan sorts them out; `files_ingest` d
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 from dataclasses import dataclass, field
@@ -15,23 +14,12 @@ from pathlib import Path
 
 from django.conf import settings
 
-from ingest.files import (
-    FileInput,
-    FileOutcome,
-    FilesResult,
-    Log,
-    files_ingest,
-    refreshing_progress,
-    report_outcome,
-)
+from ingest.files import FileInput, FileOutcome, FilesResult, Log, files_ingest, report_outcome
 from ingest.healthfit.parser import healthfit_name_parse, icloud_stub_target, is_activity_name, sidecar_of
-from ingest.locks import sync_lock
 from ingest.records import SourceError
-from ingest.sync_state import sync_run
+from ingest.sync import sync_running
 
-logger = logging.getLogger("runbase.ingest")
-
-LOCK_NAME = "icloud"
+SYNC_NAME = "icloud"
 ROUTE = "healthfit"
 
 
@@ -120,24 +108,22 @@ def healthfit_sync(
 ) -> FilesResult:
     """Import every settled workout file of the HealthFit folder (default settings.HEALTHFIT_DIR).
 
-    Runs under the `icloud` sync lock (SyncBusy if another sync runs); records the run on SyncState,
-    with the files still waiting for iCloud in its cursor.
+    The `icloud` sync (SyncBusy if another run holds it); the files still waiting for iCloud are
+    kept in its cursor.
     """
     folder = healthfit_folder(path)
-    with sync_lock(name=LOCK_NAME) as lock, sync_run(name=LOCK_NAME) as run:
+    with sync_running(name=SYNC_NAME, result=FilesResult()) as run:
         scan = healthfit_scan(folder=folder, settle_s=settings.INGEST_SETTLE_SECONDS)
-        result = FilesResult()
         for outcome in scan.outcomes:
-            report_outcome(result.add(outcome), log=log)
+            report_outcome(run.result.add(outcome), log=log)
         files_ingest(
             inputs=scan.inputs,
             route=ROUTE,
             workers=workers,
             log=log,
-            progress=refreshing_progress(lock, progress),
-            result=result,
+            progress=run.progress(progress),
+            result=run.result,
         )
-        waiting = [o.name for o in result.by_status("pending")]
-        run.finish(result, cursor={"folder": str(folder), "pending": waiting})
-        logger.info("HealthFit sync of %s: %s", folder, result.summary())
-        return result
+        waiting = [o.name for o in run.result.by_status("pending")]
+        run.cursor = {"folder": str(folder), "pending": waiting}
+    return run.result

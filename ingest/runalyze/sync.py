@@ -10,22 +10,19 @@ own CTL/ATL/TSB are recomputed from the stored TRIMPs.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
 
 from activities.models import ActivitySource, AthleteDay, RunalyzeMetrics
 from activities.training_load import TrainingLoadResult, home_today, training_load_recompute
-from ingest.locks import SyncLock, sync_lock
-from ingest.models import SyncState
 from ingest.records import RecordError, Route, Source, SourceError
 from ingest.store import record_mark_deleted, record_store
-from ingest.sync_state import sync_run_finished, sync_run_started
+from ingest.sync import RunningSync, SyncResult, sync_running
 
 from .client import RunalyzeClient
 from .parser import (
@@ -39,42 +36,33 @@ from .parser import (
 )
 from .web import CSV_PATH, RunalyzeWeb
 
-logger = logging.getLogger("runbase.ingest.runalyze")
-
 NAME = "runalyze"
 Log = Callable[[str], None]
 
 
 @dataclass(slots=True)
-class RunalyzeSyncResult:
+class RunalyzeSyncResult(SyncResult):
+    COUNTERS: ClassVar[tuple[str, ...]] = (*SyncResult.COUNTERS, "deleted", "requests")
+
     method: str = "api"
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
     deleted: int = 0
     requests: int = 0
     pages: int = 0
     stopped_at: str | None = None  # the first already-stored id that ended an incremental sync
-    errors: list[str] = field(default_factory=list)
     load: TrainingLoadResult | None = None
-    newest_start: dt.datetime | None = None
-
-    def summary(self) -> str:
-        return (
-            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"failed={self.failed} deleted={self.deleted} requests={self.requests}"
-        )
 
 
 @dataclass(slots=True)
 class _Context:
-    result: RunalyzeSyncResult
+    run: RunningSync[RunalyzeSyncResult]
     log: Log
-    lock: SyncLock
     route: str
     hr_max: HeartRateHistory | None = None
     hr_rest: HeartRateHistory | None = None
+
+    @property
+    def result(self) -> RunalyzeSyncResult:
+        return self.run.result
 
 
 def runalyze_sync(
@@ -92,34 +80,17 @@ def runalyze_sync(
     if method not in METHODS:
         raise SourceError(f"unknown Runalyze sync method {method!r}: use one of {', '.join(METHODS)}")
     say = log or (lambda _line: None)
-    with sync_lock(name=NAME) as lock:
-        sync_run_started(name=NAME)
-        result = RunalyzeSyncResult(method=method)
-        try:
-            cursor = METHODS[method](
-                context=_Context(result=result, log=say, lock=lock, route=ROUTES[method]),
-                all=all,
-                sleep=sleep,
-            )
-            _correction_factor_store()
-            result.load = training_load_recompute(log=say)
-        except Exception as exc:
-            sync_run_finished(name=NAME, summary=f"failed: {result.summary()}", error=str(exc) or repr(exc))
-            raise
-        sync_run_finished(
-            name=NAME,
-            summary=result.summary(),
-            error="\n".join(result.errors),
-            last_activity_at=result.newest_start,
-            cursor=cursor,
-        )
-    return result
+    with sync_running(name=NAME, result=RunalyzeSyncResult(method=method)) as run:
+        METHODS[method](context=_Context(run=run, log=say, route=ROUTES[method]), all=all, sleep=sleep)
+        _correction_factor_store()
+        run.result.load = training_load_recompute(log=say)
+    return run.result
 
 
-def _sync_api(*, context: _Context, all: bool, sleep: Callable[[float], None]) -> dict[str, Any]:
+def _sync_api(*, context: _Context, all: bool, sleep: Callable[[float], None]) -> None:
     client = RunalyzeClient(sleep=sleep)
     _athlete_values(context=context, client=client)
-    cursor = dict(_state_cursor())
+    cursor = context.run.cursor
     # Stop at stored ids only once a backfill has reached the end: an interrupted first sync resumes.
     stop_at_stored = not all and cursor.get("backfill_complete", False)
     seen: set[str] = set()
@@ -142,7 +113,6 @@ def _sync_api(*, context: _Context, all: bool, sleep: Callable[[float], None]) -
     if all and reached_end:
         _mark_deleted(context=context, seen=seen)
     cursor["backfill_complete"] = cursor.get("backfill_complete", False) or reached_end
-    return cursor
 
 
 def _mark_deleted(*, context: _Context, seen: set[str]) -> None:
@@ -161,7 +131,7 @@ def _mark_deleted(*, context: _Context, seen: set[str]) -> None:
             context.log(f"deleted runalyze:{source_id} (no longer on Runalyze; kept, marked deleted)")
 
 
-def _sync_csv(*, context: _Context, all: bool, sleep: Callable[[float], None]) -> dict[str, Any]:
+def _sync_csv(*, context: _Context, all: bool, sleep: Callable[[float], None]) -> None:
     web = RunalyzeWeb()
     client = RunalyzeClient(sleep=sleep) if settings.RUNALYZE_TOKEN else None
     try:
@@ -179,16 +149,10 @@ def _sync_csv(*, context: _Context, all: bool, sleep: Callable[[float], None]) -
     finally:
         context.result.requests = web.calls + (client.calls if client else 0)
     context.result.pages = 1
-    return _state_cursor()
 
 
 METHODS = {"api": _sync_api, "csv": _sync_csv}
 ROUTES = {"api": Route.RUNALYZE_API, "csv": Route.RUNALYZE_CSV}
-
-
-def _state_cursor() -> dict[str, Any]:
-    state = SyncState.objects.filter(source=NAME).first()
-    return dict(state.cursor) if state and state.cursor else {}
 
 
 def _stored_ids(ids: Iterable[str]) -> set[str]:
@@ -203,10 +167,7 @@ def _parse(*, context: _Context, item: dict) -> ParsedRunalyze | None:
     try:
         return activity_parse(item=item, hr_max=context.hr_max, hr_rest=context.hr_rest)
     except RecordError as exc:
-        context.result.failed += 1
-        context.result.errors.append(str(exc))
-        context.log(f"failed {exc}")
-        logger.warning("Runalyze activity skipped: %s", exc)
+        context.result.add_error(str(exc), log=context.log)
         return None
 
 
@@ -222,15 +183,10 @@ def _write(*, context: _Context, entry: ParsedRunalyze) -> None:
         stored = record_store(parsed=entry.activity, route=context.route)
         metrics_changed = _metrics_store(record=stored.record, values=entry.metrics)
     outcome = "updated" if stored.outcome == "unchanged" and metrics_changed else stored.outcome
-    setattr(context.result, outcome, getattr(context.result, outcome) + 1)
     activity = entry.activity
-    if activity.start_time and (
-        context.result.newest_start is None or activity.start_time > context.result.newest_start
-    ):
-        context.result.newest_start = activity.start_time
-    title = activity.workout_name or ""
-    context.log(f"{outcome} runalyze:{activity.source_id} {activity.local_date} {title}".rstrip())
-    context.lock.refresh()
+    line = f"{outcome} runalyze:{activity.source_id} {activity.local_date} {activity.workout_name or ''}"
+    context.result.count(outcome, log=context.log, line=line.rstrip(), start_time=activity.start_time)
+    context.run.refresh()
 
 
 def _metrics_store(*, record: ActivitySource, values: dict[str, Any]) -> bool:

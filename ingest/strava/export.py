@@ -14,36 +14,31 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import ClassVar
 
 from activities.models import ActivitySource
 from ingest.files import FILE_SUFFIXES, FileInput, FilesResult, files_ingest
-from ingest.locks import sync_lock
 from ingest.records import Route, Source, SourceError
 from ingest.store import record_store
 from ingest.strava.parser import export_rows, export_shoe_names, parse_export_row
-from ingest.sync_state import sync_run
+from ingest.sync import RunningSync, SyncResult, sync_running
 from ingest.zipsafe import zip_entries
 
 LOCK_NAME = "strava"  # the API sync writes the same records: never both at once
-RUN_NAME = "strava_export"
+SYNC_NAME = "strava_export"
 
 
 @dataclass(slots=True)
-class StravaExportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class StravaExportResult(SyncResult):
+    """The activities.csv rows' records, and the uploads' own result."""
+
+    COUNTERS: ClassVar[tuple[str, ...]] = ("created", "updated", "unchanged", "kept_api", "failed")
+
     kept_api: int = 0  # rows whose record came from the API: left as the API gave them
-    failed: int = 0
     files: FilesResult = field(default_factory=FilesResult)
-    errors: list[str] = field(default_factory=list)
-    last_activity_at: object = None
 
     def summary(self) -> str:
-        return (
-            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"kept_api={self.kept_api} failed={self.failed} | files: {self.files.summary()}"
-        )
+        return f"{SyncResult.summary(self)} | files: {self.files.summary()}"
 
 
 @dataclass(slots=True)
@@ -80,31 +75,24 @@ def strava_export_import(
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: no such Strava export zip")
-    result = StravaExportResult()
     archive = _Zip(path=path)
-    with sync_lock(name=LOCK_NAME) as lock, sync_run(name=RUN_NAME) as run:
-
-        def file_done(outcome) -> None:
-            lock.refresh()
-            if progress:
-                progress(outcome)
-
+    with sync_running(name=SYNC_NAME, result=StravaExportResult(), lock=LOCK_NAME) as run:
         files_ingest(
             inputs=archive.uploads(),
             route=Route.STRAVA_EXPORT,
             workers=workers,
             log=log,
-            progress=file_done,
-            result=result.files,
+            progress=run.progress(progress),
+            result=run.result.files,
         )
         if archive.activities_csv is None:
             raise SourceError(f"{path.name}: no activities.csv inside: not a Strava export")
-        _store_rows(archive, result, log, lock)
-        run.finish(result)
-    return result
+        _store_rows(archive, run, log)
+    return run.result
 
 
-def _store_rows(archive: _Zip, result: StravaExportResult, log, lock) -> None:
+def _store_rows(archive: _Zip, run: RunningSync[StravaExportResult], log) -> None:
+    result = run.result
     shoe_names = export_shoe_names(archive.shoes_csv) if archive.shoes_csv else {}
     from_api = set(
         ActivitySource.objects.filter(
@@ -112,9 +100,9 @@ def _store_rows(archive: _Zip, result: StravaExportResult, log, lock) -> None:
         ).values_list("source_id", flat=True)
     )
     for row in export_rows(archive.activities_csv or ""):
-        lock.refresh()
+        run.refresh()
         if row.activity_id in from_api:
-            result.kept_api += 1
+            result.count("kept_api")
             continue
         sha = archive.shas.get(row.filename) if row.filename else None
         if row.filename and sha is None:
@@ -123,11 +111,7 @@ def _store_rows(archive: _Zip, result: StravaExportResult, log, lock) -> None:
             parsed = parse_export_row(row, shoe_names=shoe_names, file_sha256=sha)
             outcome = record_store(parsed=parsed, route=Route.STRAVA_EXPORT).outcome
         except SourceError as error:
-            result.failed += 1
-            result.errors.append(str(error))
-            log(f"FAILED activities.csv line {row.line}: {error}")
+            result.add_error(str(error), log=log, line=f"FAILED activities.csv line {row.line}: {error}")
             continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
-        if result.last_activity_at is None or parsed.start_time > result.last_activity_at:
-            result.last_activity_at = parsed.start_time
-        log(f"{outcome} strava {parsed.source_id} {parsed.start_time:%Y-%m-%d} {parsed.workout_name or ''}")
+        line = f"{outcome} strava {parsed.source_id} {parsed.start_time:%Y-%m-%d} {parsed.workout_name or ''}"
+        result.count(outcome, log=log, line=line, start_time=parsed.start_time)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.conf import settings
 
 from activities.models import ActivitySource, Shoe, Stream
 from activities.services import shoe_resolve
-from ingest.locks import sync_lock
-from ingest.models import SyncState
 from ingest.records import Route, Source, SourceError
 from ingest.store import record_mark_deleted, record_store
 from ingest.strava.client import (
@@ -31,34 +30,33 @@ from ingest.strava.client import (
 )
 from ingest.strava.parser import parse_api_activity, summary_signature
 from ingest.strava.tokens import tokens_load
-from ingest.sync_state import sync_run_finished, sync_run_started
+from ingest.sync import RunningSync, SyncResult, sync_running
 
 SYNC_NAME = "strava"
 REREAD_EVERY_S = 3600
 
 
 @dataclass(slots=True)
-class StravaSyncResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
+class StravaSyncResult(SyncResult):
+    COUNTERS: ClassVar[tuple[str, ...]] = (*SyncResult.COUNTERS, "missing", "deleted", "calls")
+    LABELS: ClassVar[dict[str, str]] = {"calls": "api_calls"}
+
     missing: int = 0  # 404 on the detail: deleted or hidden meanwhile; skipped
     deleted: int = 0  # marked deleted (--all)
     listed: int = 0
     calls: int = 0
     resume_at: dt.datetime | None = None  # set when a rate limit stopped the run
     stopped: str = ""
-    errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = (
-            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"failed={self.failed} missing={self.missing} deleted={self.deleted} api_calls={self.calls}"
-        )
+        text = SyncResult.summary(self)
         if self.resume_at:
             text += f" stopped_by_rate_limit resume_after={self.resume_at:%Y-%m-%dT%H:%MZ}"
         return text
+
+    def run_error(self) -> str:
+        """A rate-limit stop is the run's error too: the run did not get to the end."""
+        return "\n".join(text for text in (self.stopped, SyncResult.run_error(self)) if text)
 
 
 class _Shoes:
@@ -137,13 +135,19 @@ class _Run:
     """One sync run: the API, the shoe book, the result and the re-read window."""
 
     def __init__(
-        self, *, api: StravaApi, streams: bool, log: Callable[[str], None], window: tuple[float, float]
+        self,
+        *,
+        api: StravaApi,
+        streams: bool,
+        log: Callable[[str], None],
+        window: tuple[float, float],
+        result: StravaSyncResult,
     ):
         self.api = api
         self.streams = streams
         self.log = log
         self.shoes = _Shoes(api)
-        self.result = StravaSyncResult()
+        self.result = result
         # Activities starting in [newest stored - STRAVA_REREAD_DAYS, newest stored] get their detail
         # re-read. Newer ones are new, or stored by a run that stopped mid-page: read once, not again.
         self.window = window
@@ -162,15 +166,14 @@ class _Run:
         record = ActivitySource.objects.filter(source=Source.STRAVA, source_id=sid).first()
         has_stream = record is not None and Stream.objects.filter(record=record).exists()
         if not self.needs_detail(summary, record, has_stream):
-            self.result.unchanged += 1
+            self.result.count("unchanged")
             return
         try:
             detail = self.api.activity(sid)
             stream_data = self._streams(sid) if self.streams or has_stream else None
         except StravaNotFound as error:
-            self.result.missing += 1
-            self.result.errors.append(f"activity {sid} ({summary.get('name')}): {error}; skipped")
-            self.log(f"skipped {sid}: {error}")
+            message = f"activity {sid} ({summary.get('name')}): {error}; skipped"
+            self.result.add_error(message, log=self.log, line=f"skipped {sid}: {error}", counter="missing")
             return
         try:
             shoe, gear_name = self.shoes.resolve(detail.get("gear_id") or summary.get("gear_id"))
@@ -181,12 +184,10 @@ class _Run:
         except (SourceError, ValueError, KeyError, TypeError) as error:
             if isinstance(error, StravaError):  # the API failed (gear lookup): stop the run, not the record
                 raise
-            self.result.failed += 1
-            self.result.errors.append(f"activity {sid}: {error}")
-            self.log(f"failed {sid}: {error}")
+            self.result.add_error(f"activity {sid}: {error}", log=self.log, line=f"failed {sid}: {error}")
             return
-        setattr(self.result, outcome, getattr(self.result, outcome) + 1)
-        self.log(f"{outcome} {sid} {parsed.local_date} {parsed.sport} {parsed.workout_name!r}")
+        line = f"{outcome} {sid} {parsed.local_date} {parsed.sport} {parsed.workout_name!r}"
+        self.result.count(outcome, log=self.log, line=line, start_time=parsed.start_time)
 
     def _streams(self, sid: str) -> dict | None:
         try:
@@ -220,30 +221,25 @@ def strava_sync(
     `total_hint` (activities expected) turns the progress lines into an ETA.
     """
     log = log or (lambda _line: None)
-    with sync_lock(name=SYNC_NAME) as lock:
-        sync_run_started(name=SYNC_NAME)
-        try:
-            result = _sync(
-                lock=lock,
-                all=all,
-                since=since,
-                streams=streams,
-                log=log,
-                sleep=sleep,
-                clock=clock,
-                total_hint=total_hint,
-            )
-        except SourceError as error:
-            sync_run_finished(name=SYNC_NAME, summary="failed", error=str(error))
-            raise
-        error = result.stopped or "; ".join(result.errors[:5])
-        sync_run_finished(name=SYNC_NAME, summary=result.summary(), error=error)
-        return result
+    with sync_running(name=SYNC_NAME, result=StravaSyncResult()) as run:
+        _sync(
+            run,
+            all=all,
+            since=since,
+            streams=streams,
+            log=log,
+            sleep=sleep,
+            clock=clock,
+            total_hint=total_hint,
+        )
+    return run.result
 
 
-def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> StravaSyncResult:
+def _sync(
+    running: RunningSync[StravaSyncResult], *, all, since, streams, log, sleep, clock, total_hint
+) -> None:
     api = StravaApi(tokens=tokens_load(), sleep=sleep, clock=clock)
-    cursor = dict(SyncState.objects.get(source=SYNC_NAME).cursor or {})
+    cursor = running.cursor
     # The re-read window ends at the newest activity stored (or now, on a first run). A run that
     # resumes a rate-limited backfill skips it (and the shoe list): the stopped run did both.
     # Renames, type and gear changes show in the summary signature at no cost; the window re-read
@@ -253,7 +249,7 @@ def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> Strava
     reread = not resuming and clock() - float(cursor.get("reread_at", 0)) >= REREAD_EVERY_S
     newest = int(cursor.get("after") or clock())
     window = (newest - settings.STRAVA_REREAD_DAYS * 86400, newest) if reread else (1.0, 0.0)
-    run = _Run(api=api, streams=streams, log=log, window=window)
+    run = _Run(api=api, streams=streams, log=log, window=window, result=running.result)
     seen: set[str] = set()
     complete = False
     try:
@@ -266,7 +262,7 @@ def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> Strava
         total_hint = total_hint or cursor.get("backfill_total")
         for page_no, page in enumerate(api.activity_pages(after=after), 1):
             for summary in page:
-                lock.refresh()
+                running.refresh()
                 seen.add(str(summary["id"]))
                 run.result.listed += 1
                 run.activity(summary)
@@ -274,7 +270,7 @@ def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> Strava
                 newest = max(_epoch(s["start_date"]) for s in page)
                 if newest > int(cursor.get("after", 0)):
                     cursor["after"] = newest
-                    SyncState.objects.filter(source=SYNC_NAME).update(cursor=cursor)
+                    running.save_cursor()
             log(_progress_line(run, f"page {page_no}") + _eta(run, total_hint, clock))
         complete = True
         cursor.pop("resume_at", None)
@@ -286,7 +282,6 @@ def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> Strava
         cursor["resume_at"] = error.resume_at.isoformat()  # `after` stays: the page is not finished
         log(_progress_line(run, "stopped") + _eta(run, total_hint, clock))
         log(str(error))
-    SyncState.objects.filter(source=SYNC_NAME).update(cursor=cursor)
     run.result.calls = api.budget.calls
     if all and complete:
         gone = list(
@@ -297,7 +292,6 @@ def _sync(*, lock, all, since, streams, log, sleep, clock, total_hint) -> Strava
         run.result.deleted = record_mark_deleted(source=Source.STRAVA, source_ids=gone)
         for sid in gone:
             log(f"deleted on Strava: {sid} (kept, marked deleted)")
-    return run.result
 
 
 def _activity_count(api: StravaApi, athlete: dict) -> int | None:

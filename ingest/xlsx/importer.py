@@ -10,13 +10,11 @@ Changing a row's date is a delete plus a create. Only sheets present in the file
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import transaction
@@ -24,65 +22,77 @@ from django.db import transaction
 from activities.models import ActivitySource, Shoe
 from activities.services import shoe_resolve
 from ingest.models import ProcessedFile
+from ingest.rawstore import RawFile, raw_store_put
 from ingest.records import ParsedActivity, Route, SourceError
 from ingest.store import parsed_content_hash, record_mark_deleted, record_store
+from ingest.sync import RunningSync, SyncResult, sync_running
 from ingest.xlsx.fallback import llm_merge, notes_fallback
 from ingest.xlsx.parser import SOURCE, SheetRow, WorkbookRead, row_activity, workbook_read
 from ingest.xlsx.report import ReportRow, report_write
 
 Log = Callable[[str], Any] | None
 DEFAULT_THRESHOLD = 0.7
+SYNC_NAME = "xlsx"
 
 
-@dataclass
-class XlsxImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+@dataclass(slots=True)
+class XlsxImportResult(SyncResult):
+    COUNTERS: ClassVar[tuple[str, ...]] = (
+        "created",
+        "updated",
+        "unchanged",
+        "deleted",
+        "failed",
+        "skipped",
+        "low_confidence",
+        "llm_answered",
+    )
+
     deleted: int = 0
-    failed: int = 0
     skipped: int = 0
     low_confidence: int = 0
     llm_answered: int = 0
-    errors: list[str] = field(default_factory=list)
     report_path: Path | None = None
-
-    def summary(self) -> str:
-        return (
-            f"created={self.created} updated={self.updated} unchanged={self.unchanged} "
-            f"deleted={self.deleted} failed={self.failed} skipped={self.skipped} "
-            f"low_confidence={self.low_confidence} llm_answered={self.llm_answered}"
-        )
 
 
 def xlsx_import(*, path: str | Path, review: bool = False, log: Log = None) -> XlsxImportResult:
-    """Import every run of the training log at `path` as `master_xlsx` source records.
+    """Import every run of the training log at `path` as `master_xlsx` source records: the `xlsx`
+    sync (SyncBusy while another import of it runs).
 
-    Re-running with the same file changes nothing. Raises SourceError when the file cannot be read
-    as a training log; a bad row is counted as failed and the rest goes on.
+    The workbook is archived in the raw store before it is read. Re-running with the same file
+    changes nothing. Raises SourceError when the file cannot be read as a training log; a bad row
+    is counted as failed and the rest goes on.
     """
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+    with sync_running(name=SYNC_NAME, result=XlsxImportResult()) as run:
+        _import(path, data, raw_store_put(data=data, name=path.name), run, review=review, log=log)
+    return run.result
+
+
+def _import(
+    path: Path, data: bytes, raw: RawFile, run: RunningSync[XlsxImportResult], *, review: bool, log: Log
+) -> None:
     book = workbook_read(data, name=path.name, aliases=getattr(settings, "XLSX_COLUMN_ALIASES", None))
     threshold = float(getattr(settings, "XLSX_LLM_THRESHOLD", DEFAULT_THRESHOLD))
-    result = XlsxImportResult(skipped=len(book.skipped), failed=len(book.errors))
-    result.errors += [problem.message for problem in book.errors]
-    for message in result.errors:
-        _say(log, f"failed {message}")
+    result = run.result
+    result.skipped = len(book.skipped)
+    for problem in book.errors:
+        result.add_error(problem.message, log=log)
     existing = _existing(book.sheets)
     ids, gone = assign_ids(book.rows, existing)
     result.llm_answered = _llm_pass(book, existing, threshold, log)
-    processed = _archive(path, data)
+    run.refresh()
+    processed = _manifest(path, raw)
     outcomes = _store(book, existing, ids, gone, processed, threshold, result, log)
     if review:
         result.report_path = report_write(
             name=path.name, rows=outcomes, book=book, threshold=threshold, summary=result.summary()
         )
         _say(log, f"review report: {result.report_path}")
-    return result
 
 
 def _say(log: Log, message: str) -> None:
@@ -175,23 +185,17 @@ def _llm_pass(book: WorkbookRead, existing: dict, threshold: float, log: Log) ->
     return answered
 
 
-def _archive(path: Path, data: bytes) -> ProcessedFile:
-    """Keep the workbook as imported in the raw store (nothing is lost), listed in the manifest."""
-    sha = hashlib.sha256(data).hexdigest()
-    relative = Path("xlsx") / f"{sha}.xlsx"
-    target = Path(settings.RAW_STORE_DIR) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+def _manifest(path: Path, raw: RawFile) -> ProcessedFile:
+    """List the workbook as imported in the manifest, with its copy in the raw store."""
     processed, _ = ProcessedFile.objects.update_or_create(
-        sha256=sha,
+        sha256=raw.sha256,
         defaults={
             "path": str(path.resolve()),
             "name": path.name,
             "route": Route.XLSX,
-            "size": len(data),
+            "size": raw.size,
             "mtime": path.stat().st_mtime,
-            "raw_path": str(relative),
+            "raw_path": raw.raw_path,
             "status": ProcessedFile.Status.IMPORTED,
         },
     )
@@ -222,14 +226,11 @@ def _store(
             else:
                 outcome = _write(parsed, processed, shoes)
         except SourceError as exc:
-            result.failed += 1
-            result.errors.append(f"{book.name}: sheet {row.sheet!r} row {row.row}: {exc}")
-            _say(log, f"failed {result.errors[-1]}")
+            result.add_error(f"{book.name}: sheet {row.sheet!r} row {row.row}: {exc}", log=log)
             continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
+        result.count(outcome, log=log, line=f"{outcome} {source_id} {_describe(parsed)}")
         result.low_confidence += parsed.raw["needs_review"]
         report.append(ReportRow(row=row, source_id=source_id, outcome=outcome, parsed=parsed))
-        _say(log, f"{outcome} {source_id} {_describe(parsed)}")
     if gone:
         result.deleted = record_mark_deleted(source=SOURCE, source_ids=gone)
         for source_id in gone:

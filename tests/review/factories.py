@@ -157,7 +157,7 @@ def activity_with_sources() -> Activity:
 def side_rows() -> None:
     """Rows for the models the activity does not bring: sync state, failed file, metrics, days."""
     SyncState.objects.create(
-        source="icloud",
+        name="icloud",
         last_sync_at=T0,
         last_success_at=T0,
         last_summary="created=1 updated=0 unchanged=3 failed=1",

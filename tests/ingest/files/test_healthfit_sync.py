@@ -120,7 +120,7 @@ def test_it_reports_files_icloud_has_not_downloaded_and_records_them_on_the_sync
 
     assert "pending      2017-06-11-073409-Outdoor Running-Runner’s Apple\u00a0Watch.fit: in iCloud" in output
     assert "2017-07-01-070000-Outdoor Running-Runner’s Apple\u00a0Watch.fit: empty" in output
-    state = SyncState.objects.get(source="icloud")
+    state = SyncState.objects.get(name="icloud")
     assert sorted(state.cursor["pending"]) == [
         "2017-06-11-073409-Outdoor Running-Runner’s Apple\u00a0Watch.fit",
         "2017-07-01-070000-Outdoor Running-Runner’s Apple\u00a0Watch.fit",
@@ -331,7 +331,7 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
 def test_the_sync_records_its_run(healthfit_dir):
     before = time.time()
     _sync()
-    state = SyncState.objects.get(source="icloud")
+    state = SyncState.objects.get(name="icloud")
     assert state.last_sync_at.timestamp() >= before - 1
     assert state.last_success_at >= state.last_sync_at
     assert state.last_summary.startswith("imported=10 ")

@@ -60,7 +60,7 @@ def test_it_imports_a_folder_recursively_and_a_second_run_changes_nothing(fit_fo
         "imported=0 updated=0 unchanged=5 already_seen=0 skipped=0 failed=0 pending=0 ignored=0"
     )
     assert list(ActivitySource.objects.order_by("pk").values_list("pk", "updated_at")) == before
-    assert SyncState.objects.get(source="files").last_summary.startswith("imported=0 ")
+    assert SyncState.objects.get(name="files").last_summary.startswith("imported=0 ")
 
 
 def test_two_workers_give_the_same_result_as_one(fit_folder):

@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 
 def _hold(name: str, holder: str, *, minutes: int = 30) -> None:
     SyncState.objects.update_or_create(
-        source=name,
+        name=name,
         defaults={"locked_by": holder, "locked_until": timezone.now() + dt.timedelta(minutes=minutes)},
     )
 
 
 def test_the_lock_row_names_its_holder_and_is_freed_afterwards():
     with sync_lock(name="icloud") as lock:
-        state = SyncState.objects.get(source="icloud")
+        state = SyncState.objects.get(name="icloud")
         assert state.locked_by.startswith(f"pid {os.getpid()} on {socket.gethostname()} since ")
         assert state.locked_until > timezone.now() + dt.timedelta(minutes=59)
         assert lock.owner == state.locked_by
@@ -50,7 +50,7 @@ def test_the_lock_is_freed_even_when_the_run_fails():
 def test_an_expired_lock_is_taken():
     _hold("icloud", "pid 4242 on other-host since 2026-11-25T21:00:00+00:00", minutes=-1)
     with sync_lock(name="icloud") as lock:
-        assert SyncState.objects.get(source="icloud").locked_by == lock.owner
+        assert SyncState.objects.get(name="icloud").locked_by == lock.owner
 
 
 def test_the_lock_of_a_dead_process_on_this_machine_is_taken_over():
@@ -58,14 +58,14 @@ def test_the_lock_of_a_dead_process_on_this_machine_is_taken_over():
     dead.wait()
     _hold("icloud", f"pid {dead.pid} on {socket.gethostname()} since 2026-11-25T21:00:00+00:00")
     with sync_lock(name="icloud") as lock:
-        assert SyncState.objects.get(source="icloud").locked_by == lock.owner
+        assert SyncState.objects.get(name="icloud").locked_by == lock.owner
 
 
 def test_refresh_pushes_the_expiry_out():
     with sync_lock(name="icloud", ttl_s=60) as lock:
-        SyncState.objects.filter(source="icloud").update(locked_until=timezone.now())
+        SyncState.objects.filter(name="icloud").update(locked_until=timezone.now())
         lock.refresh(force=True)
-        assert SyncState.objects.get(source="icloud").locked_until > timezone.now() + dt.timedelta(seconds=50)
+        assert SyncState.objects.get(name="icloud").locked_until > timezone.now() + dt.timedelta(seconds=50)
 
 
 # --- two real processes against one database ---------------------------------------------------------
@@ -124,5 +124,5 @@ def test_two_processes_never_import_twice(light_healthfit_dir, tmp_path):
     db = sqlite3.connect(data / "runbase.sqlite3")
     assert db.execute("SELECT count(*) FROM activities_activitysource").fetchone() == (6,)
     assert db.execute("SELECT count(*) FROM ingest_processedfile").fetchone() == (6,)
-    assert db.execute("SELECT locked_by FROM ingest_syncstate WHERE source = 'icloud'").fetchone() == ("",)
+    assert db.execute("SELECT locked_by FROM ingest_syncstate WHERE name = 'icloud'").fetchone() == ("",)
     assert all(Path(p).exists() for (p,) in db.execute("SELECT path FROM ingest_processedfile"))

@@ -222,7 +222,7 @@ def test_an_interrupted_first_sync_resumes_past_the_stored_ids(fake_runalyze):
     result = runalyze_sync()
 
     assert (result.created, result.unchanged, result.stopped_at) == (5, 3, None)
-    assert SyncState.objects.get(source="runalyze").cursor == {"backfill_complete": True}
+    assert SyncState.objects.get(name="runalyze").cursor == {"backfill_complete": True}
 
 
 def test_transient_server_errors_are_retried_a_bounded_number_of_times(fake_runalyze):
@@ -244,7 +244,7 @@ def test_it_gives_up_after_the_retries_with_a_clear_message(fake_runalyze):
 
     assert pauses == [2.0, 4.0, 8.0]
     assert ActivitySource.objects.count() == 0
-    assert "502" in SyncState.objects.get(source="runalyze").last_error
+    assert "502" in SyncState.objects.get(name="runalyze").last_error
 
 
 def test_a_wrong_token_stops_with_what_to_do(fake_runalyze, settings):

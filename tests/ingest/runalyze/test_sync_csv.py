@@ -87,7 +87,7 @@ def test_a_wrong_password_is_a_clear_error(fake_runalyze, settings):
 
     assert ActivitySource.objects.count() == 0
     assert not any(r.path == "/_internal/data/activities/all" for r in fake_runalyze.server.requests)
-    assert "invalid username or password" in SyncState.objects.get(source="runalyze").last_error
+    assert "invalid username or password" in SyncState.objects.get(name="runalyze").last_error
 
 
 def test_a_two_factor_account_is_told_to_use_the_api(fake_runalyze):

@@ -47,7 +47,7 @@ def test_a_first_sync_stores_every_activity_with_its_detail(strava, tokens, slee
     assert record.laps.count() == len(strava.details[16188899900]["laps"])
     assert stream_columns(record=record) is None  # no --streams
     assert sleeps == []
-    state = SyncState.objects.get(source="strava")
+    state = SyncState.objects.get(name="strava")
     assert state.cursor["after"] == int(dt.datetime(2025, 10, 29, 15, 10, 5, tzinfo=dt.UTC).timestamp())
     assert state.locked_by == ""
 
@@ -105,7 +105,7 @@ def test_the_reread_window_starts_from_the_cursor(strava, tokens, sleeps):
     strava_sync(sleep=sleeps)
 
     second_page = [r for r in strava.api_requests() if r.path.endswith("/activities")][len(page_requests)]
-    newest = SyncState.objects.get(source="strava").cursor["after"]
+    newest = SyncState.objects.get(name="strava").cursor["after"]
     assert second_page.query["after"] == [str(newest - 7 * 86400)]
     assert second_page.query["per_page"] == ["200"]
 
@@ -128,7 +128,7 @@ def test_paging_reads_200_per_page_until_the_empty_last_page(strava, tokens, sle
     pages = [r for r in strava.api_requests() if r.path == "/api/v3/athlete/activities"]
     assert [r.query["page"] for r in pages] == [["1"], ["2"], ["3"]]
     assert result.created == 400 and ActivitySource.objects.count() == 400
-    assert SyncState.objects.get(source="strava").cursor["after"] == int(
+    assert SyncState.objects.get(name="strava").cursor["after"] == int(
         (start + dt.timedelta(days=399)).timestamp()
     )
 
@@ -160,7 +160,7 @@ def test_a_dead_refresh_token_tells_the_user_to_run_strava_auth(strava, tokens, 
 
     with pytest.raises(StravaAuthError, match=r"refresh token.*strava_auth"):
         strava_sync(sleep=sleeps)
-    assert SyncState.objects.get(source="strava").last_error.startswith("Strava refused the stored refresh")
+    assert SyncState.objects.get(name="strava").last_error.startswith("Strava refused the stored refresh")
 
 
 def test_a_401_refreshes_once_and_carries_on(strava, tokens, sleeps):
@@ -207,7 +207,7 @@ def test_a_404_detail_is_skipped_and_recorded(strava, tokens, sleeps):
 
     assert (result.created, result.missing) == (5, 1)
     assert "16213344556" in result.errors[0]
-    assert "16213344556" in SyncState.objects.get(source="strava").last_error
+    assert "16213344556" in SyncState.objects.get(name="strava").last_error
     assert not ActivitySource.objects.filter(source_id="16213344556").exists()
 
 
@@ -248,7 +248,7 @@ def test_a_429_keeps_the_work_done_and_the_cursor_and_says_when_to_resume(strava
     assert result.resume_at is not None and result.resume_at.minute % 15 == 0
     assert result.created == 3 and "rate limit" in result.stopped
     assert "resume_after" in result.summary()
-    state = SyncState.objects.get(source="strava")
+    state = SyncState.objects.get(name="strava")
     assert "after" not in state.cursor  # the page was not finished: the cursor stays
     assert state.cursor["resume_at"] == result.resume_at.isoformat()
     assert "rate limit" in state.last_error

@@ -1,0 +1,138 @@
+"""The one skeleton every ingest route runs in, and the result type every route extends.
+
+    with sync_running(name="strava", result=StravaSyncResult()) as run:
+        ...                       # run.result.count("created", ...), run.result.add_error(...)
+        run.refresh()             # keep the lock alive on long work
+        run.cursor["after"] = n   # recorded when the run ends (run.save_cursor() writes it at once)
+    return run.result
+
+`sync_running` holds the sync's lock (`ingest.locks`: SyncBusy when another run holds it), records
+the run on its `SyncState` row (start; then summary, error, last activity, cursor — or the exception
+that ended it) and logs the summary once. Routes: files (`import_files`), icloud (HealthFit),
+garmin_export, strava (API), strava_export, runalyze, xlsx.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+from ingest.locks import SyncLock, sync_lock
+from ingest.sync_state import run_error_text, sync_cursor, sync_cursor_save, sync_run
+
+logger = logging.getLogger("runbase.ingest")
+
+Log = Callable[[str], Any] | None
+ERRORS_RECORDED = 20  # on the SyncState row; the command prints them all
+
+
+@dataclass(slots=True)
+class SyncResult:
+    """What a run did: counts per outcome, the items that failed, the newest activity it saw.
+
+    A route's result adds its own counters and lists them in `COUNTERS` (the summary's keys, in
+    order); `LABELS` renames a counter in the summary (files say `imported` for `created`).
+    """
+
+    COUNTERS: ClassVar[tuple[str, ...]] = ("created", "updated", "unchanged", "failed")
+    LABELS: ClassVar[dict[str, str]] = {}
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+    last_activity_at: dt.datetime | None = None
+
+    def count(
+        self, outcome: str, *, log: Log = None, line: str = "", start_time: dt.datetime | None = None
+    ) -> None:
+        """One more item with `outcome` (a counter, or its label); print `line`, note its start."""
+        labels = {label: name for name, label in self.LABELS.items()}
+        name = labels.get(outcome, outcome)
+        setattr(self, name, getattr(self, name) + 1)
+        if log is not None and line:
+            log(line)
+        self.saw(start_time)
+
+    def saw(self, start_time: dt.datetime | None) -> None:
+        if start_time is not None and (self.last_activity_at is None or start_time > self.last_activity_at):
+            self.last_activity_at = start_time
+
+    def add_error(self, message: str, *, log: Log = None, line: str = "", counter: str = "failed") -> None:
+        """An item that failed: counted in `counter`, kept for the run's error, printed as `line`
+        (default `failed <message>`) and logged — as a warning when nobody prints it (a q2 task),
+        else only to the log file."""
+        setattr(self, counter, getattr(self, counter) + 1)
+        self.errors.append(message)
+        if log is not None:
+            log(line or f"failed {message}")
+            logger.info("%s", message)
+        else:
+            logger.warning("%s", message)
+
+    def counts(self) -> dict[str, int]:
+        return {self.LABELS.get(name, name): getattr(self, name) for name in self.COUNTERS}
+
+    def summary(self) -> str:
+        return " ".join(f"{key}={value}" for key, value in self.counts().items())
+
+    def run_error(self) -> str:
+        """What the SyncState row keeps as the run's error: the failed items (the first few)."""
+        shown = self.errors[:ERRORS_RECORDED]
+        more = len(self.errors) - len(shown)
+        return "\n".join(shown + ([f"… and {more} more"] if more else []))
+
+
+R = TypeVar("R", bound=SyncResult)
+
+
+@dataclass(slots=True)
+class RunningSync(Generic[R]):
+    """The run handed to a route: its result, its lock and its cursor (as the last run left it)."""
+
+    name: str
+    result: R
+    lock: SyncLock
+    cursor: dict[str, Any]
+
+    def refresh(self) -> None:
+        """Keep the lock alive; cheap enough to call per item."""
+        self.lock.refresh()
+
+    def save_cursor(self) -> None:
+        """Write `cursor` now, not only at the end (after a committed page)."""
+        sync_cursor_save(name=self.name, cursor=self.cursor)
+
+    def progress(self, progress: Callable[[Any], Any] | None = None) -> Callable[[Any], None]:
+        """A progress callback that also keeps the lock alive while the run makes progress."""
+
+        def step(item: Any) -> None:
+            self.lock.refresh()
+            if progress is not None:
+                progress(item)
+
+        return step
+
+
+@contextmanager
+def sync_running(*, name: str, result: R, lock: str | None = None) -> Iterator[RunningSync[R]]:
+    """Run a sync: hold the `lock` sync lock (default `name`), record the run on `name`'s SyncState
+    row, log its summary once. Raises SyncBusy when another run holds the lock (nothing recorded).
+
+    Two routes writing the same records share a lock (the Strava export takes `strava`) but record
+    their runs apart. The cursor is recorded only when the block ends without an exception.
+    """
+    with sync_lock(name=lock or name) as held, sync_run(name=name, result=result) as recorded:
+        run = RunningSync(name=name, result=result, lock=held, cursor=sync_cursor(name=name))
+        try:
+            yield run
+        except Exception as exc:
+            logger.info("%s sync failed: %s (%s)", name, run_error_text(exc), result.summary())
+            raise
+        recorded.cursor = run.cursor
+        logger.info("%s sync: %s", name, result.summary())

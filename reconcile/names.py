@@ -17,9 +17,10 @@ from activities.models import ActivitySource
 from ingest.llm.client import llm_client
 from ingest.llm.extract import llm_extract, number_in_text
 from ingest.records import SourceError
+from ingest.units import DISTANCE_UNITS_M
 from reconcile.config import ReconcileConfig
 from reconcile.models import WorkoutNameReading
-from reconcile.workout_names import UNITS_M, Rep, WorkoutPlan, workout_name_is_unusual, workout_name_parse
+from reconcile.workout_names import Rep, WorkoutPlan, workout_name_is_unusual, workout_name_parse
 
 logger = logging.getLogger("runbase.reconcile")
 
@@ -80,9 +81,9 @@ def workout_plan_for(
 
 
 def _metres(value: float | None, unit: str | None) -> float | None:
-    if not value or not unit or unit not in UNITS_M:
+    if not value or not unit or unit not in DISTANCE_UNITS_M:
         return None
-    return float(value) * UNITS_M[unit]
+    return float(value) * DISTANCE_UNITS_M[unit]
 
 
 def plan_from_llm(name: str, answer: dict | None) -> WorkoutPlan | None:

@@ -2,11 +2,13 @@
 
 Pure: a string in, a `WorkoutPlan` (or None) out; no ORM, no network. The reconcile resolver uses the
 plan for the workout type, a race's canonical distance and the reps to find in laps or the stream.
-Names the regular expressions cannot read go to the LLM fallback (see `reconcile.llm_names`).
+Names the regular expressions cannot read go to the LLM fallback (see `reconcile.names`).
 
-Units: `800m`, `1k`/`1km`, `1mi`/`mile`; a bare rep distance of 100 or more is metres (`4x400`); a
-bare small number after `easy`/`long`/`tempo`/`recovery` is in `default_unit` (miles unless the caller
-says otherwise), and lowers the confidence a little because it is an assumption.
+The shapes (distances, reps, ladders, recoveries, targets, races) are the shared grammar of
+`ingest.workout_text`; this module decides which shape a name is, in what order, and how sure it is.
+A bare rep distance of 100 or more is metres (`4x400`); a bare small number after `easy`/`long`/
+`tempo`/`recovery` is in `default_unit` (miles unless the caller says otherwise), and lowers the
+confidence a little because it is an assumption.
 """
 
 from __future__ import annotations
@@ -14,69 +16,29 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-MILE_M = 1609.344
-UNITS_M = {
-    "m": 1.0,
-    "meter": 1.0,
-    "meters": 1.0,
-    "metre": 1.0,
-    "metres": 1.0,
-    "k": 1000.0,
-    "km": 1000.0,
-    "kms": 1000.0,
-    "mi": MILE_M,
-    "mile": MILE_M,
-    "miles": MILE_M,
-}
-TIME_UNITS_S = {
-    "s": 1.0,
-    "sec": 1.0,
-    "secs": 1.0,
-    "second": 1.0,
-    "seconds": 1.0,
-    '"': 1.0,
-    "min": 60.0,
-    "mins": 60.0,
-    "minute": 60.0,
-    "minutes": 60.0,
-    "'": 60.0,
-}
-# Certified race distances by the words runners use for them.
-RACE_DISTANCES_M = {
-    "marathon": 42195.0,
-    "half marathon": 21097.5,
-    "halfmarathon": 21097.5,
-    "half-marathon": 21097.5,
-    "half": 21097.5,
-    "hm": 21097.5,
-    "mile": MILE_M,
-    "parkrun": 5000.0,
-}
-
-NUM = r"(\d+(?:\.\d+)?)"
-DIST_UNIT = r"(m|meters?|metres?|k|km|kms|mi|miles?)"
-TIME_UNIT = r"(s|secs?|seconds?|mins?|minutes?|'|\")"
-# A distance: a number with an optional unit, not followed by more letters (`3min` is not 3 m).
-DIST = rf"{NUM}\s*{DIST_UNIT}?(?![a-z0-9])"
-DIST_WITH_UNIT = rf"{NUM}\s*{DIST_UNIT}(?![a-z0-9])"
-TIME = rf"(?:(\d+):(\d\d)|{NUM}\s*{TIME_UNIT}(?![a-z]))"
-RECOVERY_WORDS = r"(?:jog|rec|recovery|recov|walk|float|rest|easy)"
-
-SETS_RE = re.compile(rf"(\d+)\s*x\s*\(\s*(\d+)\s*x\s*{DIST}\s*\)")
-LADDER_RE = re.compile(rf"(?<![\d.:])({NUM}\s*{DIST_UNIT}?(?:\s*-\s*{NUM}\s*{DIST_UNIT}?){{2,}})(?![\d:])")
-TIMED_REPS_RE = re.compile(rf"(\d+)\s*x\s*{TIME}")
-REPS_RE = re.compile(rf"(\d+)\s*x\s*{DIST}")
-HILLS_RE = re.compile(r"(?:(\d+)\s*x\s*)?(?:hill|hills)(?:\s*(?:repeats?|reps?|sprints?))?\b")
-RECOVERY_DIST_RE = re.compile(rf"(?:w/|with|/|,|\+)?\s*{DIST}\s*{RECOVERY_WORDS}\b")
-RECOVERY_W_RE = re.compile(rf"(?:w/|with)\s*{DIST}(?![:'\"])")
-RECOVERY_TIME_RE = re.compile(
-    rf"(?:w/|with|/|,|\+)\s*{TIME}(?:\s*{RECOVERY_WORDS}\b)?|{TIME}\s*{RECOVERY_WORDS}\b"
+from ingest.units import MILE_M
+from ingest.workout_text import (
+    HILL_REPS,
+    LADDER,
+    RACE,
+    RACE_ANY,
+    RACE_NAMED,
+    RACE_THEN_DISTANCE,
+    REPS,
+    SETS,
+    TARGET,
+    TIMED_REPS,
+    distance,
+    distance_of,
+    duration_of,
+    ladder_distances,
+    race_metres,
+    race_word_metres,
+    recovery_find,
 )
-TARGET_RE = re.compile(r"@\s*([\w.:/ ]+?pace|[\d:]+(?:\s*/\s*(?:mi|km|mile))?)")
-RACE_NAMED_RE = re.compile(r"\b(half[\s-]*marathon|marathon|parkrun)\b(?!\s*(?:pace|effort|tempo))")
-RACE_DIST_RE = re.compile(rf"(?:{DIST_WITH_UNIT}|\b(mile|half|hm)\b)\s*(?:race|time trial|tt)\b")
-RACE_AFTER_RE = re.compile(rf"\brace\b[^@\d]*?(?:{DIST_WITH_UNIT}|\b(mile|half)\b)")
-RACE_WORD_RE = re.compile(r"\b(race|racing|time trial)\b")
+
+__all__ = ["MILE_M", "Rep", "WorkoutPlan", "workout_name_is_unusual", "workout_name_parse"]
+
 # Steady-run kinds by the words runners use; "tempo 5", "long 14 mi", "easy 6k" and "6 easy", "5 mi tempo".
 KIND_WORDS = {
     "tempo": r"(?:tempo|threshold)",
@@ -87,8 +49,8 @@ KIND_WORDS = {
 }
 KIND_PATTERNS = {
     kind: (
-        re.compile(rf"\b{word}\b(?:\s*run)?\s*[:-]?\s*{DIST}"),
-        re.compile(rf"(?<![\d.]){DIST}\s*{word}\b"),
+        re.compile(rf"\b{word}\b(?:\s*run)?\s*[:-]?\s*{distance('d')}"),
+        re.compile(rf"(?<![\d.]){distance('d')}\s*{word}\b"),
         re.compile(rf"\b{word}\b"),
     )
     for kind, word in KIND_WORDS.items()
@@ -145,25 +107,6 @@ def _normalise(name: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _metres(value: str, unit: str | None, *, default_unit: str) -> tuple[float, bool]:
-    """A distance in metres, and whether the unit was assumed."""
-    number = float(value)
-    if unit:
-        return number * UNITS_M[unit], False
-    if number >= 100:
-        return number, False
-    return number * UNITS_M[default_unit], True
-
-
-def _seconds(groups: tuple) -> float | None:
-    minutes, secs, number, unit = groups
-    if minutes is not None:
-        return float(int(minutes) * 60 + int(secs))
-    if number is None:
-        return None
-    return float(number) * TIME_UNITS_S[unit]
-
-
 def _confidence(text: str, spans: list[tuple[int, int]], *, assumed: bool) -> float:
     """High when the patterns explain the whole name, lower when they were found inside longer text."""
     rest = list(text)
@@ -175,28 +118,12 @@ def _confidence(text: str, spans: list[tuple[int, int]], *, assumed: bool) -> fl
     return round(score - (0.1 if assumed else 0.0), 2)
 
 
-def _recovery(text: str, after: int) -> tuple[float | None, float | None, tuple[int, int] | None]:
-    """The recovery written after the reps: `w/ 200 jog`, `/90s`, `400m rec`, `w/ 2:00`."""
-    tail = text[after:]
-    match = RECOVERY_TIME_RE.search(tail)
-    if match:
-        first, second = match.groups()[:4], match.groups()[4:8]
-        seconds = _seconds(first) if any(g is not None for g in first) else _seconds(second)
-        if seconds:
-            return None, seconds, (after + match.start(), after + match.end())
-    for pattern in (RECOVERY_DIST_RE, RECOVERY_W_RE):
-        match = pattern.search(tail)
-        if match:
-            metres, _ = _metres(match.group(1), match.group(2), default_unit="m")
-            return metres, None, (after + match.start(), after + match.end())
-    return None, None, None
-
-
 def _target(text: str) -> tuple[str, tuple[int, int] | None]:
-    match = TARGET_RE.search(text)
+    """What the reps are run at: `@ 10k pace`, `@ 3:10/mi`."""
+    match = TARGET.search(text)
     if not match:
         return "", None
-    return match.group(1).strip(), match.span()
+    return re.sub(r"^(?:@|at)\s*", "", match.group(0)).strip(), match.span()
 
 
 # A reader finds reps in the text: (one Rep per rep, without recovery; the span read; unit assumed?).
@@ -205,38 +132,35 @@ Found = tuple[list[Rep], tuple[int, int], bool]
 
 def _sets(scan: str, unit: str) -> Found | None:
     """`2x(4x400)`: sets of reps, flattened."""
-    if not (match := SETS_RE.search(scan)):
+    if not (match := SETS.search(scan)):
         return None
-    metres, assumed = _metres(match.group(3), match.group(4), default_unit=unit)
-    return [Rep(distance_m=metres)] * (int(match.group(1)) * int(match.group(2))), match.span(), assumed
+    rep = distance_of(match, "rep", default_unit=unit)
+    count = int(match["sets"]) * int(match["count"])
+    return [Rep(distance_m=rep.metres)] * count, match.span(), rep.assumed
 
 
 def _timed(scan: str, unit: str) -> Found | None:
     """`6 x 3 min`, `8x1:00`: reps of a duration."""
-    if not (match := TIMED_REPS_RE.search(scan)):
+    if not (match := TIMED_REPS.search(scan)):
         return None
-    return [Rep(duration_s=_seconds(match.groups()[1:5]))] * int(match.group(1)), match.span(), False
+    return [Rep(duration_s=duration_of(match, "rep"))] * int(match["count"]), match.span(), False
 
 
 def _repeats(scan: str, unit: str) -> Found | None:
     """`6x800m`, `4x400`, `3x1mi`."""
-    if not (match := REPS_RE.search(scan)):
+    if not (match := REPS.search(scan)):
         return None
-    metres, assumed = _metres(match.group(2), match.group(3), default_unit=unit)
-    return [Rep(distance_m=metres)] * int(match.group(1)), match.span(), assumed
+    rep = distance_of(match, "rep", default_unit=unit)
+    return [Rep(distance_m=rep.metres)] * int(match["count"]), match.span(), rep.assumed
 
 
 def _ladder(scan: str, unit: str) -> Found | None:
     """`400-800-1200-800-400`, `1-2-3-2-1k` (the last unit counts for all)."""
-    if not (match := LADDER_RE.search(scan)):
+    if not (match := LADDER.search(scan)) or not (
+        rungs := ladder_distances(match["ladder"], default_unit=unit)
+    ):
         return None
-    parts = re.findall(rf"{NUM}\s*{DIST_UNIT}?", match.group(1))
-    shared = next((u for _, u in reversed(parts) if u), None)
-    # A ladder needs three rungs of real distances; "2013-02-06" is a date.
-    if len(parts) < 3 or any(float(value) < 100 and not (u or shared) for value, u in parts):
-        return None
-    read = [_metres(value, u or shared, default_unit=unit) for value, u in parts]
-    return [Rep(distance_m=m) for m, _ in read], match.span(), any(a for _, a in read)
+    return [Rep(distance_m=rung.metres) for rung in rungs], match.span(), any(r.assumed for r in rungs)
 
 
 REP_READERS = (_sets, _timed, _repeats, _ladder)
@@ -254,8 +178,9 @@ def _interval_plan(name: str, text: str, *, default_unit: str) -> WorkoutPlan | 
     reps, span, assumed = found
     if not reps or len(reps) > 60 or any((r.distance_m or r.duration_s or 0) <= 0 for r in reps):
         return None
-    rec_m, rec_s, rec_span = _recovery(scan, span[1])
-    spans = [s for s in (target_span, span, rec_span) if s]
+    recovery = recovery_find(scan, span[1])
+    rec_m, rec_s = (recovery.distance_m, recovery.seconds) if recovery else (None, None)
+    spans = [s for s in (target_span, span, recovery and recovery.span) if s]
     return WorkoutPlan(
         name=name,
         workout_type="interval",
@@ -266,27 +191,24 @@ def _interval_plan(name: str, text: str, *, default_unit: str) -> WorkoutPlan | 
 
 
 def _race_plan(name: str, text: str) -> WorkoutPlan | None:
-    for pattern in (RACE_DIST_RE, RACE_AFTER_RE):
+    for pattern in (RACE, RACE_THEN_DISTANCE):
         match = pattern.search(text)
         if match:
-            value, unit, word = match.groups()
-            metres = RACE_DISTANCES_M[word] if word else float(value) * UNITS_M[unit]
             return WorkoutPlan(
                 name=name,
                 workout_type="race",
-                distance_m=metres,
+                distance_m=race_metres(match),
                 confidence=_confidence(text, [match.span()], assumed=False),
             )
-    match = RACE_NAMED_RE.search(text)
+    match = RACE_NAMED.search(text)
     if match:
-        word = re.sub(r"[\s-]+", " ", match.group(1))
         return WorkoutPlan(
             name=name,
             workout_type="race",
-            distance_m=RACE_DISTANCES_M[word],
+            distance_m=race_word_metres(match["race_word"]),
             confidence=_confidence(text, [match.span()], assumed=False),
         )
-    match = RACE_WORD_RE.search(text)
+    match = RACE_ANY.search(text)
     if match:
         return WorkoutPlan(
             name=name, workout_type="race", confidence=_confidence(text, [match.span()], assumed=False)
@@ -299,13 +221,13 @@ def _kind_plan(name: str, text: str, *, default_unit: str) -> WorkoutPlan | None
         for pattern in (after, before):
             match = pattern.search(text)
             if match:
-                metres, assumed = _metres(match.group(1), match.group(2), default_unit=default_unit)
-                if 0 < metres <= 100_000:
+                planned = distance_of(match, "d", default_unit=default_unit)
+                if 0 < planned.metres <= 100_000:
                     return WorkoutPlan(
                         name=name,
                         workout_type=kind,
-                        distance_m=metres,
-                        confidence=_confidence(text, [match.span()], assumed=assumed),
+                        distance_m=planned.metres,
+                        confidence=_confidence(text, [match.span()], assumed=planned.assumed),
                     )
         match = word.search(text)
         if match:
@@ -316,10 +238,10 @@ def _kind_plan(name: str, text: str, *, default_unit: str) -> WorkoutPlan | None
 
 
 def _hills_plan(name: str, text: str) -> WorkoutPlan | None:
-    match = HILLS_RE.search(text)
+    match = HILL_REPS.search(text)
     if not match:
         return None
-    count = int(match.group(1)) if match.group(1) else 0
+    count = int(match["count"]) if match["count"] else 0
     return WorkoutPlan(
         name=name,
         workout_type="hills",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ingest.llm.client import LLMClient
 from ingest.llm.extract import llm_extract, number_in_text, numbers_all_in_text, words_in_text
-from ingest.xlsx.notes import pace_seconds
+from ingest.workout_text import pace_seconds
 from ingest.xlsx.parser import SheetRow
 
 LLM_CONFIDENCE = 0.8

@@ -13,6 +13,8 @@ Pure and deterministic; the LLM fallback only sees the rows this pass is not sur
 
 Each value found is consumed from the text; what is left, tidied, is the comment. A digit left in
 the comment means the note holds something this pass did not understand: the confidence drops.
+Distances, paces, reps, recoveries and races are the shared grammar of `ingest.workout_text`; the
+sentence patterns here (the triple, labelled values, what order things are taken in) are the note's own.
 """
 
 from __future__ import annotations
@@ -21,39 +23,44 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-MILE_M = 1609.344
+from ingest.workout_text import (
+    CLOCK_PACE,
+    END,
+    LONG_UNIT,
+    NUMBER,
+    PACE_RANGE_S,
+    PER,
+    REPS,
+    distance_of,
+    pace,
+    pace_plausible,
+    pace_seconds,
+    pace_unit,
+    race_distance,
+    race_label,
+    recovery,
+    rep_time_as_pace,
+    target,
+)
+
+__all__ = ["NotesParse", "notes_parse", "pace_seconds", "workout_type_hint"]
+
 _MARK = "\x1f"  # stands in for a consumed span, so the comment never glues two fragments together
 
-_PACE = r"(?<![\d:.'])\d{1,2}(?:[:.]\d{2}|'\d{2}\"?)(?![\d:])"  # 7:45, 7.45 (typo), 4'50"
-_UNIT = r"(?:miles?|mi|km|k)\b"
-_PACE_RANGE = {"mi": (210, 1200), "km": (130, 750)}  # 3:30-20:00 /mi, 2:10-12:30 /km: beyond is not a pace
 _HR_RANGE = (35, 230)
 _CADENCE_RANGE = (130, 230)
 _PER_LEG_RANGE = (60, 115)  # strides per minute of one leg, as FIT and some watches show it
 
 _TREADMILL = re.compile(r"\b(?:treadmill|dreadmill)\b", re.I)
-_INTERVAL = re.compile(
-    rf"""(?<![\w.])(?P<reps>\d{{1,2}})\s*[x×]\s*(?P<dist>\d+(?:\.\d+)?)\s*
-    (?P<dunit>km|k|miles?|mi|meters?|metres?|m)?\b
-    (?:\s*(?:@|at)\s*(?:(?P<pace>{_PACE})(?:\s*(?:min\s*)?(?:/|per\s+)\s*(?P<punit>{_UNIT}))?
-        |(?P<target>(?:\d+(?:\.\d+)?\s*k|half|marathon|mp|hmp|tempo|threshold|mile)\s*(?:race\s*)?pace)))?
-    (?:\s*(?:w/|with\b|,)?\s*(?P<rec>(?:\d{{1,2}}:\d{{2}}|\d+(?:\.\d+)?)\s*
-        (?:km|k|mi|m|s|sec|secs|min|mins)?\s*(?:jog|rest|recovery|rec|walk|float)\b))?""",
-    re.I | re.X,
-)
-_RACE = re.compile(
-    r"(?P<race>(?:(?P<dist>half[\s-]?marathon|marathon|\d+(?:\.\d+)?\s*(?:km|k|miles?|mi)\b)\s*)?race\b)\s*!*",
-    re.I,
-)
+# "6x800 @ 3:05 w/ 400 jog": the reps, what they are run at, and their recovery (see ingest.workout_text).
+_INTERVAL = re.compile(rf"{REPS.pattern}(?:\s*{target('target')})?(?:\s*{recovery('rec')})?", re.I)
+# "10K race!", "half marathon race": in a note only the word race marks one ("racing" may be a verb).
+_RACE = re.compile(rf"(?P<text>(?:{race_distance('race')}\s*)?race\b)\s*!*", re.I)
 _TOTAL_TIME = re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?![\d:])")
 _LABELLED_PACE = (
-    re.compile(
-        rf"\b(?:(?:avg|average)\.?\s+)?pace\s*[:=]?\s*(?P<p>{_PACE})"
-        rf"(?:\s*(?:min\s*)?(?:/|per\s+)\s*(?P<u>{_UNIT}))?",
-        re.I,
-    ),
-    re.compile(rf"(?P<p>{_PACE})\s*(?:min\s*)?(?:/|per\s+)\s*(?P<u>{_UNIT})(?:\s*pace\b)?", re.I),
-    re.compile(rf"(?P<p>{_PACE})\s*(?:(?:avg|average)\s+)?pace\b", re.I),
+    re.compile(rf"\b(?:(?:avg|average)\.?\s+)?pace\s*[:=]?\s*{pace('p')}", re.I),
+    re.compile(rf"(?P<p>{CLOCK_PACE}){PER}(?P<p_unit>{LONG_UNIT}){END}(?:\s*pace\b)?", re.I),
+    re.compile(rf"(?P<p>{CLOCK_PACE})\s*(?:(?:avg|average)\s+)?pace\b", re.I),
 )
 _MAX_HR = re.compile(r"\bmax(?:imum)?\.?\s*(?:hr|heart\s*rate)\s*[:=]?\s*(?P<v>\d{2,3})\b", re.I)
 _LABELLED_HR = (
@@ -71,13 +78,11 @@ _LABELLED_CADENCE = (
 )
 # "tempo 4 @ 6:45", "10 mi @ 7:30": a stretch run at a pace (the whole run's when it is the whole distance)
 _SEGMENT = re.compile(
-    rf"(?<![\w.:])(?P<dist>\d+(?:\.\d+)?)\s*(?P<u>miles?|mi|km|k)?\s*(?:@|at)\s*(?P<p>{_PACE})"
-    rf"(?:\s*(?:min\s*)?(?:/|per\s+)\s*(?P<pu>{_UNIT}))?",
-    re.I,
+    rf"(?<![\w.:])(?P<dist>{NUMBER})\s*(?:(?P<dist_unit>{LONG_UNIT}){END})?\s*(?:@|at)\s*{pace('p')}", re.I
 )
 # "7:45; 152; 178; rest" with any field empty; the pace may carry a unit.
 _TRIPLE = re.compile(
-    rf"""(?P<p>{_PACE})?(?:\s*(?:/|per\s+)\s*(?P<u>{_UNIT}))?\s*;\s*
+    rf"""(?:{pace("p")})?\s*;\s*
     (?P<h>\d{{2,3}})?\s*;\s*
     (?:(?P<c>\d{{2,3}})\b)?
     (?:\s*[;,.]?\s*(?P<rest>.+))?\Z""",
@@ -130,18 +135,6 @@ class NotesParse:
         return asdict(self)
 
 
-def pace_seconds(text: str) -> int:
-    """`7:45`, its typo `7.45` and `7'45"` → 465; `7:60` is read as written (480)."""
-    minutes, seconds = re.split(r"[:.']", text.strip().rstrip('"'))
-    return int(minutes) * 60 + int(seconds)
-
-
-def pace_unit(text: str | None, default: str) -> str:
-    if not text:
-        return default
-    return "km" if text.lower().startswith("k") else "mi"
-
-
 def notes_parse(text: str | None, *, default_unit: str = "mi", distance: float | None = None) -> NotesParse:
     """Read one note. `default_unit` is the unit a bare pace is per: the sheet's distance unit;
     `distance` (in that unit) is the row's, to tell a segment of the run from the whole run."""
@@ -179,38 +172,25 @@ def _take_interval(work: str, result: NotesParse, default_unit: str) -> str:
     match = _INTERVAL.search(work)
     if not match:
         return work
-    dist, dunit = match["dist"], (match["dunit"] or "").lower()
-    if dunit.startswith("k"):
-        unit = "km"
-    elif dunit.startswith("mi"):
-        unit = "mi"
-    elif dunit.startswith("m") or float(dist) >= 100:
-        unit = "m"
-    else:
-        unit = default_unit
-    dist = dist.rstrip("0").rstrip(".") if "." in dist else dist
-    result.workout = f"{int(match['reps'])}x{dist}{unit}"
+    rep = distance_of(match, "rep", default_unit=default_unit)
+    result.workout = f"{int(match['count'])}x{rep.label}"
     result.workout_text = match.group(0).strip()
     result.workout_type = "interval"
-    if match["pace"]:
-        _set_rep_pace(result, match["pace"], match["punit"], default_unit, _metres(dist, unit))
+    if match["target_pace"]:
+        _set_rep_pace(result, match["target_pace"], match["target_pace_unit"], default_unit, rep.metres)
     return _consume(work, match)
-
-
-def _metres(dist: str, unit: str) -> float:
-    return float(dist) * {"m": 1.0, "km": 1000.0, "mi": MILE_M}[unit]
 
 
 def _set_rep_pace(result: NotesParse, raw: str, written_unit: str | None, default_unit: str, rep_m: float):
     """`6x800 @ 3:05`: too fast for a pace per mile, so it is the time of each 800 m."""
     seconds, unit = pace_seconds(raw), pace_unit(written_unit, default_unit)
-    low, high = _PACE_RANGE[unit]
-    if not written_unit and seconds < low and rep_m:
-        per_unit = seconds / rep_m * (MILE_M if unit == "mi" else 1000.0)
-        if low <= per_unit <= high:
+    too_fast = seconds < PACE_RANGE_S[unit][0]
+    if not written_unit and too_fast and rep_m:
+        per_unit = rep_time_as_pace(seconds, rep_m, unit)
+        if pace_plausible(per_unit, unit):
             result.flag(f"{raw} read as the time of each rep, not a pace", 0.15)
             seconds = round(per_unit)
-    elif not low <= seconds <= high:
+    elif not pace_plausible(seconds, unit):
         result.flag(f"rep pace {raw} is implausible per {unit}", 0.2)
     result.rep_pace_s, result.rep_pace_unit = seconds, unit
 
@@ -221,13 +201,9 @@ def _take_race(work: str, result: NotesParse) -> str:
         return work
     result.workout_type = result.workout_type or "race"
     if result.workout is None:
-        dist = match["dist"]
-        if dist:
-            dist = re.sub(r"\s*-\s*|\s+", " ", dist.strip().lower())
-            dist = re.sub(r"^(\d+(?:\.\d+)?)\s*km?$", r"\1K", dist)
-            dist = re.sub(r"^(\d+(?:\.\d+)?)\s*(?:miles?|mi)$", r"\1 mi", dist)
-        result.workout = f"{dist} race" if dist else "race"
-        result.workout_text = match["race"].strip()
+        written = match["race"] or match["race_word"]
+        result.workout = f"{race_label(match)} race" if written else "race"
+        result.workout_text = match["text"].strip()
     return _consume(work, match)
 
 
@@ -235,10 +211,9 @@ def _take_segment(work: str, result: NotesParse, default_unit: str, distance: fl
     match = _SEGMENT.search(work)
     if not match or result.workout_type == "interval":
         return work
-    unit = pace_unit(match["u"], default_unit) if match["u"] else default_unit
-    seconds, pace_per = pace_seconds(match["p"]), pace_unit(match["pu"], default_unit)
-    low, high = _PACE_RANGE[pace_per]
-    if not low <= seconds <= high:
+    unit = pace_unit(match["dist_unit"], default_unit)
+    seconds, pace_per = pace_seconds(match["p"]), pace_unit(match["p_unit"], default_unit)
+    if not pace_plausible(seconds, pace_per):
         return work
     dist = match["dist"]
     if distance and unit == default_unit and abs(float(dist) - distance) <= 0.05 * distance:
@@ -261,8 +236,7 @@ def _take_total_time(work: str, result: NotesParse) -> str:
 
 def _set_pace(result: NotesParse, raw: str, unit: str) -> bool:
     seconds = pace_seconds(raw)
-    low, high = _PACE_RANGE[unit]
-    if not low <= seconds <= high:
+    if not pace_plausible(seconds, unit):
         result.flag(f"pace {raw} is implausible per {unit}: ignored", 0.4)
         return False
     if "." in raw:
@@ -298,7 +272,7 @@ def _take_labelled(work: str, result: NotesParse, default_unit: str) -> str:
     for pattern in _LABELLED_PACE:
         match = pattern.search(work)
         if match and result.pace_s is None:
-            _set_pace(result, match["p"], pace_unit(match.groupdict().get("u"), default_unit))
+            _set_pace(result, match["p"], pace_unit(match.groupdict().get("p_unit"), default_unit))
             work = _consume(work, match)
     match = _MAX_HR.search(work)
     if match and _HR_RANGE[0] <= int(match["v"]) <= _HR_RANGE[1]:
@@ -323,7 +297,7 @@ def _take_triple(work: str, result: NotesParse, default_unit: str) -> str:
         loose = match is not None
     if match and (match["p"] or match["h"] or match["c"]):
         if match["p"] and result.pace_s is None:
-            unit = pace_unit(match.groupdict().get("u"), default_unit)
+            unit = pace_unit(match.groupdict().get("p_unit"), default_unit)
             _set_pace(result, match["p"], unit)
         if match["h"] and result.avg_hr is None:
             _set_hr(result, match["h"])

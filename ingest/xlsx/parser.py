@@ -26,11 +26,11 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from ingest.records import ParsedActivity, SourceError
+from ingest.units import UNIT_M, unit_name
 from ingest.xlsx.columns import HEADER_SCAN_ROWS, ColumnMap, aliases_merged, header_match
-from ingest.xlsx.notes import MILE_M, NotesParse, notes_parse, workout_type_hint
+from ingest.xlsx.notes import NotesParse, notes_parse, workout_type_hint
 
 SOURCE = "master_xlsx"
-UNIT_M = {"mi": MILE_M, "km": 1000.0, "m": 1.0}
 MAX_RUN_M = 330_000.0  # 200 miles: beyond it the unit is wrong (metres typed into a Miles column)
 _SUMMARY = re.compile(r"total|week|sum|month|year|avg|average|mileage", re.I)
 # A cell that says only "week total" (maybe with a number): the row sums the others, even with a date.
@@ -303,7 +303,7 @@ def _distance(value: Any, unit: str) -> tuple[float | None, str, list[str]]:
         number = float(match["v"].replace(",", "."))
         written = (match["u"] or "").lower()
         if written:
-            unit = "km" if written.startswith("k") else "mi" if written.startswith("mi") else "m"
+            unit = unit_name(written)
     if number < 0:
         return None, unit, [f"distance {value!r} is negative"]
     metres = number * UNIT_M[unit]

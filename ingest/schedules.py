@@ -1,8 +1,9 @@
 """Every django-q2 schedule RunBase runs, declared once; `manage.py install_schedules` installs them.
 
-Each sync task reconciles right after importing, so "reconcile after each sync" needs no schedule of
-its own; a weekly full reconcile is the safety net. Names are the keys: installing again updates
-the rows in place (q2 does not make schedule names unique, so this must never run in `ready()`).
+Each sync schedule passes `reconcile=True` to its task, which reconciles right after importing, so
+"reconcile after each sync" needs no schedule of its own; a weekly full reconcile is the safety net.
+Names are the keys: installing again updates the rows in place (q2 does not make schedule names
+unique, so this must never run in `ready()`).
 """
 
 from __future__ import annotations
@@ -13,23 +14,26 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django_q.models import Schedule
 
-# name → how often. Every schedule runs one task of `ingest.tasks` / `reconcile.tasks`.
+# name → how often, with what. Every schedule runs one task of `ingest.tasks` / `reconcile.tasks`.
 SCHEDULES: list[dict] = [
     {
         "name": "runbase: sync iCloud (HealthFit) + reconcile",
         "func": "ingest.tasks.sync_icloud",
+        "kwargs": {"reconcile": True},
         "schedule_type": Schedule.MINUTES,
         "minutes": 30,
     },
     {
         "name": "runbase: sync Strava + reconcile",
         "func": "ingest.tasks.sync_strava",
+        "kwargs": {"reconcile": True},
         "schedule_type": Schedule.MINUTES,
         "minutes": 6 * 60,
     },
     {
         "name": "runbase: sync Runalyze + reconcile",
         "func": "ingest.tasks.sync_runalyze",
+        "kwargs": {"reconcile": True},
         "schedule_type": Schedule.WEEKLY,
     },
     {
@@ -62,7 +66,8 @@ def schedules_install(*, log=None) -> ScheduleInstallResult:
     """
     result = ScheduleInstallResult()
     for spec in SCHEDULES:
-        values = {"minutes": None, "repeats": -1, "args": None, "kwargs": None, **spec}
+        values = {"minutes": None, "repeats": -1, "args": None, **spec}
+        values["kwargs"] = kwargs_text(spec.get("kwargs"))
         name = values.pop("name")
         rows = list(Schedule.objects.filter(name=name).order_by("pk"))
         for extra in rows[1:]:
@@ -80,13 +85,24 @@ def schedules_install(*, log=None) -> ScheduleInstallResult:
     return result
 
 
-def schedule_once(*, name: str, func: str, at: dt.datetime) -> Schedule:
-    """A one-off run of `func` at `at`, e.g. when a rate limit window reopens; one row per name."""
+def schedule_once(*, name: str, func: str, at: dt.datetime, kwargs: dict | None = None) -> Schedule:
+    """A one-off run of `func(**kwargs)` at `at`, e.g. when a rate limit window reopens; one row per name."""
     schedule, _ = Schedule.objects.update_or_create(
         name=name,
-        defaults={"func": func, "schedule_type": Schedule.ONCE, "repeats": 1, "next_run": at},
+        defaults={
+            "func": func,
+            "kwargs": kwargs_text(kwargs),
+            "schedule_type": Schedule.ONCE,
+            "repeats": 1,
+            "next_run": at,
+        },
     )
     return schedule
+
+
+def kwargs_text(kwargs: dict | None) -> str | None:
+    """Keyword arguments as q2 keeps them on a schedule: `reconcile=True` (readable in the admin)."""
+    return ", ".join(f"{key}={value!r}" for key, value in kwargs.items()) if kwargs else None
 
 
 def _every(values: dict) -> str:

@@ -1,4 +1,5 @@
-"""django-q2 tasks: each runs one sync service, then reconciles what it brought in.
+"""django-q2 tasks: each runs one sync service and, when `reconcile` (the schedules pass True),
+reconciles what it brought in.
 
 The returned text is what q2 stores on the task row (admin › Django Q › Successful tasks).
 Failures raise, so q2 records them as failed tasks with the traceback.
@@ -7,30 +8,29 @@ Failures raise, so q2 records them as failed tasks with the traceback.
 from __future__ import annotations
 
 from ingest.healthfit.sync import healthfit_sync
+from ingest.management.then_reconcile import sync_then_reconcile
 from ingest.runalyze.sync import runalyze_sync
 from ingest.schedules import schedule_once
 from ingest.strava.sync import strava_sync
-from reconcile.services import reconcile_run
 
 STRAVA_RESUME = "runbase: resume Strava sync"
 
 
-def sync_icloud() -> str:
+def sync_icloud(*, reconcile: bool) -> str:
     """New HealthFit workouts from the iCloud folder (every 30 minutes)."""
-    synced = healthfit_sync()
-    return f"icloud: {synced.summary()} | reconcile: {reconcile_run().summary()}"
+    return sync_then_reconcile("icloud", healthfit_sync, reconcile=reconcile).summary()
 
 
-def sync_strava() -> str:
+def sync_strava(*, reconcile: bool) -> str:
     """New and recently edited Strava activities, with streams (every 6 hours)."""
-    synced = strava_sync(streams=True)
-    if synced.resume_at is not None:
+    synced = sync_then_reconcile("strava", lambda: strava_sync(streams=True), reconcile=reconcile)
+    if synced.result.resume_at is not None:
         # A backfill bigger than one rate-limit window goes on as soon as the window reopens.
-        schedule_once(name=STRAVA_RESUME, func="ingest.tasks.sync_strava", at=synced.resume_at)
-    return f"strava: {synced.summary()} | reconcile: {reconcile_run().summary()}"
+        at, kwargs = synced.result.resume_at, {"reconcile": reconcile}
+        schedule_once(name=STRAVA_RESUME, func="ingest.tasks.sync_strava", at=at, kwargs=kwargs)
+    return synced.summary()
 
 
-def sync_runalyze() -> str:
+def sync_runalyze(*, reconcile: bool) -> str:
     """Runalyze metrics and the training-load history (weekly)."""
-    synced = runalyze_sync()
-    return f"runalyze: {synced.summary()} | reconcile: {reconcile_run().summary()}"
+    return sync_then_reconcile("runalyze", runalyze_sync, reconcile=reconcile).summary()

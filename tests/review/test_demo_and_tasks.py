@@ -58,7 +58,7 @@ def test_sync_icloud_task_imports_and_reconciles_synchronously(settings, tmp_pat
     shutil.copy(source, folder / source.name)
     settings.HEALTHFIT_DIR = folder
     settings.INGEST_SETTLE_SECONDS = 0
-    task_id = async_task("ingest.tasks.sync_icloud", sync=True)
+    task_id = async_task("ingest.tasks.sync_icloud", reconcile=True, sync=True)
     summary = result(task_id)
     assert summary.startswith("icloud: imported=1 ")
     assert "| reconcile: created=1 " in summary
@@ -70,7 +70,7 @@ def test_sync_icloud_task_imports_and_reconciles_synchronously(settings, tmp_pat
 def test_a_failing_sync_task_raises_the_sources_message(settings):
     settings.RUNALYZE_TOKEN = ""
     with pytest.raises(SourceError, match=r"(?i)token"):
-        sync_runalyze()
+        sync_runalyze(reconcile=True)
 
 
 def test_reconcile_task_returns_the_summary():

@@ -1,11 +1,11 @@
-"""`manage.py import_files PATH...`: import FIT/GPX/TCX files and folders (recursively)."""
+"""`manage.py import_files PATH... [--reconcile]`: import FIT/GPX/TCX files and folders (recursively)."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from ingest.files import console_output, files_import_paths
-from ingest.records import SourceError
+from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 
 
 class Command(BaseCommand):
@@ -20,11 +20,14 @@ class Command(BaseCommand):
             "--workers", type=int, help="Parse processes (default: RUNBASE_INGEST_WORKERS or one per core)."
         )
         parser.add_argument("--quiet", action="store_true", help="Only the summary line.")
+        add_reconcile_argument(parser)
 
-    def handle(self, *args, paths, workers=None, quiet=False, **options):
-        try:
-            with console_output(self.stdout, quiet=quiet) as (log, progress):
-                result = files_import_paths(paths=paths, workers=workers, log=log, progress=progress)
-        except SourceError as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(result.summary())
+    def handle(self, *args, paths, workers=None, quiet=False, reconcile=False, **options):
+        with console_output(self.stdout, quiet=quiet) as (log, progress):
+            synced = command_sync(
+                "files",
+                lambda: files_import_paths(paths=paths, workers=workers, log=log, progress=progress),
+                reconcile=reconcile,
+                log=log,
+            )
+        synced.write(self.stdout)

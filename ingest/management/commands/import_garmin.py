@@ -1,13 +1,13 @@
-"""`manage.py import_garmin ZIP`: a Garmin Connect "Export My Data" zip, summaries and uploaded files."""
+"""`manage.py import_garmin ZIP [--reconcile]`: a Garmin Connect "Export My Data" zip, summaries and files."""
 
 from __future__ import annotations
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from ingest.garmin.importer import GarminProgress, garmin_import
-from ingest.records import SourceError
+from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 
 
 class Command(BaseCommand):
@@ -20,23 +20,25 @@ class Command(BaseCommand):
         parser.add_argument("zip", help="The export zip as downloaded from Garmin Connect.")
         parser.add_argument("--workers", type=int, default=None, help="Parser processes (default: cores).")
         parser.add_argument("--quiet", action="store_true", help="Only the final summary line.")
+        add_reconcile_argument(parser)
 
     def handle(self, *args, **options):
         bar = None if options["quiet"] or not sys.stdout.isatty() else _ProgressBar()
         log = None if options["quiet"] else (bar.write if bar else self.stdout.write)
+        progress = bar.update if bar else None
         try:
-            result = garmin_import(
-                path=options["zip"],
-                workers=options["workers"],
+            synced = command_sync(
+                "garmin_export",
+                lambda: garmin_import(
+                    path=options["zip"], workers=options["workers"], log=log, progress=progress
+                ),
+                reconcile=options["reconcile"],
                 log=log,
-                progress=bar.update if bar else None,
             )
-        except SourceError as exc:
-            raise CommandError(str(exc)) from exc
         finally:
             if bar:
                 bar.close()
-        self.stdout.write(result.summary())
+        synced.write(self.stdout)
 
 
 class _ProgressBar:

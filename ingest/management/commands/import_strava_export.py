@@ -1,10 +1,10 @@
-"""`manage.py import_strava_export ZIP`: import a Strava "Download your data" archive."""
+"""`manage.py import_strava_export ZIP [--reconcile]`: import a Strava "Download your data" archive."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from ingest.records import SourceError
+from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 from ingest.strava.export import strava_export_import
 
 
@@ -19,13 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("zip", help="The export zip (export_<athlete id>.zip).")
         parser.add_argument("--workers", type=int, default=None, help="Parser processes (default: cores).")
         parser.add_argument("--quiet", action="store_true", help="Only the summary line.")
+        add_reconcile_argument(parser)
 
     def handle(self, *args, **options):
         log = None if options["quiet"] else self.stdout.write
-        try:
-            result = strava_export_import(path=options["zip"], workers=options["workers"], log=log)
-        except SourceError as error:
-            raise CommandError(str(error)) from error
-        for line in result.errors if not options["quiet"] else []:
+        synced = command_sync(
+            "strava_export",
+            lambda: strava_export_import(path=options["zip"], workers=options["workers"], log=log),
+            reconcile=options["reconcile"],
+            log=log,
+        )
+        for line in synced.result.errors if not options["quiet"] else []:
             self.stderr.write(line)
-        self.stdout.write(result.summary())
+        synced.write(self.stdout)

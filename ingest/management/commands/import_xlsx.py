@@ -1,10 +1,10 @@
-"""`manage.py import_xlsx FILE [--review]`: import the training-log spreadsheet as `master_xlsx` records."""
+"""`manage.py import_xlsx FILE [--review] [--reconcile]`: the training-log spreadsheet as records."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from ingest.records import SourceError
+from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 from ingest.xlsx.importer import xlsx_import
 
 
@@ -21,13 +21,13 @@ class Command(BaseCommand):
             "--review", action="store_true", help="Write an HTML review report beside the database."
         )
         parser.add_argument("--quiet", action="store_true", help="Only the summary line.")
+        add_reconcile_argument(parser)
 
-    def handle(self, *args, file, review=False, quiet=False, **options):
+    def handle(self, *args, file, review=False, quiet=False, reconcile=False, **options):
         log = None if quiet else self.stdout.write
-        try:
-            result = xlsx_import(path=file, review=review, log=log)
-        except SourceError as exc:
-            raise CommandError(str(exc)) from exc
-        if result.report_path and quiet:
-            self.stdout.write(f"review report: {result.report_path}")
-        self.stdout.write(result.summary())
+        synced = command_sync(
+            "xlsx", lambda: xlsx_import(path=file, review=review, log=log), reconcile=reconcile, log=log
+        )
+        if synced.result.report_path and quiet:
+            self.stdout.write(f"review report: {synced.result.report_path}")
+        synced.write(self.stdout)

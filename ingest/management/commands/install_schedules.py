@@ -8,7 +8,7 @@ from ingest.schedules import schedules_install
 class Command(BaseCommand):
     help = (
         "Create or update the django-q2 schedules (iCloud every 30 min, Strava every 6 h, Runalyze "
-        "weekly, each followed by reconcile). Safe to re-run."
+        "weekly, each with reconcile=True; a weekly full reconcile). Safe to re-run."
     )
 
     def add_arguments(self, parser):

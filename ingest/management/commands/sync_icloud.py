@@ -1,12 +1,12 @@
-"""`manage.py sync_icloud`: import new HealthFit workouts from the iCloud Drive folder (cron-friendly)."""
+"""`manage.py sync_icloud [--reconcile]`: import new HealthFit workouts from the iCloud Drive folder."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from ingest.files import console_output
 from ingest.healthfit.sync import healthfit_sync
-from ingest.records import SourceError
+from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 
 
 class Command(BaseCommand):
@@ -21,11 +21,14 @@ class Command(BaseCommand):
             "--workers", type=int, help="Parse processes (default: RUNBASE_INGEST_WORKERS or one per core)."
         )
         parser.add_argument("--quiet", action="store_true", help="Only the summary line.")
+        add_reconcile_argument(parser)
 
-    def handle(self, *args, path=None, workers=None, quiet=False, **options):
-        try:
-            with console_output(self.stdout, quiet=quiet) as (log, progress):
-                result = healthfit_sync(path=path, workers=workers, log=log, progress=progress)
-        except SourceError as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(result.summary())
+    def handle(self, *args, path=None, workers=None, quiet=False, reconcile=False, **options):
+        with console_output(self.stdout, quiet=quiet) as (log, progress):
+            synced = command_sync(
+                "icloud",
+                lambda: healthfit_sync(path=path, workers=workers, log=log, progress=progress),
+                reconcile=reconcile,
+                log=log,
+            )
+        synced.write(self.stdout)

@@ -1,10 +1,10 @@
-"""`manage.py sync_runalyze [--all] [--method api|csv] [--quiet]`."""
+"""`manage.py sync_runalyze [--all] [--method api|csv] [--quiet] [--reconcile]`."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from ingest.records import SourceError
+from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 from ingest.runalyze.sync import METHODS, runalyze_sync
 
 
@@ -21,13 +21,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--method", choices=sorted(METHODS), default="api", help="api (default) or csv.")
         parser.add_argument("--quiet", action="store_true", help="Only print the summary line.")
+        add_reconcile_argument(parser)
 
     def handle(self, *args, **options) -> None:
         log = None if options["quiet"] else self.stdout.write
-        try:
-            result = runalyze_sync(all=options["all"], method=options["method"], log=log)
-        except SourceError as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Runalyze ({result.method}): {result.summary()}")
-        if result.failed:
-            self.stderr.write("\n".join(result.errors))
+        synced = command_sync(
+            "runalyze",
+            lambda: runalyze_sync(all=options["all"], method=options["method"], log=log),
+            reconcile=options["reconcile"],
+            log=log,
+        )
+        if synced.result.failed:
+            self.stderr.write("\n".join(synced.result.errors))
+        synced.write(self.stdout, label=f"Runalyze ({synced.result.method})")

@@ -1,12 +1,12 @@
-"""`manage.py sync_strava`: bring Strava activities in as source records (incremental)."""
+"""`manage.py sync_strava [--reconcile]`: bring Strava activities in as source records (incremental)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from ingest.records import SourceError
+from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 from ingest.strava.sync import strava_sync
 
 
@@ -24,18 +24,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--streams", action="store_true", help="Also fetch per-second streams.")
         parser.add_argument("--quiet", action="store_true", help="Only the summary line.")
+        add_reconcile_argument(parser)
 
     def handle(self, *args, **options):
         log = None if options["quiet"] else self.stdout.write
-        try:
-            result = strava_sync(
+        synced = command_sync(
+            "strava",
+            lambda: strava_sync(
                 all=options["all"], since=options["since"], streams=options["streams"], log=log
-            )
-        except SourceError as error:
-            raise CommandError(str(error)) from error
+            ),
+            reconcile=options["reconcile"],
+            log=log,
+        )
+        result = synced.result
         for line in result.errors if not options["quiet"] else []:
             self.stderr.write(line)
-        self.stdout.write(result.summary())
+        synced.write(self.stdout)
         if result.resume_at:
             self.stdout.write(
                 f"Stopped by Strava's rate limit; run again after {result.resume_at:%Y-%m-%d %H:%M} UTC "

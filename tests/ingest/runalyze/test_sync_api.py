@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
-from activities.models import ActivitySource, AthleteDay, RunalyzeMetrics, Shoe
+from activities.models import Activity, ActivitySource, AthleteDay, RunalyzeMetrics, Shoe
 from activities.training_load import home_today
 from ingest.locks import sync_lock
 from ingest.models import SyncState
@@ -306,6 +306,17 @@ def test_quiet_prints_only_the_summary(fake_runalyze):
     assert output.strip().splitlines() == [
         "Runalyze (api): created=8 updated=0 unchanged=0 failed=0 deleted=0 requests=5"
     ]
+
+
+def test_reconcile_runs_after_the_sync_only_when_asked(fake_runalyze):
+    assert _sync("--quiet").strip().splitlines()[-1].startswith("Runalyze (api): created=8 ")
+    assert not Activity.objects.exists()
+
+    lines = _sync("--quiet", "--reconcile").strip().splitlines()
+
+    assert lines[0].startswith("Runalyze (api): created=0 updated=0 unchanged=8 ")
+    assert lines[1].startswith("reconcile: created=8 ")
+    assert Activity.objects.count() == 8
 
 
 def test_the_raw_item_is_kept_verbatim(fake_runalyze, samples):

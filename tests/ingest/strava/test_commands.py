@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from activities.models import Activity, ActivitySource
 from tests.support.fake_http import FakeResponse
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +29,18 @@ def test_sync_strava_quiet_prints_only_the_summary(strava, tokens):
     call_command("sync_strava", "--quiet", stdout=out)
 
     assert out.getvalue().count("\n") == 1
+
+
+def test_sync_strava_reconciles_only_when_asked(strava, tokens):
+    out = io.StringIO()
+    call_command("sync_strava", "--quiet", stdout=out)
+    assert not Activity.objects.exists()
+
+    call_command("sync_strava", "--quiet", "--reconcile", stdout=out)
+
+    last = out.getvalue().splitlines()[-1]
+    assert last.startswith("reconcile: created=") and Activity.objects.exists()
+    assert not ActivitySource.objects.filter(source="strava", activity__isnull=True).exists()
 
 
 def test_a_rate_limit_stop_exits_cleanly_with_the_resume_time(strava, tokens):

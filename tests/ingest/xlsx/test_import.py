@@ -1,14 +1,18 @@
 """The import service and command: idempotency, stable identity through edits, shoes, the report."""
 
 import datetime as dt
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from activities.models import ActivitySource, Shoe, ShoeAlias
 from activities.services import shoe_alias_key
-from ingest.models import ProcessedFile
+from ingest.locks import SyncBusy, sync_lock
+from ingest.models import ProcessedFile, SyncState
+from ingest.records import SourceError
 from ingest.xlsx.importer import xlsx_import
 from tests.ingest.xlsx.books import book_write, run, sample_layout
 
@@ -222,3 +226,41 @@ def test_a_corrupt_file_is_a_command_error_naming_it(tmp_path):
     with pytest.raises(CommandError, match=r"missing\.xlsx: cannot read the file"):
         call_command("import_xlsx", str(tmp_path / "missing.xlsx"))
     assert not ActivitySource.objects.exists()
+
+
+def test_the_import_holds_the_xlsx_lock_a_second_run_is_told_to_wait(tmp_path):
+    path = book_write(tmp_path / "log.xlsx", sample_layout([run(1, 5.0, "ok")]))
+    with sync_lock(name="xlsx"):
+        with pytest.raises(SyncBusy, match=r"The xlsx sync is already running \(pid "):
+            xlsx_import(path=path)
+        with pytest.raises(CommandError, match=r"The xlsx sync is already running"):
+            call_command("import_xlsx", str(path), "--quiet")
+    assert not ActivitySource.objects.exists()
+    assert xlsx_import(path=path).created == 1  # the lock is free again
+
+
+def test_the_workbook_is_archived_in_the_raw_store_by_its_sha256_and_the_run_recorded(tmp_path, settings):
+    path = book_write(tmp_path / "log.xlsx", sample_layout([run(1, 5.0, "ok"), run(2, 6.0, "fine")]))
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+
+    result = xlsx_import(path=path)
+
+    archived = Path(settings.RAW_STORE_DIR) / sha[:2] / f"{sha}.xlsx"
+    assert archived.read_bytes() == path.read_bytes()
+    row = ProcessedFile.objects.get()
+    assert (row.sha256, row.raw_path, row.route) == (sha, f"{sha[:2]}/{sha}.xlsx", "xlsx")
+    assert set(_records()) == {"Log|2013-01-01#1", "Log|2013-01-02#1"}
+    assert {r.file_id for r in _records().values()} == {row.pk}
+    state = SyncState.objects.get(name="xlsx")
+    assert (state.last_summary, state.last_error) == (result.summary(), "")
+    assert state.last_success_at is not None and state.locked_by == ""
+
+
+def test_an_unreadable_workbook_is_archived_first_and_its_failed_run_recorded(tmp_path, settings):
+    bad = tmp_path / "log.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(SourceError, match="not a readable"):
+        xlsx_import(path=bad)
+    sha = hashlib.sha256(bad.read_bytes()).hexdigest()
+    assert (Path(settings.RAW_STORE_DIR) / sha[:2] / f"{sha}.xlsx").exists()  # nothing is lost
+    assert "not a readable" in SyncState.objects.get(name="xlsx").last_error

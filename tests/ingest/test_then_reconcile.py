@@ -1,0 +1,85 @@
+"""Reconcile after a sync is one explicit option: `--reconcile` on the commands, `reconcile=` on the tasks."""
+
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.management import call_command, load_command_class
+from django_q.models import Schedule
+
+from activities.demo.load import DEMO_DIR
+from activities.models import Activity, ActivitySource
+from ingest import tasks
+from ingest.schedules import SCHEDULES
+from tests.ingest.xlsx.books import book_write, run, sample_layout
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def one_run(tmp_path, settings):
+    """A HealthFit folder holding one settled recording (the demo's 6x800m)."""
+    folder = tmp_path / "HealthFit"
+    folder.mkdir()
+    source = next((DEMO_DIR / "fit").glob("2025-10-07-*.fit"))
+    shutil.copy(source, folder / source.name)
+    settings.HEALTHFIT_DIR = folder
+    settings.INGEST_SETTLE_SECONDS = 0
+    return folder
+
+
+def _command(*args) -> list[str]:
+    out = StringIO()
+    call_command(*map(str, args), "--quiet", stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_import_files_without_reconcile_leaves_the_records_unreconciled(one_run):
+    lines = _command("import_files", one_run)
+    assert lines == ["imported=1 updated=0 unchanged=0 already_seen=0 skipped=0 failed=0 pending=0 ignored=0"]
+    assert ActivitySource.objects.get().activity is None
+    assert not Activity.objects.exists()
+
+
+def test_import_files_with_reconcile_turns_the_new_record_into_an_activity(one_run):
+    lines = _command("import_files", one_run, "--reconcile")
+    assert lines[0].startswith("imported=1 ")
+    assert lines[1].startswith("reconcile: created=1 ")
+    assert ActivitySource.objects.get().activity == Activity.objects.get()
+    assert _command("import_files", one_run, "--reconcile")[1].startswith("reconcile: created=0 ")
+
+
+def test_every_sync_command_takes_reconcile(one_run, tmp_path):
+    assert _command("sync_icloud", "--reconcile")[1].startswith("reconcile: created=1 ")
+    path = book_write(tmp_path / "log.xlsx", sample_layout([run(1, 5.0, "ok")]))
+    assert _command("import_xlsx", path)[-1].startswith("created=1 ")
+    assert Activity.objects.count() == 1  # the spreadsheet's run waits for a reconcile
+    assert _command("import_xlsx", path, "--reconcile")[-1].startswith("reconcile: created=1 ")
+    for name in ("import_garmin", "import_strava_export", "sync_strava", "sync_runalyze"):
+        parser = load_command_class("ingest", name).create_parser("manage.py", name)
+        args = ["export.zip", "--reconcile"] if name.startswith("import_") else ["--reconcile"]
+        assert parser.parse_args(args).reconcile is True, name
+        assert "reconcile" in parser.format_help(), name
+
+
+def test_the_task_with_reconcile_false_only_syncs(one_run):
+    summary = tasks.sync_icloud(reconcile=False)
+    assert (
+        summary
+        == "icloud: imported=1 updated=0 unchanged=0 already_seen=0 skipped=0 failed=0 pending=0 ignored=0"
+    )
+    assert not Activity.objects.exists()
+
+
+def test_the_task_with_reconcile_true_syncs_then_reconciles(one_run):
+    summary = tasks.sync_icloud(reconcile=True)
+    assert summary.startswith("icloud: imported=1 ") and "| reconcile: created=1 " in summary
+    assert Activity.objects.count() == 1
+
+
+def test_the_sync_schedules_pass_reconcile_explicitly():
+    call_command("install_schedules", "--quiet", stdout=StringIO())
+    kwargs = dict(Schedule.objects.values_list("func", "kwargs"))
+    syncs = [spec["func"] for spec in SCHEDULES if spec["func"].startswith("ingest.tasks.")]
+    assert syncs and all(kwargs[func] == "reconcile=True" for func in syncs)
+    assert kwargs["reconcile.tasks.reconcile_all"] is None

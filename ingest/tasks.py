@@ -1,7 +1,9 @@
 """django-q2 tasks: each runs one sync service and, when `reconcile` (the schedules pass True),
 reconciles what it brought in.
 
-The returned text is what q2 stores on the task row (admin › Django Q › Successful tasks).
+The schedules pass `reconcile` explicitly; its default (True) keeps schedule rows installed before the
+option existed, which carry no kwargs, doing what they did. The returned text is what q2 stores on the
+task row (admin › Django Q › Successful tasks).
 Failures raise, so q2 records them as failed tasks with the traceback.
 """
 
@@ -16,12 +18,12 @@ from ingest.strava.sync import strava_sync
 STRAVA_RESUME = "runbase: resume Strava sync"
 
 
-def sync_icloud(*, reconcile: bool) -> str:
+def sync_icloud(*, reconcile: bool = True) -> str:
     """New HealthFit workouts from the iCloud folder (every 30 minutes)."""
     return sync_then_reconcile("icloud", healthfit_sync, reconcile=reconcile).summary()
 
 
-def sync_strava(*, reconcile: bool) -> str:
+def sync_strava(*, reconcile: bool = True) -> str:
     """New and recently edited Strava activities, with streams (every 6 hours)."""
     synced = sync_then_reconcile("strava", lambda: strava_sync(streams=True), reconcile=reconcile)
     if synced.result.resume_at is not None:
@@ -31,6 +33,6 @@ def sync_strava(*, reconcile: bool) -> str:
     return synced.summary()
 
 
-def sync_runalyze(*, reconcile: bool) -> str:
+def sync_runalyze(*, reconcile: bool = True) -> str:
     """Runalyze metrics and the training-load history (weekly)."""
     return sync_then_reconcile("runalyze", runalyze_sync, reconcile=reconcile).summary()

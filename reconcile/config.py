@@ -47,6 +47,7 @@ class ReconcileConfig:
     ambiguity_margin_pct: float = 1.0
     name_distance_unit: str = "mi"
     name_min_confidence: float = 0.6
+    name_llm_retry_s: float = 6 * 3600.0  # a name the model gave no answer for is asked again after this
     interval_lap_tolerance_pct: float = 15.0
     field_priority: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_PRIORITY))
     tolerances: dict[str, dict[str, float]] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))

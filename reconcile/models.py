@@ -73,12 +73,26 @@ class ManualOverride(models.Model):
 
 
 class WorkoutNameReading(models.Model):
-    """The language model's reading of an unusual workout name, checked and kept: asked once per name."""
+    """The language model's reading of an unusual workout name, checked and kept: asked once per name.
+
+    A name the model gave no answer for (unreachable, malformed JSON, the item left out) is kept as
+    `failed` with a `retry_after` time: it is not asked again before then, so a model that is down is
+    not waited for on every run.
+    """
+
+    class Status(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        FAILED = "failed", "No answer"
 
     name = models.CharField(max_length=300, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ANSWERED)
     plan = models.JSONField(null=True, blank=True, help_text="The accepted plan; null when rejected.")
     answer = models.JSONField(default=dict, blank=True, help_text="The model's answer as given.")
+    retry_after = models.DateTimeField(
+        null=True, blank=True, help_text="When a failed name may be asked again."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -2,16 +2,22 @@
 
 Names are tried in the workout-name priority (an override first); a spreadsheet note counts only
 when it spells out reps. Names the patterns cannot read but that look like a workout (`Yasso 800s
-x10`) are sent to the language model in one batch per run (`names_read_with_llm`), each answer
-checked against the name's own text (a number the model returns must be written in the name) and
-kept in `WorkoutNameReading`, so a name is asked about once.
+x10`) are sent to the language model in one batch per chunk of a run (`names_read_with_llm`, before
+the chunk's write transaction), each answer checked against the name's own text (a number the model
+returns must be written in the name) and kept in `WorkoutNameReading`, so a name is asked about once;
+a name the model gave no answer for is asked again only after `name_llm_retry_s`. Inside a
+transaction only the stored readings are used (`names_read_stored`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
 
 from activities.models import ActivitySource
 from ingest.llm.client import llm_client
@@ -114,34 +120,86 @@ def plan_from_llm(name: str, answer: dict | None) -> WorkoutPlan | None:
     )
 
 
+def _unusual(names: Iterable[str]) -> list[str]:
+    return sorted({n for n in names if workout_name_is_unusual(n)})
+
+
+def _plans(rows: Iterable[WorkoutNameReading]) -> dict[str, WorkoutPlan]:
+    return {row.name: plan for row in rows if (plan := row.workout_plan()) is not None}
+
+
+def names_read_stored(*, names: Iterable[str]) -> dict[str, WorkoutPlan]:
+    """The stored LLM readings of the unusual names among `names`. Asks nothing: safe inside a
+    transaction, which is where the runner's decisions re-resolve an activity."""
+    unusual = _unusual(names)
+    return _plans(WorkoutNameReading.objects.filter(name__in=unusual)) if unusual else {}
+
+
 def names_read_with_llm(
-    *, names: Iterable[str], log: Callable[[str], Any] | None = None
+    *, names: Iterable[str], cfg: ReconcileConfig, log: Callable[[str], Any] | None = None
 ) -> dict[str, WorkoutPlan]:
-    """LLM readings of the unusual names among `names`: stored ones, and new ones asked in one batch."""
-    unusual = sorted({n for n in names if workout_name_is_unusual(n)})
+    """LLM readings of the unusual names among `names`: the stored ones, and new ones asked in one batch.
+
+    Call it with no transaction open: the model may take minutes, and on SQLite an open write
+    transaction would hold the database's write lock all that time. A name is asked when it has no
+    reading yet, or when its failed one is due again (`cfg.name_llm_retry_s`); the answers and the
+    failures are then written in a short transaction of their own.
+    """
+    unusual = _unusual(names)
     if not unusual:
         return {}
-    stored = {r.name: r for r in WorkoutNameReading.objects.filter(name__in=unusual)}
-    ask = [n for n in unusual if n not in stored]
-    if ask:
-        try:
-            client = llm_client()
-        except SourceError as exc:
-            logger.warning("workout names not sent to the LLM: %s", exc)
-            client = None
-        if client is not None:
-            answers = llm_extract(
-                instructions=LLM_INSTRUCTIONS,
-                items=[{"name": n} for n in ask],
-                schema=LLM_SCHEMA,
-                log=log,
-                client=client,
-            )
+    now = timezone.now()
+    stored = {row.name: row for row in WorkoutNameReading.objects.filter(name__in=unusual)}
+    ask = [name for name in unusual if name not in stored or _due(stored[name], now)]
+    answers = _ask(ask, log) if ask else None
+    if answers is not None:
+        retry_after = now + dt.timedelta(seconds=cfg.name_llm_retry_s)
+        # durable: raises if a caller holds a transaction open, i.e. if the model was asked inside one
+        with transaction.atomic(durable=True):
             for name, answer in zip(ask, answers, strict=True):
-                if answer is None:
-                    continue  # no answer (or no model): ask again next time
-                plan = plan_from_llm(name, answer)
-                stored[name] = WorkoutNameReading.objects.create(
-                    name=name, plan=WorkoutNameReading.plan_to_json(plan), answer=answer
-                )
-    return {name: plan for name, row in stored.items() if (plan := row.workout_plan()) is not None}
+                stored[name] = _reading_save(name, answer, retry_after=retry_after)
+    return _plans(stored.values())
+
+
+def _due(row: WorkoutNameReading, now: dt.datetime) -> bool:
+    failed = row.status == WorkoutNameReading.Status.FAILED
+    return failed and (row.retry_after is None or row.retry_after <= now)
+
+
+def _ask(names: list[str], log: Callable[[str], Any] | None) -> list[dict | None] | None:
+    """The model's answer per name (None where it gave none), or None when no model is configured."""
+    try:
+        client = llm_client()
+    except SourceError as exc:
+        logger.warning("workout names not sent to the LLM: %s", exc)
+        return None
+    if client is None:
+        return None
+    return llm_extract(
+        instructions=LLM_INSTRUCTIONS,
+        items=[{"name": n} for n in names],
+        schema=LLM_SCHEMA,
+        log=log,
+        client=client,
+    )
+
+
+def _reading_save(name: str, answer: dict | None, *, retry_after: dt.datetime) -> WorkoutNameReading:
+    """Keep an answer (accepted or rejected, it is final) or a failure that may be retried later."""
+    if answer is None:
+        values = {
+            "status": WorkoutNameReading.Status.FAILED,
+            "plan": None,
+            "answer": {},
+            "retry_after": retry_after,
+        }
+    else:
+        plan = WorkoutNameReading.plan_to_json(plan_from_llm(name, answer))
+        values = {
+            "status": WorkoutNameReading.Status.ANSWERED,
+            "plan": plan,
+            "answer": answer,
+            "retry_after": None,
+        }
+    reading, _ = WorkoutNameReading.objects.update_or_create(name=name, defaults=values)
+    return reading

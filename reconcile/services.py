@@ -25,7 +25,7 @@ from reconcile.errors import ReconcileError
 from reconcile.fields import EDITABLE_FIELDS, field_attname, field_decode, field_encode
 from reconcile.matching import records_match
 from reconcile.models import Conflict, ManualOverride
-from reconcile.names import names_read_with_llm
+from reconcile.names import names_read_stored, names_read_with_llm
 
 logger = logging.getLogger("runbase.reconcile")
 Log = Callable[[str], Any] | None
@@ -77,16 +77,14 @@ def _stamp(ids: list[int], now: dt.datetime) -> None:
         ActivitySource.objects.filter(pk__in=ids[start : start + 500]).update(reconciled_at=now)
 
 
-def _readings(ids: list[int], log: Log) -> dict:
-    names = ActivitySource.objects.filter(activity_id__in=ids, deleted_at__isnull=True).exclude(
-        workout_name=""
-    )
-    return names_read_with_llm(names=set(names.values_list("workout_name", flat=True)), log=log)
+def _names(ids: list[int]) -> set[str]:
+    """The workout names of the live records of these activities."""
+    records = ActivitySource.objects.filter(activity_id__in=ids, deleted_at__isnull=True)
+    return set(records.exclude(workout_name="").values_list("workout_name", flat=True))
 
 
-def _refresh_chunk(ids, *, created, stale, cfg, now, result, log) -> None:
+def _refresh_chunk(ids, *, readings, created, stale, cfg, now, result, log) -> None:
     """Resolve a chunk of activities, each in its own savepoint; stamp the records of those that worked."""
-    readings = _readings(ids, log)
     done: list[int] = []
     new_conflicts = []
     for activity in activities_for_resolve(ids):
@@ -134,9 +132,13 @@ def _reconcile(*, all: bool, since: dt.date | None, cfg: ReconcileConfig, log: L
         touched |= set(everything.values_list("pk", flat=True))
     ids = sorted(touched)
     for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        # The model is asked before the chunk's transaction opens: waiting on it holds no write lock.
+        readings = names_read_with_llm(names=_names(chunk), cfg=cfg, log=log)
         with transaction.atomic():
             _refresh_chunk(
-                ids[start : start + CHUNK],
+                chunk,
+                readings=readings,
                 created=matched.created,
                 stale=matched.stale_by_activity,
                 cfg=cfg,
@@ -165,14 +167,30 @@ def reconcile_run(*, all: bool = False, since: dt.date | None = None, log: Log =
 
 
 def activity_reconcile(*, activity: Activity) -> Activity:
-    """Re-resolve one activity now (after a decision of the runner); return it fresh."""
+    """Re-resolve one activity now (the admin's re-resolve action); return it fresh.
+
+    Its unusual workout names are put to the model first, with no transaction open; the runner's
+    decisions, which run inside their own transaction, re-resolve with the stored readings instead.
+    """
+    cfg = reconcile_config()
+    readings = names_read_with_llm(names=_names([activity.pk]), cfg=cfg)
+    return _activity_resolve(activity, cfg=cfg, readings=readings)
+
+
+def _activity_resolve(
+    activity: Activity, *, cfg: ReconcileConfig | None = None, readings: dict | None = None
+) -> Activity:
+    """Re-resolve one activity in one transaction. The runner's decisions call it inside theirs, without
+    `readings`: then the stored readings are used and no model is asked."""
+    cfg = cfg or reconcile_config()
     activity = activities_for_resolve([activity.pk]).first()
     if activity is None:
         raise ReconcileError("the activity no longer exists")
-    outcome = activity_refresh(
-        activity=activity, cfg=reconcile_config(), now=timezone.now(), readings=_readings([activity.pk], None)
-    )
-    Conflict.objects.bulk_create(outcome.conflicts.new_rows)
+    if readings is None:
+        readings = names_read_stored(names=_names([activity.pk]))
+    with transaction.atomic():
+        outcome = activity_refresh(activity=activity, cfg=cfg, now=timezone.now(), readings=readings)
+        Conflict.objects.bulk_create(outcome.conflicts.new_rows)
     return Activity.objects.get(pk=activity.pk)
 
 
@@ -227,7 +245,7 @@ def conflict_resolve(
     )
     encoded = field_encode(conflict.field_name, value)
     _conflict_settle(conflict, value=encoded, source=source or "manual", user=resolved_by, now=timezone.now())
-    activity_reconcile(activity=conflict.activity)
+    _activity_resolve(conflict.activity)
     conflict.refresh_from_db()
     return conflict
 
@@ -268,7 +286,7 @@ def activity_edit(*, activity: Activity, changes: dict[str, Any], edited_by=None
         conflict = Conflict.objects.filter(activity=activity, field_name=name).first()
         if conflict is not None:
             _conflict_settle(conflict, value=encoded, source="manual", user=edited_by, now=now)
-    return activity_reconcile(activity=activity)
+    return _activity_resolve(activity)
 
 
 @transaction.atomic
@@ -278,7 +296,7 @@ def override_clear(*, activity: Activity, field_name: str) -> None:
     if not deleted:
         raise ReconcileError(f"activity #{activity.pk} has no manual value for {field_name}")
     Conflict.objects.filter(activity=activity, field_name=field_name).delete()
-    activity_reconcile(activity=activity)
+    _activity_resolve(activity)
 
 
 @transaction.atomic
@@ -296,4 +314,4 @@ def activity_merge(*, activity: Activity, into: Activity, merged_by=None) -> Act
             override.save(update_fields=["activity", "created_by"])
     logger.info("activity #%s merged into #%s (%s records)", activity.pk, into.pk, moved)
     activity.delete()
-    return activity_reconcile(activity=into)
+    return _activity_resolve(into)

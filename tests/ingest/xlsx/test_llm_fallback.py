@@ -2,13 +2,17 @@
 
 import json
 import socket
+import time
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from activities.models import ActivitySource
 from ingest.xlsx.importer import xlsx_import
 from tests.ingest.llm.fakes import anthropic_answering, ollama_answering, ollama_chat
 from tests.ingest.xlsx.books import book_write, run, sample_layout
+from tests.support.db_probe import PROBE_GROUP, write_from_another_connection
 from tests.support.fake_http import FakeServer
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +184,23 @@ def test_a_rep_pace_offered_as_the_average_and_an_unmentioned_treadmill_are_reje
         "treadmill=true but the note does not mention a treadmill",
     ]
     assert record.needs_review
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_model_is_asked_with_no_transaction_open(ollama, log_path):
+    """While the model thinks about the doubtful notes, the import holds no transaction."""
+    importing = connections[DEFAULT_DB_ALIAS]
+    seen: dict[str, object] = {}
+    answer = ollama_answering(lambda item: ANSWERS[item["note"]])
+
+    def slow_model(request):
+        time.sleep(0.3)
+        seen["in_transaction"] = importing.in_atomic_block
+        seen["other_write"] = write_from_another_connection()
+        return answer(request)
+
+    ollama.route("POST", "/api/chat", slow_model)
+    result = xlsx_import(path=log_path)
+    assert seen == {"in_transaction": False, "other_write": "written"}
+    assert (result.created, result.llm_answered) == (3, 2)
+    assert Group.objects.filter(name=PROBE_GROUP).exists()

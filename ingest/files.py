@@ -14,7 +14,6 @@ data) feeds `files_ingest` with `FileInput`s, on disk (`path`) or in memory (`da
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,13 +21,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from activities.models import ActivitySource
-from ingest.healthfit.parser import healthfit_name_parse
 from ingest.models import ProcessedFile
 from ingest.parse_worker import ParseJob, ParseOutcome, default_workers, parse_many
 from ingest.rawstore import RawFile, raw_store_put
@@ -50,8 +47,8 @@ class FileInput:
 
     `origin` says where it was seen: a path, or `export.zip!inner/dir/file.fit` for a zip member.
     `size` is the size seen when the folder was listed: a file that grew since is still being written.
-    `local_start` is the naive local start a file NAME gives (HealthFit); `raw` is merged into every
-    record's raw values (what the route knows, e.g. HealthFit's workout type).
+    `hints` is what the route knows of the recording's time (a HealthFit name's local start), for
+    placement; `raw` is merged into every record's raw values (e.g. HealthFit's workout type).
     """
 
     name: str
@@ -61,7 +58,6 @@ class FileInput:
     mtime: float | None = None
     hints: FileHints | None = None
     size: int | None = None
-    local_start: dt.datetime | None = None
     raw: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
@@ -186,23 +182,13 @@ def files_ingest(
                     key=key,
                     name=item.name,
                     path=str(step.raw.absolute),
+                    home_tz=settings.RUNBASE_HOME_TZ,
                     hints=item.hints,
-                    local_start=item.local_start,
-                    fallback=_home_zone_hints(item),
                 )
 
     for job, parsed in parse_many(jobs(), workers=resolve_workers(workers)):
         report(_write(planned.pop(job.key), parsed, route=route, result=result))
     return result
-
-
-def _home_zone_hints(item: FileInput) -> FileHints | None:
-    """The file name's local start read in RUNBASE_HOME_TZ: only for files that cannot place themselves."""
-    if item.hints is not None or item.local_start is None:
-        return None
-    local = item.local_start.replace(tzinfo=ZoneInfo(settings.RUNBASE_HOME_TZ))
-    offset = local.utcoffset()
-    return FileHints(start_time=local.astimezone(dt.UTC), utc_offset_s=int(offset.total_seconds()))
 
 
 def files_import_paths(
@@ -212,14 +198,19 @@ def files_import_paths(
     workers: int | None = None,
     log: Log = None,
     progress: Callable[[FileOutcome], Any] | None = None,
+    name_hints: Callable[[str], FileHints | None] | None = None,
 ) -> FilesResult:
-    """Import `.fit`/`.gpx`/`.tcx` files and folders (recursively): the `files` sync."""
+    """Import `.fit`/`.gpx`/`.tcx` files and folders (recursively): the `files` sync.
+
+    File names mean nothing here unless the caller says how to read them: `name_hints(file name)`
+    (e.g. `healthfit_name_hints`) gives the hints placement uses where a file is silent.
+    """
     missing = [str(p) for p in paths if not Path(p).exists()]
     if missing:
         raise SourceError(f"No such file or folder: {', '.join(missing)}")
     with sync_running(name="files", result=FilesResult()) as run:
         files_ingest(
-            inputs=_path_inputs(paths),
+            inputs=_path_inputs(paths, name_hints=name_hints),
             route=route,
             workers=workers,
             log=log,
@@ -229,18 +220,15 @@ def files_import_paths(
     return run.result
 
 
-def _path_inputs(paths: Sequence[Path]) -> Iterator[FileInput]:
+def _path_inputs(
+    paths: Sequence[Path], *, name_hints: Callable[[str], FileHints | None] | None = None
+) -> Iterator[FileInput]:
     for root in paths:
         root = Path(root).expanduser().absolute()
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if _wanted(p, root))
         for path in files:
-            name_info = healthfit_name_parse(path.name)
-            yield FileInput(
-                name=path.name,
-                origin=str(path),
-                path=path,
-                local_start=name_info.local_start if name_info else None,
-            )
+            hints = name_hints(path.name) if name_hints is not None else None
+            yield FileInput(name=path.name, origin=str(path), path=path, hints=hints)
 
 
 def _wanted(path: Path, root: Path) -> bool:

@@ -1,14 +1,15 @@
 """Parse recording files in worker processes, a bounded window at a time. Pure: no ORM, no settings.
 
 Bulk imports are bound by FIT decoding, so parsing runs in a process pool while the parent only
-hashes, archives and writes. Workers get the archived copy's PATH (not the bytes) and send back
-`ParsedActivity` lists; at most `window` files are in flight, so memory stays flat on a 10-year
-folder. Nothing here imports Django models, so spawned workers (macOS) start without `django.setup()`.
+hashes, archives and writes. Workers get the archived copy's PATH (not the bytes), the route's hints
+and the home time zone's name, run the whole file path (`parsers.file_records`: parse, place,
+validate) and send back `ParsedActivity` lists ready to store; at most `window` files are in flight,
+so memory stays flat on a 10-year folder. Nothing here imports Django models or reads settings, so
+spawned workers (macOS) start without `django.setup()`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import multiprocessing
 import os
 from collections import deque
@@ -19,8 +20,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from ingest.healthfit.parser import apply_local_start
-from ingest.parsers import parse_file
+from ingest.parsers import file_records
 from ingest.records import FileHints, NotAnActivity, ParsedActivity, SourceError
 
 
@@ -29,9 +29,8 @@ class ParseJob:
     key: int  # the caller's handle on the file
     name: str
     path: str  # the archived copy
-    hints: FileHints | None = None
-    local_start: dt.datetime | None = None  # naive local start from the file name (HealthFit)
-    fallback: FileHints | None = None  # the name's start in the home time zone: for files with no time
+    home_tz: str  # settings.RUNBASE_HOME_TZ, by name: workers read no settings
+    hints: FileHints | None = None  # what the route knows (a HealthFit name's local start …)
 
 
 @dataclass(slots=True)
@@ -49,20 +48,7 @@ def parse_job(job: ParseJob) -> ParseOutcome:
     """Parse one archived file; never raises, so one bad file cannot break the pool or the batch."""
     try:
         data = Path(job.path).read_bytes()
-        try:
-            records = parse_file(name=job.name, data=data, hints=job.hints)
-        except NotAnActivity:
-            raise
-        except SourceError:
-            if job.fallback is None:
-                raise
-            # A file that cannot place itself in time (a GPX without times): the name's local start,
-            # read in the home time zone, is the last resort (ARCHITECTURE, invariant 6).
-            records = parse_file(name=job.name, data=data, hints=job.fallback)
-            for record in records:
-                record.raw["start_from"] = "file name, home time zone"
-        if job.local_start is not None:
-            apply_local_start(records, local_start=job.local_start)
+        records = file_records(name=job.name, data=data, hints=job.hints, home_tz=job.home_tz)
         return ParseOutcome(records=records)
     except NotAnActivity as exc:
         return ParseOutcome(skipped=_named(job.name, str(exc)))

@@ -1,7 +1,12 @@
-"""The one entry point for recording files, whatever route brought them (HealthFit folder, file import,
-Garmin export, Strava export): bytes in, normalised records out.
+"""The one way in for recording files, whatever route brought them (HealthFit folder, file import,
+Garmin export, Strava export): bytes in, placed and validated records out.
 
-Pure and picklable (plain functions, a frozen dataclass), so bulk imports run it in worker processes.
+    bytes -> `parse_file` (the parser: what the file says, named by its bytes)
+          -> `ingest.placement.records_place` (offset, local date; the route's hints, the home zone)
+          -> `validate()` once per record -> the caller stores them (`ingest.files`)
+
+`file_records` is that whole path. Pure and picklable (plain functions, frozen dataclasses, the home
+time zone passed by name), so bulk imports run it in worker processes.
 The file type comes from the content when it is recognisable (a FIT header, gzip magic, a GPX or TCX
 root element) and from the extension otherwise: an extension may lie, the bytes do not.
 Every record is `source="fit_file"` with `source_id` = SHA-256 of the bytes as given (`#<index>` per
@@ -19,10 +24,11 @@ from collections.abc import Callable
 from ingest.fit.adapter import is_fit
 from ingest.fit.parser import parse_fit
 from ingest.gpx.parser import parse_gpx
-from ingest.records import FileHints, ParsedActivity, SourceError
+from ingest.placement import records_place
+from ingest.records import FileHints, ParsedActivity, Source, SourceError
 from ingest.tcx.parser import parse_tcx
 
-SOURCE = "fit_file"
+SOURCE = Source.FIT_FILE.value
 
 
 Parser = Callable[..., list[ParsedActivity]]
@@ -32,6 +38,9 @@ PARSERS: dict[str, Parser] = {
     "gpx": parse_gpx,
     "tcx": parse_tcx,
 }
+# A FIT clock may count from the device's power-on: only then does a parser need the route's hints
+# (a UTC start, an offset) to read the file at all. GPX and TCX times are absolute or absent.
+_CLOCK_FROM_ROUTE = frozenset({"fit"})
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _XML_ROOT = re.compile(rb"<(?:[\w.-]+:)?(gpx|TrainingCenterDatabase)\b")
@@ -63,10 +72,12 @@ def _decompress(name: str, data: bytes) -> bytes:
 
 
 def parse_file(*, name: str, data: bytes, hints: FileHints | None = None) -> list[ParsedActivity]:
-    """Every activity in one recording file, validated.
+    """Every activity in one recording file as the file says it, named by the file's bytes.
 
-    Raises `NotAnActivity` for a valid file holding no activity (settings, monitoring, a route) and
-    `SourceError` naming the file and the fault for anything unreadable.
+    Not yet placed (no offset or local date beyond the file's own) nor validated: see `file_records`.
+    `hints` reach the FIT parser only, to anchor a device-relative clock. Raises `NotAnActivity` for a
+    valid file holding no activity (settings, monitoring, a route) and `SourceError` naming the file
+    and the fault for anything unreadable.
     """
     if not data:
         raise SourceError(f"{name}: empty file")
@@ -75,11 +86,31 @@ def parse_file(*, name: str, data: bytes, hints: FileHints | None = None) -> lis
     kind = file_kind(name, content)
     if kind is None:
         raise SourceError(f"{name}: unknown file type: not FIT, GPX or TCX (by content or extension)")
-    parsed = PARSERS[kind](name=name, data=content, hints=hints)
+    clock = {"hints": hints} if kind in _CLOCK_FROM_ROUTE else {}
+    parsed = PARSERS[kind](name=name, data=content, **clock)
     many = len(parsed) > 1
     for index, record in enumerate(parsed):
         record.source = SOURCE
         record.source_id = f"{sha}#{index}" if many else sha
         record.raw["file_name"] = name
-        record.validate()
     return parsed
+
+
+def file_records(
+    *, name: str, data: bytes, hints: FileHints | None = None, home_tz: str
+) -> list[ParsedActivity]:
+    """The file path: parse, place (the file's own time first, then `hints`, then `home_tz`), validate
+    once. What comes back is ready to store as it is.
+
+    Raises what `parse_file` raises, `SourceError` for a file neither its bytes nor the route can place
+    in time, and `RecordError` (a `SourceError`) for a record that breaks the contract.
+    """
+    records = records_place(parse_file(name=name, data=data, hints=hints), hints=hints, home_tz=home_tz)
+    for record in records:
+        if record.start_time is None and record.local_date is None:
+            raise SourceError(
+                f"{name}: the file holds no time of its own and the route gave no start: "
+                "it cannot be placed in time"
+            )
+        record.validate()
+    return records

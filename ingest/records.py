@@ -2,8 +2,10 @@
 
 A parser turns bytes or JSON of one source into `ParsedActivity` objects and nothing else: UTC-aware
 datetimes, SI units (metres, seconds, bpm, steps per minute, metres of ascent), the raw values kept
-for the audit trail. Conversions happen in the parser, once. `validate()` raises `RecordError` with a
-precise message; the store counts the failure and goes on with the batch.
+for the audit trail. Conversions happen in the parser, once. Where a record sits in time (its UTC
+offset and local date) is decided after the parser, once, by `ingest.placement.records_place`. Then
+`validate()` runs once per record, where the route makes it (see `ingest.store`), and raises
+`RecordError` with a precise message; the route counts the failure and goes on with the batch.
 """
 
 from __future__ import annotations
@@ -75,14 +77,23 @@ def sport_family(sport: str | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FileHints:
-    """What the route knows beyond the bytes; used only where the file itself is silent."""
+    """What the route knows about a recording beyond its bytes; used only where the file is silent.
 
-    start_time: dt.datetime | None = None  # UTC-aware, e.g. from a HealthFit file name
+    `ingest.placement` reads all of it (the file's own values first); a FIT parser reads `start_time`
+    and `utc_offset_s` only to anchor a clock that counts from the device's power-on. `label` names
+    where the hints come from in the record's raw values (`start_from`, `utc_offset_from`).
+    """
+
+    start_time: dt.datetime | None = None  # UTC-aware: a start the route knows (a summary, a CSV row)
+    local_start: dt.datetime | None = None  # naive local wall-clock start, e.g. from a HealthFit name
     utc_offset_s: int | None = None
+    label: str = "hint"
 
     def __post_init__(self) -> None:
         if self.start_time is not None and self.start_time.utcoffset() is None:
             raise ValueError(f"FileHints.start_time must be timezone-aware, got {self.start_time}")
+        if self.local_start is not None and self.local_start.tzinfo is not None:
+            raise ValueError(f"FileHints.local_start is a naive wall-clock time, got {self.local_start}")
 
 
 @dataclass(slots=True)
@@ -145,8 +156,10 @@ class ParsedLap:
 class ParsedActivity:
     """One activity as one source saw it."""
 
-    source: str  # fit_file, garmin, strava, runalyze, master_xlsx
-    source_id: str  # stable per source: file SHA-256[:session], Strava id, sheet+date key …
+    # Set by every API/export parser. A recording file's parser leaves both to `parse_file`, which
+    # names the record by the file's bytes (fit_file, SHA-256 and `#<index>` per session).
+    source: str = ""  # fit_file, garmin, strava, runalyze, master_xlsx
+    source_id: str = ""  # stable per source: file SHA-256[#session], Strava id, sheet+date key …
     start_time: dt.datetime | None = None  # UTC-aware; None only for date-only sources
     local_date: dt.date | None = None
     utc_offset_s: int | None = None

@@ -3,6 +3,14 @@
 Every ingest route (file import, HealthFit, Garmin, Strava, Runalyze, spreadsheet) ends here, so the
 invariants hold once: `(source, source_id)` is unique, an unchanged record is left alone, a changed
 one is rewritten whole and marked for reconcile, never half-written.
+
+Records arrive placed and validated, and are written as they are: the store neither dates nor checks
+them. Each route does both once, where it makes its records:
+- recording files (HealthFit, file import, the files of Garmin and Strava exports): `parsers.file_records`
+  in the parse worker places (`placement.records_place`) and validates;
+- Strava (API and export CSV), Garmin summaries, Runalyze, the spreadsheet: the source's parser
+  validates; the route places (Strava, Garmin) or the parser dates the record from the source's own
+  local time (Runalyze, the spreadsheet's date column).
 """
 
 from __future__ import annotations
@@ -13,9 +21,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -108,20 +114,9 @@ def parsed_content_hash(parsed: ParsedActivity, *, encoded: EncodedStream | None
     return digest.hexdigest()
 
 
-def _local_date(parsed: ParsedActivity) -> dt.date | None:
-    if parsed.local_date is not None:
-        return parsed.local_date
-    if parsed.start_time is None:
-        return None
-    if parsed.utc_offset_s is not None:
-        return (parsed.start_time + dt.timedelta(seconds=parsed.utc_offset_s)).date()
-    return parsed.start_time.astimezone(ZoneInfo(settings.RUNBASE_HOME_TZ)).date()
-
-
 def _record_values(parsed: ParsedActivity) -> dict:
     values = {name: getattr(parsed, name) for name in _SUMMARY_FIELDS}
     values.update({name: getattr(parsed, name) or "" for name in _TEXT_FIELDS})
-    values["local_date"] = _local_date(parsed)
     if parsed.distance_m and parsed.duration_s:
         values["avg_pace_s_per_km"] = parsed.duration_s / (parsed.distance_m / 1000.0)
     else:
@@ -161,12 +156,12 @@ def record_store(
     file: ProcessedFile | None = None,
     shoe: Shoe | None = None,
 ) -> StoreResult:
-    """Create or update the source record for `parsed`; unchanged content writes nothing.
+    """Create or update the source record for `parsed`, placed and validated by its route (see the
+    module docstring); unchanged content writes nothing.
 
     `shoe` overrides the name lookup of `parsed.gear` (Strava passes the shoe of its gear id).
     A changed record gets `changed_at` set, so an incremental reconcile picks it up.
     """
-    parsed.validate()
     encoded = _encoded_stream(parsed)
     content_hash = parsed_content_hash(parsed, encoded=encoded)
     record = (

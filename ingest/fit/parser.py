@@ -18,6 +18,7 @@ from typing import Any
 
 from ingest.fit.adapter import Values, fit_decode
 from ingest.fit.summary import device_from, json_safe, normalise_sport, positive, to_str
+from ingest.placement import offset_round
 from ingest.records import (
     Device,
     FileHints,
@@ -35,8 +36,6 @@ SEMICIRCLE_DEG = 180.0 / 2**31
 _RELATIVE_LIMIT = 0x10000000
 _FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=UTC)
 _MIN_YEAR = 1995
-_QUARTER_HOUR = 900
-_MAX_OFFSET_S = 14 * 3600
 # Sports whose FIT cadence counts one leg: steps/min = 2 x (cadence + fractional_cadence).
 _PER_LEG_FAMILIES = {"run", "walk"}
 
@@ -167,9 +166,10 @@ def _first_relative_start(fit: _FitFile) -> int | None:
 def _clock(fit: _FitFile, hints: FileHints | None) -> _Clock:
     """Find how to place device-relative timestamps (FR70: seconds since power-on) in UTC.
 
-    In order: a timestamp_correlation message, the route's UTC start (HealthFit file name, Strava CSV),
-    the activity's absolute local_timestamp plus a known UTC offset. Failing all, only the local
-    wall-clock start is known (from local_timestamp): the record gets a local date and no UTC time.
+    In order: a timestamp_correlation message, the route's UTC start (`hints.start_time`: a Strava CSV
+    row, a Garmin summary), the activity's absolute local_timestamp plus the route's UTC offset.
+    Failing all, only the local wall-clock start is known (from local_timestamp): the record gets a
+    local date and no UTC time.
     """
     times = (
         [s.get("start_time") for s in fit.sessions] + fit.records.time[:1] + [fit.activity.get("timestamp")]
@@ -203,18 +203,17 @@ def _clock(fit: _FitFile, hints: FileHints | None) -> _Clock:
 
 
 def _utc_offset(fit: _FitFile, clock: _Clock, hints: FileHints | None) -> int | None:
-    """activity.local_timestamp - activity.timestamp, rounded to 15 minutes; else the route's hint."""
+    """activity.local_timestamp - activity.timestamp, rounded to 15 minutes; None if the file has none.
+
+    A device-relative clock anchored by the route's offset would only give that offset back: the file
+    says nothing of its own then, and placement applies the route's offset.
+    """
     if clock.relative and hints is not None and hints.utc_offset_s is not None:
-        return hints.utc_offset_s  # the file's UTC is itself placed by the route: trust its offset
+        return None
     local = fit.activity.get("local_timestamp")
     end = clock.utc(fit.activity.get("timestamp"))
     if isinstance(local, dt.datetime) and local.year >= _MIN_YEAR and end is not None:
-        seconds = (local.replace(tzinfo=UTC) - end).total_seconds()
-        offset = round(seconds / _QUARTER_HOUR) * _QUARTER_HOUR
-        if abs(offset) <= _MAX_OFFSET_S:
-            return offset
-    if hints is not None:
-        return hints.utc_offset_s
+        return offset_round((local.replace(tzinfo=UTC) - end).total_seconds())
     return None
 
 
@@ -385,8 +384,6 @@ def _session_activity(
         local_date = clock.local_start.date()
         raw["local_start"] = clock.local_start.isoformat()
     return ParsedActivity(
-        source="fit_file",
-        source_id="",
         start_time=start,
         local_date=local_date,
         utc_offset_s=ctx.utc_offset_s,
@@ -431,7 +428,11 @@ def _record_times(fit: _FitFile, clock: _Clock) -> list[dt.datetime] | None:
 
 
 def parse_fit(*, name: str, data: bytes, hints: FileHints | None = None) -> list[ParsedActivity]:
-    """All sessions of one FIT activity file, in file order. Raises NotAnActivity or SourceError."""
+    """All sessions of one FIT activity file, in file order. Raises NotAnActivity or SourceError.
+
+    `hints` are read only to anchor a clock that counts from the device's power-on (see `_clock`); the
+    records carry the file's own offset or none, and `ingest.placement` does the rest.
+    """
     fit = _read(name, data)
     _check_activity(name, fit)
     clock = _clock(fit, hints)

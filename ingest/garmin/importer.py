@@ -21,11 +21,14 @@ from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
+from django.conf import settings
+
 from activities.models import ActivitySource
 from ingest.files import FileInput, FilesResult, files_ingest
 from ingest.garmin.export import export_summaries, export_uploads
 from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
 from ingest.garmin.parser import summary_is_parent, summary_parse
+from ingest.placement import record_place
 from ingest.records import ParsedActivity, RecordError, Route, Source, SourceError
 from ingest.store import record_store
 from ingest.sync import SyncResult, sync_running
@@ -114,7 +117,7 @@ def _parse_summaries(
             log(f"skip {item.get('activityId')}: multisport parent (its legs are imported)")
             continue
         try:
-            parsed.append(summary_parse(item))
+            parsed.append(record_place(summary_parse(item), home_tz=settings.RUNBASE_HOME_TZ))
         except RecordError as exc:
             result.add_error(str(exc), log=log, line=f"FAILED {exc}")
     return parsed

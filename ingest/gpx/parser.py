@@ -6,9 +6,10 @@ segments' spans, ascent gpxpy's smoothed climb. Heart rate and cadence come from
 TrackPointExtension whatever its namespace prefix (`gpxtpx:hr`, `ns3:cad`, …).
 
 Decisions: a route (`<rte>`) or waypoints alone are not an activity. A track whose first point has
-no time cannot be placed (a record needs a start): it is skipped, or placed at `hints.start_time` when
-it is the file's only track; a file where no track can be placed fails. Later points without a time
-are left out of the samples. An empty track or segment is skipped. The sport comes from `<type>` when
+no time has no start: beside timed tracks it is skipped; as the file's only track it is returned
+without a start, for `ingest.placement` to place from what the route knows (or for the file to fail
+there); a file of several tracks none of which is timed fails. Later points without a time are left
+out of the samples. An empty track or segment is skipped. The sport comes from `<type>` when
 it names one; otherwise it is None, not guessed.
 """
 
@@ -29,7 +30,7 @@ from ingest.gpx.track import (
     sport_from_word,
     to_utc,
 )
-from ingest.records import FileHints, NotAnActivity, ParsedActivity, Samples, SourceError
+from ingest.records import NotAnActivity, ParsedActivity, Samples, SourceError
 
 # <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>171</gpxtpx:hr><gpxtpx:cad>88</gpxtpx:cad>…
 _EXTENSION_FIELDS = {
@@ -109,7 +110,7 @@ def _segment_time(track: gpxpy.gpx.GPXTrack) -> float:
 
 
 def _track_activity(
-    gpx: gpxpy.gpx.GPX, index: int, track: gpxpy.gpx.GPXTrack, hints: FileHints | None, alone: bool
+    gpx: gpxpy.gpx.GPX, index: int, track: gpxpy.gpx.GPXTrack, alone: bool
 ) -> ParsedActivity | None:
     sport = sport_from_word(track.type)
     samples, breaks, untimed = _track_samples(track, cadence_is_per_leg(sport))
@@ -134,17 +135,13 @@ def _track_activity(
         start, end = samples.time[0], samples.time[-1]
         elapsed = (end - start).total_seconds()
         timer = _segment_time(track)
-    elif alone and hints is not None and hints.start_time is not None:
-        start, elapsed, timer, samples = hints.start_time, None, None, None
-        raw["start_from"] = "hint"
+    elif alone:
+        start, elapsed, timer, samples = None, None, None, None  # placement may know when it began
     else:
         return None
     avg_hr, max_hr = hr_stats(samples) if samples is not None else (None, None)
     return ParsedActivity(
-        source="fit_file",
-        source_id="",
         start_time=start,
-        utc_offset_s=hints.utc_offset_s if hints is not None else None,
         sport=sport,
         distance_m=round(distance, 2),
         duration_s=timer,
@@ -171,8 +168,8 @@ def _point_breaks(track: gpxpy.gpx.GPXTrack) -> set[int]:
     return breaks
 
 
-def parse_gpx(*, name: str, data: bytes, hints: FileHints | None = None) -> list[ParsedActivity]:
-    """One record per track that has points and can be placed in time."""
+def parse_gpx(*, name: str, data: bytes) -> list[ParsedActivity]:
+    """One record per track that has points and a time at its first one (or the file's only track)."""
     gpx = _decode(name, data)
     tracks = [t for t in gpx.tracks if any(s.points for s in t.segments)]
     if not tracks:
@@ -182,8 +179,7 @@ def parse_gpx(*, name: str, data: bytes, hints: FileHints | None = None) -> list
             f"{name}: a GPX with no track points (waypoints only: {len(gpx.waypoints)}), not an activity"
         )
     parsed = [
-        _track_activity(gpx, gpx.tracks.index(track), track, hints, alone=len(tracks) == 1)
-        for track in tracks
+        _track_activity(gpx, gpx.tracks.index(track), track, alone=len(tracks) == 1) for track in tracks
     ]
     placed = [p for p in parsed if p is not None]
     if not placed:

@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ingest.records import FileHints
+
 ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx")
 STUB_SUFFIX = ".icloud"
 
@@ -57,6 +59,16 @@ def healthfit_name_parse(name: str) -> HealthFitName | None:
     )
 
 
+def healthfit_name_hints(name: str) -> FileHints | None:
+    """What a HealthFit name tells about its recording: the local wall-clock start; None if not one.
+
+    `ingest.placement` turns it into the offset a file lacks (against the file's UTC start) or, for a
+    file with no time at all, into a start in the home time zone.
+    """
+    info = healthfit_name_parse(name)
+    return FileHints(local_start=info.local_start, label="file name") if info else None
+
+
 def icloud_stub_target(name: str) -> str | None:
     """`.X.fit.icloud` → `X.fit` (the file iCloud will download); None for any other name."""
     if name.startswith(".") and name.endswith(STUB_SUFFIX) and len(name) > len(STUB_SUFFIX) + 1:
@@ -78,35 +90,3 @@ def sidecar_of(name: str, siblings: set[str]) -> str | None:
         if candidate in siblings:
             return candidate
     return None
-
-
-_QUARTER_HOUR = 15 * 60
-_MAX_OFFSET_S = 14 * 3600
-
-
-def offset_from_local_start(*, local_start: dt.datetime, utc_start: dt.datetime) -> int | None:
-    """The UTC offset a local wall-clock start implies, rounded to 15 minutes; None if implausible."""
-    seconds = (local_start - utc_start.astimezone(dt.UTC).replace(tzinfo=None)).total_seconds()
-    offset = round(seconds / _QUARTER_HOUR) * _QUARTER_HOUR
-    return offset if abs(offset) <= _MAX_OFFSET_S else None
-
-
-def apply_local_start(records: list, *, local_start: dt.datetime) -> None:
-    """Give records the UTC offset their file NAME implies, where the file itself had none.
-
-    A FIT with `activity.local_timestamp` already knows its offset (the parser read it) and keeps it;
-    HealthFit files often lack it, and the name's local start against the file's UTC start gives it.
-    The first record's start decides: a multisport file's sessions share one clock.
-    """
-    first = next((r for r in records if r.start_time is not None), None)
-    if first is None:
-        return
-    offset = offset_from_local_start(local_start=local_start, utc_start=first.start_time)
-    if offset is None:
-        return
-    for record in records:
-        if record.utc_offset_s is not None or record.start_time is None:
-            continue
-        record.utc_offset_s = offset
-        record.local_date = (record.start_time + dt.timedelta(seconds=offset)).date()
-        record.raw["utc_offset_from"] = "file name"

@@ -15,7 +15,13 @@ from pathlib import Path
 from django.conf import settings
 
 from ingest.files import FileInput, FileOutcome, FilesResult, Log, files_ingest, report_outcome
-from ingest.healthfit.parser import healthfit_name_parse, icloud_stub_target, is_activity_name, sidecar_of
+from ingest.healthfit.parser import (
+    healthfit_name_hints,
+    healthfit_name_parse,
+    icloud_stub_target,
+    is_activity_name,
+    sidecar_of,
+)
 from ingest.records import SourceError
 from ingest.sync import sync_running
 
@@ -84,7 +90,7 @@ def _scan_entry(scan: FolderScan, path: Path, *, siblings: set[str], settle_s: f
             path=path,
             mtime=stat.st_mtime,
             size=stat.st_size,
-            local_start=info.local_start if info else None,
+            hints=healthfit_name_hints(name),  # the local start: placement's source of an offset
             raw={"healthfit": {"workout_type": info.workout_type, "device": info.device}} if info else None,
         )
     )

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
+from django.conf import settings
+
 from activities.models import ActivitySource
 from ingest.files import FILE_SUFFIXES, FileInput, FilesResult, files_ingest
+from ingest.placement import record_place
 from ingest.records import Route, Source, SourceError
 from ingest.store import record_store
 from ingest.strava.parser import export_rows, export_shoe_names, parse_export_row
@@ -109,6 +112,7 @@ def _store_rows(archive: _Zip, run: RunningSync[StravaExportResult], log) -> Non
             result.errors.append(f"activities.csv line {row.line}: {row.filename} is not in the zip")
         try:
             parsed = parse_export_row(row, shoe_names=shoe_names, file_sha256=sha)
+            record_place(parsed, home_tz=settings.RUNBASE_HOME_TZ)  # the CSV has a UTC time only
             outcome = record_store(parsed=parsed, route=Route.STRAVA_EXPORT).outcome
         except SourceError as error:
             result.add_error(str(error), log=log, line=f"FAILED activities.csv line {row.line}: {error}")

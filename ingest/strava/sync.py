@@ -18,6 +18,7 @@ from django.conf import settings
 
 from activities.models import ActivitySource, Shoe, Stream
 from activities.services import shoe_resolve
+from ingest.placement import record_place
 from ingest.records import Route, Source, SourceError
 from ingest.store import record_mark_deleted, record_store
 from ingest.strava.client import (
@@ -180,6 +181,7 @@ class _Run:
             parsed = parse_api_activity(
                 summary=summary, detail=detail, streams=stream_data, gear_name=gear_name
             )
+            record_place(parsed, home_tz=settings.RUNBASE_HOME_TZ)
             outcome = record_store(parsed=parsed, route=Route.STRAVA_API, shoe=shoe).outcome
         except (SourceError, ValueError, KeyError, TypeError) as error:
             if isinstance(error, StravaError):  # the API failed (gear lookup): stop the run, not the record

@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from ingest.gpx.track import ascent_descent, cadence_is_per_leg, largest, mean, sport_from_word, to_utc
-from ingest.records import Device, FileHints, NotAnActivity, ParsedActivity, ParsedLap, Samples, SourceError
+from ingest.records import Device, NotAnActivity, ParsedActivity, ParsedLap, Samples, SourceError
 
 _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": True}
 
@@ -160,7 +160,7 @@ def _sum(values: list[float | None]) -> float | None:
     return round(sum(present), 3) if present else None
 
 
-def _activity(activity: etree._Element, hints: FileHints | None) -> ParsedActivity | None:
+def _activity(activity: etree._Element) -> ParsedActivity | None:
     laps_xml = activity.findall("Lap")
     if not laps_xml:
         return None
@@ -181,10 +181,7 @@ def _activity(activity: etree._Element, hints: FileHints | None) -> ParsedActivi
     if creator:
         raw["creator"] = creator
     return ParsedActivity(
-        source="fit_file",
-        source_id="",
         start_time=start,
-        utc_offset_s=hints.utc_offset_s if hints is not None else None,
         sport=sport,
         distance_m=distance,
         duration_s=timer,
@@ -205,11 +202,11 @@ def _activity(activity: etree._Element, hints: FileHints | None) -> ParsedActivi
     )
 
 
-def parse_tcx(*, name: str, data: bytes, hints: FileHints | None = None) -> list[ParsedActivity]:
+def parse_tcx(*, name: str, data: bytes) -> list[ParsedActivity]:
     """One record per `<Activity>` with laps; courses and workouts are not activities."""
     root = _root(name, data)
     activities = root.findall("Activities/Activity")
-    parsed = [a for a in (_activity(activity, hints) for activity in activities) if a is not None]
+    parsed = [a for a in (_activity(activity) for activity in activities) if a is not None]
     if not parsed:
         raise NotAnActivity(
             f"{name}: a TCX with no activity laps (a course or workout file), not an activity"

@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities.models import Activity, ActivitySource, Lap
+from ingest.placement import record_place
 from ingest.records import ParsedActivity
 from ingest.store import record_store
 from reconcile.models import Conflict
@@ -148,15 +149,18 @@ def history_generate(*, runs: int, seed: int = 3650) -> int:
 def _one_new_file(last_day: dt.date) -> None:
     day = last_day + dt.timedelta(days=1)
     record_store(
-        parsed=ParsedActivity(
-            source="fit_file",
-            source_id=_sha("new file"),
-            start_time=dt.datetime.combine(day, dt.time(14), dt.UTC),
-            utc_offset_s=-7 * 3600,
-            sport="running",
-            distance_m=10010.0,
-            duration_s=3000.0,
-            avg_hr=150.0,
+        parsed=record_place(
+            ParsedActivity(
+                source="fit_file",
+                source_id=_sha("new file"),
+                start_time=dt.datetime.combine(day, dt.time(14), dt.UTC),
+                utc_offset_s=-7 * 3600,
+                sport="running",
+                distance_m=10010.0,
+                duration_s=3000.0,
+                avg_hr=150.0,
+            ),
+            home_tz="UTC",
         ),
         route="healthfit",
     )

@@ -4,7 +4,8 @@ import pytest
 
 from activities.models import ActivitySource, Lap, Shoe, Stream
 from activities.selectors import stream_columns
-from ingest.records import ParsedActivity, ParsedLap, RecordError, Samples
+from ingest.placement import record_place
+from ingest.records import ParsedActivity, ParsedLap, Samples
 from ingest.store import record_mark_deleted, record_store
 
 pytestmark = pytest.mark.django_db
@@ -12,6 +13,7 @@ T0 = dt.datetime(2024, 5, 1, 23, 30, tzinfo=dt.UTC)
 
 
 def _parsed(**overrides) -> ParsedActivity:
+    """A record as a route hands it to the store: placed (here: its own offset gives the local date)."""
     samples = Samples()
     for i in range(3):
         samples.append(T0 + dt.timedelta(seconds=i), heart_rate=140 + i, distance=3.0 * i)
@@ -28,7 +30,7 @@ def _parsed(**overrides) -> ParsedActivity:
         samples=samples,
     )
     values.update(overrides)
-    return ParsedActivity(**values)
+    return record_place(ParsedActivity(**values), home_tz="UTC")
 
 
 def test_it_creates_then_leaves_an_unchanged_record_alone():
@@ -60,10 +62,23 @@ def test_shoe_variants_map_to_one_shoe():
     assert Shoe.objects.count() == 1
 
 
-def test_it_refuses_an_invalid_record_and_writes_nothing():
-    with pytest.raises(RecordError, match="timezone-aware"):
-        record_store(parsed=_parsed(start_time=dt.datetime(2024, 5, 1)), route="files")
-    assert ActivitySource.objects.count() == 0
+def test_it_stores_the_local_date_placement_decided_and_computes_none():
+    # Strava's start_date_local says the 2nd although UTC start + offset say the 1st: the source wins
+    record = record_store(parsed=_parsed(local_date=dt.date(2024, 5, 2)), route="strava_api").record
+    assert record.local_date == dt.date(2024, 5, 2)
+    unplaced = ParsedActivity(source="fit_file", source_id="raw", start_time=T0, utc_offset_s=-7 * 3600)
+    assert record_store(parsed=unplaced, route="files").record.local_date is None
+
+
+def test_it_does_not_validate_again_what_its_route_validated(monkeypatch):
+    # An invalid record is refused where its route makes it (parse_file's path, a source's parser):
+    # see tests/ingest/files/test_file_path.py. The store trusts the contract and checks nothing twice.
+    calls = []
+    monkeypatch.setattr(ParsedActivity, "validate", lambda self: calls.append(self) or self)
+
+    record_store(parsed=_parsed(), route="files")
+
+    assert calls == []
 
 
 def test_marking_deleted_keeps_the_record():

@@ -1,10 +1,14 @@
-"""Source records for reconcile tests, stored through the real record store."""
+"""Source records for reconcile tests, placed as their route would place them and stored through the
+real record store."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+
 from activities.models import ActivitySource
+from ingest.placement import record_place
 from ingest.records import ParsedActivity, ParsedLap, Samples
 from ingest.store import record_store
 
@@ -16,7 +20,8 @@ def stored(**values) -> ActivitySource:
     values.setdefault("sport", "running")
     route = values.pop("route", "files")
     shoe = values.pop("shoe", None)
-    return record_store(parsed=ParsedActivity(**values), route=route, shoe=shoe).record
+    parsed = record_place(ParsedActivity(**values), home_tz=settings.RUNBASE_HOME_TZ)
+    return record_store(parsed=parsed, route=route, shoe=shoe).record
 
 
 def fit(source_id: str, start: dt.datetime, distance_m: float, **values) -> ActivitySource:

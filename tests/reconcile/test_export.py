@@ -8,12 +8,14 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from activities.export import EXPORT_KEYS, export_write
 from ingest.models import ProcessedFile
+from ingest.placement import record_place
 from ingest.records import ParsedActivity
 from ingest.store import record_store
 from reconcile.services import reconcile_run
@@ -34,21 +36,18 @@ def _history() -> None:
         raw_path="aa/x.fit",
         status="imported",
     )
-    record_store(
-        parsed=ParsedActivity(
-            source="fit_file",
-            source_id="a" * 64,
-            start_time=START,
-            utc_offset_s=-25200,
-            sport="running",
-            distance_m=7400.0,
-            duration_s=2350.0,
-            workout_name="4x800m",
-            laps=laps(*spec, start=START),
-        ),
-        route="files",
-        file=file,
+    parsed = ParsedActivity(
+        source="fit_file",
+        source_id="a" * 64,
+        start_time=START,
+        utc_offset_s=-25200,
+        sport="running",
+        distance_m=7400.0,
+        duration_s=2350.0,
+        workout_name="4x800m",
+        laps=laps(*spec, start=START),
     )
+    record_store(parsed=record_place(parsed, home_tz=settings.RUNBASE_HOME_TZ), route="files", file=file)
     xlsx(dt.date(2024, 5, 1), 4.2, notes="4x800 felt strong", gear="Peg 40")
     fit("b" * 64, START + dt.timedelta(days=1), 5 * MILE * 1.06)
     xlsx(dt.date(2024, 5, 2), 5.0)

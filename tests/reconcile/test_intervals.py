@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 
 from activities.models import Activity, Interval
+from ingest.placement import record_place
 from ingest.records import ParsedActivity
 from ingest.store import record_store
 from reconcile.intervals import STREAM_NOTE
@@ -21,20 +23,18 @@ SESSION = [(2000.0, 620.0)] + [(805.0, 170.0), (400.0, 150.0)] * 5 + [(810.0, 16
 
 def _session(source_id: str = "s" * 64, name: str = "6x800m w/ 400 jog", **values) -> None:
     values.setdefault("laps", laps(*SESSION, start=START))
-    record_store(
-        parsed=ParsedActivity(
-            source="fit_file",
-            source_id=source_id,
-            start_time=START,
-            utc_offset_s=-25200,
-            sport="running",
-            distance_m=sum(d for d, _ in SESSION),
-            duration_s=sum(t for _, t in SESSION),
-            workout_name=name,
-            **values,
-        ),
-        route="files",
+    parsed = ParsedActivity(
+        source="fit_file",
+        source_id=source_id,
+        start_time=START,
+        utc_offset_s=-25200,
+        sport="running",
+        distance_m=sum(d for d, _ in SESSION),
+        duration_s=sum(t for _, t in SESSION),
+        workout_name=name,
+        **values,
     )
+    record_store(parsed=record_place(parsed, home_tz=settings.RUNBASE_HOME_TZ), route="files")
 
 
 def _rows() -> list[tuple]:

@@ -1,17 +1,25 @@
-"""Realistic review data built through the record store and the ORM (no JSON fixtures)."""
+"""Realistic review data built through the record store and the ORM (no JSON fixtures); records are
+placed as their route would place them before they are stored."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 
+from django.conf import settings
+
 from activities.models import Activity, AthleteDay, Interval, RunalyzeMetrics
 from ingest.models import ProcessedFile, SyncState
+from ingest.placement import record_place
 from ingest.records import Device, ParsedActivity, ParsedLap, Samples
 from ingest.store import record_store
 from reconcile.models import Conflict
 
 T0 = dt.datetime(2024, 5, 1, 16, 30, tzinfo=dt.UTC)
+
+
+def _placed(parsed: ParsedActivity) -> ParsedActivity:
+    return record_place(parsed, home_tz=settings.RUNBASE_HOME_TZ)
 
 
 def run_samples(*, start: dt.datetime = T0, seconds: int = 1800, speed: float = 3.3) -> Samples:
@@ -80,7 +88,7 @@ def fit_record(*, source_id: str = "a" * 64, start: dt.datetime = T0, name: str 
     )
     for key, value in extra.items():
         setattr(parsed, key, value)
-    return record_store(parsed=parsed, route="files", file=file).record
+    return record_store(parsed=_placed(parsed), route="files", file=file).record
 
 
 def strava_record(*, source_id: str = "987654", start: dt.datetime = T0, distance_m: float = 6100.0):
@@ -98,7 +106,7 @@ def strava_record(*, source_id: str = "987654", start: dt.datetime = T0, distanc
         gear="Pegasus 38",
         raw={"id": int(source_id), "name": "Morning intervals"},
     )
-    return record_store(parsed=parsed, route="strava_api").record
+    return record_store(parsed=_placed(parsed), route="strava_api").record
 
 
 def activity_with_sources() -> Activity:
@@ -175,13 +183,15 @@ def side_rows() -> None:
         error="bad.fit: FIT header is broken",
     )
     runalyze = record_store(
-        parsed=ParsedActivity(
-            source="runalyze",
-            source_id="555",
-            start_time=T0,
-            sport="running",
-            distance_m=6000.0,
-            raw={"id": 555},
+        parsed=_placed(
+            ParsedActivity(
+                source="runalyze",
+                source_id="555",
+                start_time=T0,
+                sport="running",
+                distance_m=6000.0,
+                raw={"id": 555},
+            )
         ),
         route="runalyze_api",
     ).record

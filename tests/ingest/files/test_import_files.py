@@ -151,7 +151,10 @@ def test_a_file_input_needs_data_or_a_path_not_both():
 def _parse_in_daemon(path: str, queue) -> None:
     from ingest.parse_worker import ParseJob, parse_many
 
-    jobs = [ParseJob(key=0, name="a.fit", path=path), ParseJob(key=1, name="b.fit", path=path)]
+    jobs = [
+        ParseJob(key=0, name="a.fit", path=path, home_tz="UTC"),
+        ParseJob(key=1, name="b.fit", path=path, home_tz="UTC"),
+    ]
     queue.put([(job.key, len(outcome.records)) for job, outcome in parse_many(jobs, workers=2)])
 
 
@@ -176,7 +179,7 @@ def test_the_pool_draws_files_only_as_room_frees_up(samples):
     def jobs():
         for key in range(6):
             drawn.append(key)
-            yield ParseJob(key=key, name=f"{key}.fit", path=path)
+            yield ParseJob(key=key, name=f"{key}.fit", path=path, home_tz="UTC")
 
     results = parse_many(jobs(), workers=2, window=3)
     first_job, first = next(results)

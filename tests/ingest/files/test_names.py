@@ -2,14 +2,14 @@ import datetime as dt
 
 from ingest.healthfit.parser import (
     HealthFitName,
-    apply_local_start,
+    healthfit_name_hints,
     healthfit_name_parse,
     icloud_stub_target,
     is_activity_name,
-    offset_from_local_start,
     sidecar_of,
 )
-from ingest.records import ParsedActivity
+from ingest.placement import offset_from_local_start, records_place
+from ingest.records import FileHints, ParsedActivity
 
 
 def test_it_reads_local_start_type_and_device_from_a_healthfit_name():
@@ -59,12 +59,21 @@ def test_the_offset_is_local_start_minus_utc_start_to_the_quarter_hour():
     assert offset_from_local_start(local_start=dt.datetime(2015, 10, 14, 8, 43, 15), utc_start=utc) is None
 
 
+def test_a_healthfit_name_gives_its_local_start_as_hints_and_other_names_none():
+    name = "2015-10-13-084315-Outdoor Cycling-Runner’s Apple\u00a0Watch.fit"
+    assert healthfit_name_hints(name) == FileHints(
+        local_start=dt.datetime(2015, 10, 13, 8, 43, 15), label="file name"
+    )
+    assert healthfit_name_hints("2013-02-06-12-11-14.fit") is None  # Garmin's own naming
+
+
 def test_the_name_fills_only_an_offset_the_file_did_not_have():
     start = dt.datetime(2015, 10, 13, 23, 30, tzinfo=dt.UTC)
     without = ParsedActivity(source="fit_file", source_id="a", start_time=start)
     with_own = ParsedActivity(source="fit_file", source_id="b", start_time=start, utc_offset_s=3600)
+    hints = healthfit_name_hints("2015-10-13-163000-Outdoor Running-Watch.fit")
 
-    apply_local_start([without, with_own], local_start=dt.datetime(2015, 10, 13, 16, 30))
+    records_place([without, with_own], hints=hints, home_tz="UTC")
 
     assert (without.utc_offset_s, without.local_date) == (-25200, dt.date(2015, 10, 13))
     assert without.raw == {"utc_offset_from": "file name"}

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ingest.parsers import parse_file
+from ingest.parsers import file_records, parse_file
 from ingest.records import FileHints, ParsedActivity
 
 UTC = dt.UTC
@@ -17,7 +17,13 @@ def utc(*args: int) -> dt.datetime:
 
 
 def parse(path: Path, hints: FileHints | None = None, name: str | None = None) -> list[ParsedActivity]:
+    """What the file says (`hints` anchor only a device-relative FIT clock)."""
     return parse_file(name=name or path.name, data=path.read_bytes(), hints=hints)
+
+
+def place(path: Path, hints: FileHints | None = None, home_tz: str = "UTC") -> list[ParsedActivity]:
+    """The whole file path as the parse worker runs it: parse, place with the route's hints, validate."""
+    return file_records(name=path.name, data=path.read_bytes(), hints=hints, home_tz=home_tz)
 
 
 def summary(record: ParsedActivity) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 
 from ingest.records import FileHints, ParsedLap
 
-from .helpers import every_datetime, expected, parse, summary, utc
+from .helpers import every_datetime, expected, parse, place, summary, utc
 
 SEMI = 180.0 / 2**31
 
@@ -216,17 +216,17 @@ def test_a_device_relative_file_is_placed_in_utc_from_the_route_start(samples, n
     _, _, start_rel, first_record_rel = FR70[name]
     start = utc(2012, 2, 13, 10, 23, 51)
 
-    record = parse(samples / "fit" / "runs" / name, hints=FileHints(start_time=start, utc_offset_s=3600))[0]
+    record = place(samples / "fit" / "runs" / name, hints=FileHints(start_time=start, utc_offset_s=3600))[0]
 
     assert record.start_time == start
-    assert record.utc_offset_s == 3600
+    assert (record.utc_offset_s, record.local_date) == (3600, dt.date(2012, 2, 13))
     assert record.samples.time[0] == start + dt.timedelta(seconds=first_record_rel - start_rel)
     assert record.laps[0].start_time == start
     assert record.raw["time_base"] == "device_relative (hint_start_time)"
 
 
 def test_a_device_relative_file_is_placed_from_its_local_time_and_the_route_offset(samples):
-    record = parse(samples / "fit" / "runs" / "antfs-dump.63.fit", hints=FileHints(utc_offset_s=3600))[0]
+    record = place(samples / "fit" / "runs" / "antfs-dump.63.fit", hints=FileHints(utc_offset_s=3600))[0]
 
     assert record.start_time == utc(2012, 2, 13, 10, 23, 51)
     assert record.utc_offset_s == 3600

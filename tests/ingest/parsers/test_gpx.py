@@ -6,9 +6,11 @@ get_uphill_downhill), which the parser does not call.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from ingest.parsers import parse_file
+from ingest.parsers import file_records, parse_file
 from ingest.records import FileHints, NotAnActivity, SourceError
 
 from .helpers import expected, parse, summary, utc
@@ -166,12 +168,15 @@ def test_an_untimed_single_track_is_placed_at_the_route_start(samples):
     untimed = "\n".join(line for line in text.splitlines() if "<time>" not in line).encode()
     start = utc(2013, 7, 6, 17, 26, 26)
 
-    record = parse_file(
-        name="untimed.gpx", data=untimed, hints=FileHints(start_time=start, utc_offset_s=7200)
+    assert parse_file(name="untimed.gpx", data=untimed)[0].start_time is None  # the file has no time
+
+    record = file_records(
+        name="untimed.gpx", data=untimed, hints=FileHints(start_time=start, utc_offset_s=7200), home_tz="UTC"
     )[0]
 
     assert summary(record) == expected(
         start_time=start,
+        local_date=dt.date(2013, 7, 6),
         utc_offset_s=7200,
         distance_m=85.95,
         total_ascent_m=0.0,

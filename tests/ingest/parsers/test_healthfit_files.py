@@ -9,9 +9,10 @@ import json
 
 import pytest
 
+from ingest.healthfit.parser import healthfit_name_hints
 from ingest.records import FileHints, NotAnActivity, SourceError
 
-from .helpers import parse
+from .helpers import parse, place
 
 ENTRIES = {
     "2011-11-02-125419": ("cycling", 2263, False),
@@ -60,8 +61,13 @@ def test_a_healthfit_file_starts_when_its_name_says(folder, manifest, name):
         assert record.start_time == dt.datetime.fromisoformat(entry["utc_start"])
         expected_offset = entry["utc_offset_s"] if has_local_timestamp else None
         assert record.utc_offset_s == expected_offset
-        hinted = parse(_file(folder, name), hints=FileHints(utc_offset_s=entry["utc_offset_s"]))[0]
+        hinted = place(_file(folder, name), hints=FileHints(utc_offset_s=entry["utc_offset_s"]))[0]
         assert hinted.utc_offset_s == entry["utc_offset_s"]
+        named = place(_file(folder, name), hints=healthfit_name_hints(_file(folder, name).name))[0]
+        assert (named.utc_offset_s, named.local_date.isoformat()) == (
+            entry["utc_offset_s"],
+            entry["local_start"][:10],
+        )
     else:
         assert record.start_time == dt.datetime(2017, 1, 17, 17, 6, 47, tzinfo=dt.UTC)
 

@@ -15,7 +15,7 @@ import pytest
 from ingest.parsers import file_kind, parse_file
 from ingest.records import FileHints, NotAnActivity, SourceError
 
-from .helpers import parse, summary
+from .helpers import parse, place, summary
 
 RUN = "fit/runs/garmin-fenix-5-run.fit"
 
@@ -200,9 +200,11 @@ def test_hints_only_fill_what_the_file_does_not_know(samples):
     hints = FileHints(start_time=None, utc_offset_s=3600)
 
     # the file's own local_timestamp gives -25200; the hint does not override it
-    assert parse(path, hints=hints)[0].utc_offset_s == -25200
+    assert place(path, hints=hints)[0].utc_offset_s == -25200
     # a file without local_timestamp takes the route's offset
-    assert parse(samples / "fit/runs/2013-02-06-12-11-14.fit", hints=hints)[0].utc_offset_s == 3600
+    assert place(samples / "fit/runs/2013-02-06-12-11-14.fit", hints=hints)[0].utc_offset_s == 3600
+    # and the parser itself reports only what the file says
+    assert parse(samples / "fit/runs/2013-02-06-12-11-14.fit", hints=hints)[0].utc_offset_s is None
 
 
 def test_a_naive_hint_is_refused():

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from activities.models import Activity, ActivitySource, Shoe, ShoeAlias
 from reconcile.models import Conflict
-from tests.review.factories import activity_with_sources, side_rows
+from tests.support.factories import activity_with_sources, side_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -102,13 +102,6 @@ def test_activity_filters_by_source_sport_and_pending_conflicts(admin_client, da
     assert admin_client.get(url, {"date__year": "2024"}).context["cl"].result_count == 1
 
 
-def test_failed_files_filter_and_error_search(admin_client, data):
-    url = reverse("admin:ingest_processedfile_changelist")
-    response = admin_client.get(url, {"status__exact": "failed"})
-    assert [f.name for f in response.context["cl"].result_list] == ["bad.fit"]
-    assert admin_client.get(url, {"q": "header is broken"}).context["cl"].result_count == 1
-
-
 def test_merging_shoes_moves_aliases_records_and_activities(admin_client, data):
     shoes = list(Shoe.objects.order_by("pk"))
     assert [s.name for s in shoes] == ["Peg 38", "Pegasus 38"]
@@ -132,15 +125,6 @@ def test_source_record_filters_and_search(admin_client, data):
     assert admin_client.get(url, {"deleted_at__isempty": "1"}).context["cl"].result_count == 3
     assert admin_client.get(url, {"q": "6x800m.fit"}).context["cl"].result_count == 1
     assert admin_client.get(url, {"q": "987654"}).context["cl"].result_count == 1
-
-
-def test_conflict_filters_find_what_needs_attention(admin_client, data):
-    url = reverse("admin:reconcile_conflict_changelist")
-    assert admin_client.get(url).context["cl"].result_count == 2
-    pending = admin_client.get(url, {"attention": "yes"}).context["cl"].result_list
-    assert [c.field_name for c in pending] == ["distance_m"]
-    assert admin_client.get(url, {"status__exact": "auto_resolved"}).context["cl"].result_count == 1
-    assert admin_client.get(url, {"q": "6x800"}).context["cl"].result_count == 2
 
 
 def test_mark_reviewed_action_clears_the_flag_of_the_selected_activities(admin_client, data):

@@ -43,7 +43,7 @@ from ingest.strava.sync import strava_sync
 from ingest.strava.tokens import Tokens, tokens_save
 from tests.benchmarks.garmin_export import activity_fit
 from tests.benchmarks.support import say, throwaway_database
-from tests.ingest.strava.fake_strava import FakeStrava
+from tests.support.fake_strava import FakeStrava
 
 SAMPLES = Path(settings.BASE_DIR).parent / "shared" / "samples" / "strava" / "api"
 SIM_START = dt.datetime(2026, 1, 5, 6, 0, tzinfo=dt.UTC)

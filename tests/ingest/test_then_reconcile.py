@@ -11,7 +11,7 @@ from activities.demo.load import DEMO_DIR
 from activities.models import Activity, ActivitySource
 from ingest import tasks
 from ingest.schedules import SCHEDULES
-from tests.ingest.xlsx.books import book_write, run, sample_layout
+from tests.support.workbooks import book_write, run, sample_layout
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from reconcile.services import (
     override_clear,
     reconcile_run,
 )
-from tests.reconcile.support import MILE, fit, strava, xlsx
+from tests.support.records import MILE, fit, strava, xlsx
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2024, 5, 1, 13, 30, tzinfo=dt.UTC)

@@ -13,7 +13,7 @@ from ingest.records import ParsedActivity
 from ingest.store import record_store
 from reconcile.intervals import STREAM_NOTE
 from reconcile.services import reconcile_run
-from tests.reconcile.support import laps, samples_for
+from tests.support.records import laps, samples_for
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2024, 5, 7, 13, 0, tzinfo=dt.UTC)

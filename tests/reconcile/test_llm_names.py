@@ -16,10 +16,10 @@ from reconcile.config import ReconcileConfig
 from reconcile.models import Conflict, WorkoutNameReading
 from reconcile.names import names_read_with_llm
 from reconcile.services import activity_reconcile, conflict_resolve, reconcile_run
-from tests.ingest.llm.fakes import ollama_answering, prompt_items
-from tests.reconcile.support import MILE, fit, xlsx
 from tests.support.db_probe import PROBE_GROUP, write_from_another_connection
 from tests.support.fake_http import FakeServer
+from tests.support.fake_llm import ollama_answering, prompt_items
+from tests.support.records import MILE, fit, xlsx
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2024, 5, 7, 13, 0, tzinfo=dt.UTC)

@@ -12,7 +12,7 @@ from reconcile.canonical import ORPHAN_REASON
 from reconcile.matching import AMBIGUOUS_REASON
 from reconcile.models import Conflict
 from reconcile.services import conflict_resolve, reconcile_run
-from tests.reconcile.support import MILE, PACIFIC, fit, stored, strava, xlsx
+from tests.support.records import MILE, PACIFIC, fit, stored, strava, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from activities.models import Activity
 from activities.selectors import activity_best_stream
 from reconcile.models import Conflict, ManualOverride
 from review.charts import stream_charts, svg_line_chart
-from tests.review.factories import activity_with_sources, side_rows
+from tests.support.factories import activity_with_sources, side_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.models import Activity, ActivitySource
-from tests.review.factories import T0, fit_record, run_samples
+from tests.support.factories import T0, fit_record, run_samples
 
 pytestmark = pytest.mark.django_db
 

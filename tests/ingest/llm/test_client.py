@@ -6,8 +6,8 @@ import pytest
 
 from ingest.llm.client import AnthropicClient, LLMUnavailable, OllamaClient, _Http, llm_client
 from ingest.records import SourceError
-from tests.ingest.llm.fakes import anthropic_answering, ollama_chat
 from tests.support.fake_http import FakeResponse, FakeServer
+from tests.support.fake_llm import anthropic_answering, ollama_chat
 
 SCHEMA = {"type": "object", "properties": {"items": {"type": "array"}}, "required": ["items"]}
 

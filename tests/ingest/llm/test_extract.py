@@ -6,8 +6,8 @@ import socket
 import pytest
 
 from ingest.llm.extract import llm_extract, number_in_text, schema_errors, words_in_text
-from tests.ingest.llm.fakes import ollama_answering, ollama_chat
 from tests.support.fake_http import FakeServer
+from tests.support.fake_llm import ollama_answering, ollama_chat
 
 SCHEMA = {
     "type": "object",

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from ingest.strava.tokens import Tokens, tokens_save
-from tests.ingest.strava.fake_strava import FakeStrava
+from tests.support.fake_strava import FakeStrava
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from ingest.locks import SyncBusy, sync_lock
 from ingest.models import ProcessedFile, SyncState
 from ingest.records import SourceError
 from ingest.xlsx.importer import xlsx_import
-from tests.ingest.xlsx.books import book_write, run, sample_layout
+from tests.support.workbooks import book_write, run, sample_layout
 
 pytestmark = pytest.mark.django_db
 

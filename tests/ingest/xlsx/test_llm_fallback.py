@@ -10,10 +10,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from activities.models import ActivitySource
 from ingest.xlsx.importer import xlsx_import
-from tests.ingest.llm.fakes import anthropic_answering, ollama_answering, ollama_chat
-from tests.ingest.xlsx.books import book_write, run, sample_layout
 from tests.support.db_probe import PROBE_GROUP, write_from_another_connection
 from tests.support.fake_http import FakeServer
+from tests.support.fake_llm import anthropic_answering, ollama_answering, ollama_chat
+from tests.support.workbooks import book_write, run, sample_layout
 
 pytestmark = pytest.mark.django_db
 

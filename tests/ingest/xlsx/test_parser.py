@@ -7,7 +7,7 @@ import pytest
 from ingest.records import SourceError
 from ingest.xlsx.columns import aliases_merged, header_key, header_match
 from ingest.xlsx.parser import cell_date, row_activity, workbook_read
-from tests.ingest.xlsx.books import book_write
+from tests.support.workbooks import book_write
 
 
 @pytest.fixture

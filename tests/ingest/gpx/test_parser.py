@@ -12,8 +12,7 @@ import pytest
 
 from ingest.parsers import file_records, parse_file
 from ingest.records import FileHints, NotAnActivity, SourceError
-
-from .helpers import expected, parse, summary, utc
+from tests.support.parsing import expected, parse, summary, utc
 
 # (track index, start, distance, timer = elapsed, points, ascent, descent)
 CERKNICKO = [

@@ -1,18 +1,12 @@
-import shutil
+"""`manage.py demo`: loads the shipped dataset, and a second run changes nothing."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django_q.models import Schedule, Task
-from django_q.tasks import async_task, result
+from django_q.models import Schedule
 
-from activities.demo.load import DEMO_DIR
 from activities.models import Activity, ActivitySource
-from ingest.models import ProcessedFile
-from ingest.records import SourceError
-from ingest.tasks import sync_runalyze
 from reconcile.models import Conflict
-from reconcile.tasks import reconcile_all
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,31 +43,3 @@ def test_demo_loads_the_dataset_and_a_second_run_changes_nothing(capsys):
     assert "http://0.0.0.0:8080/" in out
     assert sorted(Activity.objects.values_list("pk", "distance_m", "updated_at")) == before
     assert get_user_model().objects.count() == 1
-
-
-def test_sync_icloud_task_imports_and_reconciles_synchronously(settings, tmp_path):
-    folder = tmp_path / "HealthFit"
-    folder.mkdir()
-    source = next((DEMO_DIR / "fit").glob("2025-10-07-*.fit"))
-    shutil.copy(source, folder / source.name)
-    settings.HEALTHFIT_DIR = folder
-    settings.INGEST_SETTLE_SECONDS = 0
-    task_id = async_task("ingest.tasks.sync_icloud", reconcile=True, sync=True)
-    summary = result(task_id)
-    assert summary.startswith("icloud: imported=1 ")
-    assert "| reconcile: created=1 " in summary
-    assert Task.objects.get(id=task_id).success
-    assert ProcessedFile.objects.get().route == "healthfit"
-    assert Activity.objects.get().workout_name == "6x800m"
-
-
-def test_a_failing_sync_task_raises_the_sources_message(settings):
-    settings.RUNALYZE_TOKEN = ""
-    with pytest.raises(SourceError, match=r"(?i)token"):
-        sync_runalyze(reconcile=True)
-
-
-def test_reconcile_task_returns_the_summary():
-    assert reconcile_all() == (
-        "created=0 updated=0 unchanged=0 conflicts=0 auto_resolved=0 new_values=0 review=0 moved=0 failed=0"
-    )

@@ -6,8 +6,7 @@ import pytest
 
 from ingest.parsers import parse_file
 from ingest.records import NotAnActivity, ParsedLap, SourceError
-
-from .helpers import expected, parse, summary, utc
+from tests.support.parsing import expected, parse, summary, utc
 
 FORERUNNER = (None, "Forerunner 410", "3854007508")  # <Creator><Name>Forerunner 410 Software Version 2.20
 

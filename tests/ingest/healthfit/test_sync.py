@@ -15,8 +15,7 @@ from activities.models import ActivitySource, Lap, Stream
 from ingest.healthfit.sync import healthfit_sync
 from ingest.locks import sync_lock
 from ingest.models import ProcessedFile, SyncState
-
-from .conftest import AN_HOUR_AGO, named
+from tests.support.healthfit import AN_HOUR_AGO, named
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
 from activities.models import ActivitySource, AthleteDay, RunalyzeMetrics
 from activities.training_load import training_load_recompute, training_load_series
+
+
+@pytest.fixture
+def expected(samples: Path) -> dict:
+    """The Runalyze fixture's answer key, with its daily TRIMP and CTL/ATL/TSB series."""
+    return json.loads((samples / "runalyze" / "api" / "expected_derived_metrics.json").read_text())
 
 
 def _daily(expected: dict) -> dict[dt.date, float]:

@@ -1,4 +1,7 @@
-"""A private copy of the sample HealthFit folder, settled (old mtimes) so every file is ready."""
+"""A private copy of the sample HealthFit folder, settled (old mtimes) so every file is ready.
+
+The fixtures are registered for the whole suite by `pytest_plugins` in tests/conftest.py.
+"""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from ingest.placement import record_place
 from ingest.records import ParsedActivity
 from ingest.store import record_store
 from reconcile.services import reconcile_run
-from tests.reconcile.support import MILE, fit, laps, xlsx
+from tests.support.records import MILE, fit, laps, xlsx
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2024, 5, 1, 13, 30, tzinfo=dt.UTC)

@@ -14,8 +14,7 @@ import pytest
 
 from ingest.parsers import file_kind, parse_file
 from ingest.records import FileHints, NotAnActivity, SourceError
-
-from .helpers import parse, place, summary
+from tests.support.parsing import parse, place, summary
 
 RUN = "fit/runs/garmin-fenix-5-run.fit"
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.records import NotAnActivity, SourceError
-
-from .helpers import expected, parse, summary, utc
+from tests.support.parsing import expected, parse, summary, utc
 
 OTHER = {
     # fitness_equipment/indoor_rowing is rowing; distance 0.0 and speed 0.0 mean not measured;

@@ -11,8 +11,7 @@ import pytest
 
 from ingest.healthfit.parser import healthfit_name_hints
 from ingest.records import FileHints, NotAnActivity, SourceError
-
-from .helpers import parse, place
+from tests.support.parsing import parse, place
 
 ENTRIES = {
     "2011-11-02-125419": ("cycling", 2263, False),

@@ -16,8 +16,7 @@ from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSpor
 
 from ingest.parsers import parse_file
 from ingest.records import FileHints, SourceError
-
-from .helpers import expected, summary, utc
+from tests.support.parsing import expected, summary, utc
 
 FIT_EPOCH_S = 631065600  # 1989-12-31T00:00:00Z as a Unix time
 

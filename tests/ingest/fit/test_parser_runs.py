@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from ingest.records import FileHints, ParsedLap
-
-from .helpers import every_datetime, expected, parse, place, summary, utc
+from tests.support.parsing import every_datetime, expected, parse, place, summary, utc
 
 SEMI = 180.0 / 2**31
 

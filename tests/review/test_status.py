@@ -7,8 +7,7 @@ from django.core.management import call_command
 
 from ingest.locks import sync_lock
 from review.status import status_report
-
-from .conftest import AN_HOUR_AGO
+from tests.support.healthfit import AN_HOUR_AGO
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,7 @@ from ingest.files import FileInput, files_import_paths, files_ingest
 from ingest.healthfit.parser import healthfit_name_hints
 from ingest.models import ProcessedFile
 from ingest.records import ParsedActivity
-
-from .conftest import DOCUMENTS
+from tests.support.healthfit import DOCUMENTS
 
 pytestmark = pytest.mark.django_db
 

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 
 from activities.models import ActivitySource
-from ingest.models import ProcessedFile
+from ingest.models import ProcessedFile, clip_to_field
 from ingest.parse_worker import ParseJob, ParseOutcome, default_workers, parse_many
 from ingest.rawstore import RawFile, raw_store_put
 from ingest.records import FileHints, ParsedActivity, SourceError
@@ -324,7 +324,9 @@ def _known_content(
         return _outcome(item, "unchanged", sha256=row.sha256, error=_earlier(row))
     moved = item.path is not None and _is_gone(row.path)
     if moved:
-        ProcessedFile.objects.filter(pk=row.pk).update(path=location, name=item.name[:300], mtime=mtime)
+        ProcessedFile.objects.filter(pk=row.pk).update(
+            path=location, name=clip_to_field(ProcessedFile, "name", item.name), mtime=mtime
+        )
     note = f"renamed or moved from {row.path}" if moved else f"same content as {row.path}"
     if row.status != ProcessedFile.Status.IMPORTED:
         note += f"; {_earlier(row)}"
@@ -411,8 +413,8 @@ def _save_row(plan: _Planned, *, route: str, status: str, error: str) -> Process
     item = plan.item
     values = dict(
         sha256=plan.raw.sha256,
-        path=plan.location[:1000],
-        name=item.name[:300],
+        path=clip_to_field(ProcessedFile, "path", plan.location),
+        name=clip_to_field(ProcessedFile, "name", item.name),
         route=route,
         size=plan.raw.size,
         mtime=plan.mtime,

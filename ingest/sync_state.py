@@ -19,7 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ingest.models import SyncState
+from ingest.models import SyncState, clip_to_field
 from ingest.records import SourceError
 
 
@@ -59,7 +59,10 @@ def _run_finished(
 ) -> None:
     """Record how a run ended. Only the columns a run owns are written (never the lock columns)."""
     state = _state(name)
-    values: dict[str, Any] = {"last_summary": summary[:500], "last_error": error}
+    values: dict[str, Any] = {
+        "last_summary": clip_to_field(SyncState, "last_summary", summary),
+        "last_error": error,
+    }
     if not error:
         values["last_success_at"] = timezone.now()
     if last_activity_at is not None and (

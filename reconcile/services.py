@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivitySource
 from ingest.locks import SyncBusy, sync_lock
+from ingest.models import clip_to_field
 from ingest.sync_state import sync_run
 from reconcile.canonical import activities_for_resolve, activity_refresh
 from reconcile.config import ReconcileConfig, reconcile_config
@@ -199,7 +200,11 @@ def _override_set(*, activity: Activity, field_name: str, value: Any, user, reas
     override, _ = ManualOverride.objects.update_or_create(
         activity=activity,
         field_name=field_name,
-        defaults={"value": encoded, "reason": reason[:300], "created_by": user},
+        defaults={
+            "value": encoded,
+            "reason": clip_to_field(ManualOverride, "reason", reason),
+            "created_by": user,
+        },
     )
     return override
 

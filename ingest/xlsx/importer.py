@@ -21,7 +21,7 @@ from django.db import transaction
 
 from activities.models import ActivitySource, Shoe
 from activities.services import shoe_resolve
-from ingest.models import ProcessedFile
+from ingest.models import ProcessedFile, clip_to_field
 from ingest.rawstore import RawFile, raw_store_put
 from ingest.records import ParsedActivity, Route, SourceError
 from ingest.store import parsed_content_hash, record_mark_deleted, record_store
@@ -251,7 +251,11 @@ def _write(parsed: ParsedActivity, processed: ProcessedFile, shoes: dict[str, Sh
 
 def _flag(record: ActivitySource, raw: dict) -> None:
     """Flag a new or changed record the parse is unsure of; an unchanged one keeps a reviewer's verdict."""
-    reason = "; ".join(raw["issues"])[:300] if raw["needs_review"] else ""
+    reason = (
+        clip_to_field(ActivitySource, "review_reason", "; ".join(raw["issues"]))
+        if raw["needs_review"]
+        else ""
+    )
     if record.needs_review != raw["needs_review"] or record.review_reason != reason:
         ActivitySource.objects.filter(pk=record.pk).update(
             needs_review=raw["needs_review"], review_reason=reason

@@ -33,3 +33,27 @@ def private_data_dir(settings, tmp_path: Path) -> Path:
     settings.STRAVA_TOKEN_FILE = data_dir / "strava_tokens.json"
     settings.LLM_PROVIDER = "none"
     return data_dir
+
+
+@pytest.fixture
+def review_data(db):
+    """A reconciled-looking activity (FIT + Strava, provenance, conflicts, intervals) and the rows of
+    every other model (sync state, a failed file, metrics, athlete days): what the pages and admin show."""
+    from tests.support.factories import activity_with_sources, side_rows
+
+    activity = activity_with_sources()
+    side_rows()
+    return activity
+
+
+@pytest.fixture
+def reconciled_activity(db):
+    """One run recorded by a FIT file and Strava, joined by a real reconcile."""
+    from activities.models import Activity
+    from reconcile.services import reconcile_run
+    from tests.support.factories import fit_record, strava_record
+
+    fit_record()
+    strava_record()
+    reconcile_run()
+    return Activity.objects.get()

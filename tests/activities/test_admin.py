@@ -4,18 +4,10 @@ from django.urls import reverse
 
 from activities.models import Activity, ActivitySource, Shoe, ShoeAlias
 from reconcile.models import Conflict
-from tests.support.factories import activity_with_sources, side_rows
 
 pytestmark = pytest.mark.django_db
 
 RUNBASE_APPS = {"activities", "ingest", "reconcile"}
-
-
-@pytest.fixture
-def data():
-    activity = activity_with_sources()
-    side_rows()
-    return activity
 
 
 def _models():
@@ -41,10 +33,10 @@ def test_every_runbase_model_is_registered():
     }
 
 
-def test_changelist_and_change_pages_load_for_every_model(admin_client, data):
+def test_changelist_and_change_pages_load_for_every_model(admin_client, review_data):
     from reconcile.models import ManualOverride
 
-    ManualOverride.objects.create(activity=data, field_name="notes", value="mine")
+    ManualOverride.objects.create(activity=review_data, field_name="notes", value="mine")
     for model in _models():
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -55,8 +47,10 @@ def test_changelist_and_change_pages_load_for_every_model(admin_client, data):
         assert admin_client.get(change).status_code == 200, change
 
 
-def test_activity_page_shows_provenance_sources_laps_and_intervals(admin_client, data):
-    page = admin_client.get(reverse("admin:activities_activity_change", args=[data.pk])).content.decode()
+def test_activity_page_shows_provenance_sources_laps_and_intervals(admin_client, review_data):
+    page = admin_client.get(
+        reverse("admin:activities_activity_change", args=[review_data.pk])
+    ).content.decode()
     assert "Provenance: which source supplied each field" in page
     assert "<td>Distance</td><td>5.96 km</td><td>fit_file</td>" in page.replace("\n", "")
     assert "Notes" in page and "strava" in page
@@ -65,7 +59,7 @@ def test_activity_page_shows_provenance_sources_laps_and_intervals(admin_client,
     assert "6x800m" in page and "Matched to laps" in page
 
 
-def test_source_record_page_pretty_prints_raw_values_and_stream_size(admin_client, data):
+def test_source_record_page_pretty_prints_raw_values_and_stream_size(admin_client, review_data):
     record = ActivitySource.objects.get(source="fit_file")
     page = admin_client.get(
         reverse("admin:activities_activitysource_change", args=[record.pk])
@@ -74,7 +68,7 @@ def test_source_record_page_pretty_prints_raw_values_and_stream_size(admin_clien
     assert "1800 samples," in page
 
 
-def test_stream_page_lists_columns_without_dumping_the_blob(admin_client, data):
+def test_stream_page_lists_columns_without_dumping_the_blob(admin_client, review_data):
     record = ActivitySource.objects.get(source="fit_file")
     page = admin_client.get(
         reverse("admin:activities_stream_change", args=[record.stream.pk])
@@ -83,7 +77,7 @@ def test_stream_page_lists_columns_without_dumping_the_blob(admin_client, data):
     assert "zlib" not in page and 'name="data"' not in page
 
 
-def test_activity_search_finds_names_notes_source_ids_and_file_names(admin_client, data):
+def test_activity_search_finds_names_notes_source_ids_and_file_names(admin_client, review_data):
     url = reverse("admin:activities_activity_changelist")
     for term in ("6x800", "strong", "987654", "6x800m.fit"):
         response = admin_client.get(url, {"q": term})
@@ -91,7 +85,7 @@ def test_activity_search_finds_names_notes_source_ids_and_file_names(admin_clien
     assert admin_client.get(url, {"q": "nothing-like-this"}).context["cl"].result_count == 0
 
 
-def test_activity_filters_by_source_sport_and_pending_conflicts(admin_client, data):
+def test_activity_filters_by_source_sport_and_pending_conflicts(admin_client, review_data):
     url = reverse("admin:activities_activity_changelist")
     assert admin_client.get(url, {"source": "strava"}).context["cl"].result_count == 1
     assert admin_client.get(url, {"source": "runalyze"}).context["cl"].result_count == 0
@@ -102,7 +96,7 @@ def test_activity_filters_by_source_sport_and_pending_conflicts(admin_client, da
     assert admin_client.get(url, {"date__year": "2024"}).context["cl"].result_count == 1
 
 
-def test_merging_shoes_moves_aliases_records_and_activities(admin_client, data):
+def test_merging_shoes_moves_aliases_records_and_activities(admin_client, review_data):
     shoes = list(Shoe.objects.order_by("pk"))
     assert [s.name for s in shoes] == ["Peg 38", "Pegasus 38"]
     response = admin_client.post(
@@ -118,7 +112,7 @@ def test_merging_shoes_moves_aliases_records_and_activities(admin_client, data):
     assert not shoe.needs_review
 
 
-def test_source_record_filters_and_search(admin_client, data):
+def test_source_record_filters_and_search(admin_client, review_data):
     url = reverse("admin:activities_activitysource_changelist")
     assert admin_client.get(url, {"source__exact": "strava"}).context["cl"].result_count == 1
     assert admin_client.get(url, {"route__exact": "files"}).context["cl"].result_count == 1
@@ -127,13 +121,13 @@ def test_source_record_filters_and_search(admin_client, data):
     assert admin_client.get(url, {"q": "987654"}).context["cl"].result_count == 1
 
 
-def test_mark_reviewed_action_clears_the_flag_of_the_selected_activities(admin_client, data):
-    Activity.objects.filter(pk=data.pk).update(needs_review=True, review_reason="ambiguous match")
+def test_mark_reviewed_action_clears_the_flag_of_the_selected_activities(admin_client, review_data):
+    Activity.objects.filter(pk=review_data.pk).update(needs_review=True, review_reason="ambiguous match")
     page = admin_client.post(
         reverse("admin:activities_activity_changelist"),
-        {"action": "mark_reviewed", "_selected_action": [data.pk]},
+        {"action": "mark_reviewed", "_selected_action": [review_data.pk]},
         follow=True,
     ).content.decode()
     assert "Marked 1 activity as reviewed." in page
-    data.refresh_from_db()
-    assert not data.needs_review and data.approved_at is not None
+    review_data.refresh_from_db()
+    assert not review_data.needs_review and review_data.approved_at is not None

@@ -8,29 +8,19 @@ from django.urls import reverse
 from activities.models import Activity
 from reconcile.models import ManualOverride
 from reconcile.services import reconcile_run
-from tests.support.admin_forms import change_form_data
+from tests.support.admin_forms import activity_admin_edit
 from tests.support.factories import T0, fit_record, strava_record
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def activity():
-    fit_record()
-    strava_record()
-    reconcile_run()
-    return Activity.objects.get()
-
-
-def _edit(admin_client, activity, **changes):
-    url = reverse("admin:activities_activity_change", args=[activity.pk])
-    data = change_form_data(admin_client.get(url))
-    data.update(changes)
-    return admin_client.post(url, data, follow=True)
+def activity(reconciled_activity):
+    return reconciled_activity
 
 
 def test_editing_a_field_in_the_admin_becomes_an_override_that_survives_reconcile(admin_client, activity):
-    response = _edit(admin_client, activity, distance_m="6000", workout_type="interval")
+    response = activity_admin_edit(admin_client, activity, distance_m="6000", workout_type="interval")
     assert response.status_code == 200
     assert "Manual override set for: distance_m." in response.content.decode()
     override = ManualOverride.objects.get()
@@ -47,12 +37,12 @@ def test_editing_a_field_in_the_admin_becomes_an_override_that_survives_reconcil
 
 
 def test_saving_an_unchanged_activity_creates_no_override(admin_client, activity):
-    _edit(admin_client, activity)
+    activity_admin_edit(admin_client, activity)
     assert not ManualOverride.objects.exists()
 
 
 def test_editing_review_flags_saves_them_without_an_override(admin_client, activity):
-    _edit(admin_client, activity, needs_review="on", review_reason="check the shoe")
+    activity_admin_edit(admin_client, activity, needs_review="on", review_reason="check the shoe")
     activity.refresh_from_db()
     assert activity.needs_review and activity.review_reason == "check the shoe"
     assert not ManualOverride.objects.exists()

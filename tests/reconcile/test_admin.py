@@ -5,26 +5,14 @@ from django.urls import reverse
 
 from activities.models import Activity
 from reconcile.models import Conflict, ManualOverride
-from reconcile.services import reconcile_run
-from tests.support.admin_forms import change_form_data
-from tests.support.factories import fit_record, strava_record
+from tests.support.admin_forms import activity_admin_edit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def activity():
-    fit_record()
-    strava_record()
-    reconcile_run()
-    return Activity.objects.get()
-
-
-def _edit(admin_client, activity, **changes):
-    url = reverse("admin:activities_activity_change", args=[activity.pk])
-    data = change_form_data(admin_client.get(url))
-    data.update(changes)
-    return admin_client.post(url, data, follow=True)
+def activity(reconciled_activity):
+    return reconciled_activity
 
 
 def _act(admin_client, action, conflicts):
@@ -70,7 +58,7 @@ def test_resolve_with_the_highest_priority_value(admin_client, activity):
 
 
 def test_clearing_an_override_hands_the_field_back_to_the_sources(admin_client, activity):
-    _edit(admin_client, activity, distance_m="6000")
+    activity_admin_edit(admin_client, activity, distance_m="6000")
     override = ManualOverride.objects.get()
     page = admin_client.post(
         reverse("admin:reconcile_manualoverride_changelist"),

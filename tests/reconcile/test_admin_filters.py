@@ -3,21 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from tests.support.factories import activity_with_sources, side_rows
-
 pytestmark = pytest.mark.django_db
 
-RUNBASE_APPS = {"activities", "ingest", "reconcile"}
 
-
-@pytest.fixture
-def data():
-    activity = activity_with_sources()
-    side_rows()
-    return activity
-
-
-def test_conflict_filters_find_what_needs_attention(admin_client, data):
+def test_conflict_filters_find_what_needs_attention(admin_client, review_data):
     url = reverse("admin:reconcile_conflict_changelist")
     assert admin_client.get(url).context["cl"].result_count == 2
     pending = admin_client.get(url, {"attention": "yes"}).context["cl"].result_list

@@ -7,16 +7,14 @@ from activities.models import Activity
 from activities.selectors import activity_best_stream
 from reconcile.models import Conflict, ManualOverride
 from review.charts import stream_charts, svg_line_chart
-from tests.support.factories import activity_with_sources, side_rows
+from tests.support.factories import activity_with_sources
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def activity():
-    activity = activity_with_sources()
-    side_rows()
-    return activity
+def activity(review_data):
+    return review_data
 
 
 def _pages(activity):

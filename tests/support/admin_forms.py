@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.forms import CheckboxInput, MultiWidget
+from django.urls import reverse
 
 
 def _add_form(data: dict, form) -> None:
@@ -29,3 +30,11 @@ def change_form_data(response) -> dict:
         for form in formset.forms:
             _add_form(data, form)
     return data
+
+
+def activity_admin_edit(client, activity, **changes):
+    """Submit the activity's admin change page as a browser would, with `changes` typed in."""
+    url = reverse("admin:activities_activity_change", args=[activity.pk])
+    data = change_form_data(client.get(url))
+    data.update(changes)
+    return client.post(url, data, follow=True)

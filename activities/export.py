@@ -1,7 +1,8 @@
 """Export canonical activities as JSON or CSV, one object (row) per activity, with stable keys.
 
 JSON: a list of objects. CSV: one row per activity with the same columns in the same order; the
-nested parts (`provenance`, `sources`, `intervals`, `conflicts`) are JSON strings in their cells.
+nested parts (`provenance`, `sources`, `intervals`, `conflicts`) are JSON strings in their cells, and a
+text cell a spreadsheet would run as a formula starts with `'` (OWASP's CSV-injection rule).
 The query count is fixed per 500 activities (select_related + prefetch), whatever the history size.
 """
 
@@ -111,10 +112,21 @@ def activities_export(*, since: dt.date | None = None) -> Iterator[dict[str, Any
         yield activity_export_row(activity)
 
 
+# A text cell starting with one of these is a formula to Excel, LibreOffice and Sheets (OWASP: CSV injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text_safe(text: str) -> str:
+    """`=HYPERLINK(…)` → `'=HYPERLINK(…)`: a spreadsheet shows the text instead of running it."""
+    return f"'{text}" if text.startswith(FORMULA_LEADS) else text
+
+
 def _csv_cell(key: str, value: Any) -> Any:
     if key in NESTED_KEYS:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "" if value is None else value
+        return csv_text_safe(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    if isinstance(value, str):
+        return csv_text_safe(value)
+    return "" if value is None else value  # numbers stay numbers: a -5 m ascent is not a formula
 
 
 def export_write(*, out: IO[str], format: str, since: dt.date | None = None) -> int:

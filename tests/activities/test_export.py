@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from activities.export import EXPORT_KEYS, export_write
+from activities.export import EXPORT_KEYS, csv_text_safe, export_write
 from ingest.models import ProcessedFile
 from ingest.placement import record_place
 from ingest.records import ParsedActivity
@@ -143,3 +143,39 @@ def test_the_command_writes_csv_to_stdout_and_the_count_to_stderr():
     assert rows[0] == list(EXPORT_KEYS)
     assert len(rows) == 3
     assert err.getvalue().strip() == "exported=2"
+
+
+def test_csv_text_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote():
+    fit(
+        "c" * 64,
+        START,
+        5000.0,
+        workout_name='=HYPERLINK("http://evil.example","x")',
+        notes="-2 min negative split",
+        total_ascent_m=-5.0,
+    )
+    reconcile_run()
+    out = io.StringIO()
+    export_write(out=out, format="csv")
+    row = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert row["workout_name"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["notes"] == "'-2 min negative split"
+    assert row["total_ascent_m"] == "-5.0"  # a negative number is a number, not a formula
+    assert row["date"] == "2024-05-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+44 20", "'+44 20"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Easy run = 5 mi", "Easy run = 5 mi"),
+        ("", ""),
+    ],
+)
+def test_formula_leading_text_is_escaped_and_other_text_is_left_alone(text, expected):
+    assert csv_text_safe(text) == expected

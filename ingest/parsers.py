@@ -109,7 +109,7 @@ def file_records(
     for record in records:
         if record.start_time is None and record.local_date is None:
             raise SourceError(
-                f"{name}: the file holds no time of its own and the route gave no start: "
+                f"{name}: no timestamps: the file holds no time of its own and the route gave no start: "
                 "it cannot be placed in time"
             )
         record.validate()

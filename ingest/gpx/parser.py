@@ -2,24 +2,35 @@
 
 A GPX has no laps and no summary: distance is the cumulative haversine over the points (segments are
 pauses, no distance across them), elapsed time is last - first point time, timer time the sum of the
-segments' spans, ascent gpxpy's smoothed climb. Heart rate and cadence come from Garmin's
-TrackPointExtension whatever its namespace prefix (`gpxtpx:hr`, `ns3:cad`, …).
+segments' spans, ascent gpxpy's smoothed climb.
 
-Decisions: a route (`<rte>`) or waypoints alone are not an activity. A track whose first point has
-no time has no start: beside timed tracks it is skipped; as the file's only track it is returned
-without a start, for `ingest.placement` to place from what the route knows (or for the file to fail
-there); a file of several tracks none of which is timed fails. Later points without a time are left
-out of the samples. An empty track or segment is skipped. The sport comes from `<type>` when
-it names one; otherwise it is None, not guessed.
+Per-point values come from any element inside a point's `<extensions>`, matched by local name in any
+namespace: Garmin's TrackPointExtension v1/v2 (`gpxtpx:hr`, `ns3:cad`, `gpxtpx:atemp`…), Cluetrust
+gpxdata (`gpxdata:hr`, `gpxdata:cadence`, `gpxdata:temp`) and plain or vendor elements (`<hr>`,
+`<heartrate>`, `<cad>`, `<cadence>`, `<power>`, `<temp>`, `<atemp>`). Every GPX cadence is taken as the
+one-leg count TrackPointExtension's `cad` is, so it is doubled on a run or walk (and on a track naming
+no sport); a ride keeps rpm. A value that is not a finite number is dropped from its point. Temperature
+has no stream column: its average, minimum and maximum (°C) go to raw `temperature_c`.
+
+Decisions: a route (`<rte>`) or waypoints alone are not an activity. When gpxpy refuses the document
+because of something outside the tracks (a bad waypoint, bounds or metadata value), the tracks are read
+again tolerantly (`ingest.gpx.tolerant`), noted in raw `read_with`. A track whose first point has no
+time has no start: beside timed tracks it is skipped; as the file's only track it is returned without a
+start, for `ingest.placement` to place from what the route knows (a HealthFit file name) or for the
+file to fail there with "no timestamps"; a file of several tracks none of which is timed fails with
+"no timestamps". Later points without a time are left out of the samples. An empty track or segment is
+skipped. The sport comes from `<type>` when it names one; otherwise it is None, not guessed.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import gpxpy
 import gpxpy.gpx
 
+from ingest.gpx.tolerant import gpx_tracks_only
 from ingest.gpx.track import (
     ascent_descent,
     cadence_is_per_leg,
@@ -33,13 +44,20 @@ from ingest.gpx.track import (
 from ingest.records import NotAnActivity, ParsedActivity, Samples, SourceError
 
 # <extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>171</gpxtpx:hr><gpxtpx:cad>88</gpxtpx:cad>…
+# <extensions><gpxdata:hr>150</gpxdata:hr><gpxdata:cadence>85</gpxdata:cadence><gpxdata:temp>21</…
 _EXTENSION_FIELDS = {
     "hr": "heart_rate",
     "heartrate": "heart_rate",
     "cad": "cadence",
     "cadence": "cadence",
     "power": "power",
+    "watts": "power",
+    "powerinwatts": "power",  # Garmin PowerExtension
     "speed": "speed",
+    "temp": "temperature",
+    "atemp": "temperature",
+    "wtemp": "temperature",
+    "temperature": "temperature",
 }
 
 
@@ -53,26 +71,41 @@ def _extensions(point: gpxpy.gpx.GPXTrackPoint) -> dict[str, float]:
         for node in element.iter():
             key = _EXTENSION_FIELDS.get(_local_name(node.tag))
             if key and node.text and key not in found:
-                try:
-                    found[key] = float(node.text)
-                except ValueError:
-                    continue
+                value = _finite(node.text)
+                if value is not None:
+                    found[key] = value
     return found
 
 
-def _decode(name: str, data: bytes) -> gpxpy.gpx.GPX:
+def _finite(text: str) -> float | None:
     try:
-        text = data.decode("utf-8-sig")
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _decode(name: str, data: bytes) -> tuple[gpxpy.gpx.GPX, str | None]:
+    """The document and, when gpxpy refused it and only its tracks could be read, gpxpy's complaint."""
+    data = data.removeprefix(b"\xef\xbb\xbf").lstrip()  # a BOM or blank lines before <?xml …?>
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(f"{name}: not UTF-8 text ({exc})") from exc
     try:
-        return gpxpy.parse(text)
+        return gpxpy.parse(text), None
     except gpxpy.gpx.GPXException as exc:
-        raise SourceError(f"{name}: malformed or truncated GPX: {exc}") from exc
+        tracks = gpx_tracks_only(data)
+        if tracks is None:
+            raise SourceError(f"{name}: malformed or truncated GPX: {exc}") from exc
+        return tracks, str(exc)
 
 
-def _track_samples(track: gpxpy.gpx.GPXTrack, per_leg: bool) -> tuple[Samples, set[int], list[Any]]:
-    """All timed points in file order; `breaks` marks where a new segment starts."""
+def _track_samples(
+    track: gpxpy.gpx.GPXTrack, per_leg: bool, temperatures: list[float | None]
+) -> tuple[Samples, set[int], list[Any]]:
+    """All timed points in file order; `breaks` marks where a new segment starts. Each timed point's
+    temperature (or None) is appended to `temperatures`."""
     samples = Samples()
     breaks: set[int] = set()
     untimed: list[Any] = []
@@ -92,11 +125,12 @@ def _track_samples(track: gpxpy.gpx.GPXTrack, per_leg: bool) -> tuple[Samples, s
                 lat=point.latitude,
                 lon=point.longitude,
                 altitude=point.elevation,
-                heart_rate=int(hr) if hr else None,
+                heart_rate=round(hr) if hr else None,
                 cadence=cadence * 2 if cadence is not None and per_leg else cadence,
                 speed=ext.get("speed"),
-                power=int(ext["power"]) if "power" in ext else None,
+                power=round(ext["power"]) if "power" in ext else None,
             )
+            temperatures.append(ext.get("temperature"))
     return samples, breaks, untimed
 
 
@@ -113,7 +147,8 @@ def _track_activity(
     gpx: gpxpy.gpx.GPX, index: int, track: gpxpy.gpx.GPXTrack, alone: bool
 ) -> ParsedActivity | None:
     sport = sport_from_word(track.type)
-    samples, breaks, untimed = _track_samples(track, cadence_is_per_leg(sport))
+    temperatures: list[float | None] = []
+    samples, breaks, untimed = _track_samples(track, cadence_is_per_leg(sport), temperatures)
     points = [p for s in track.segments for p in s.points]
     distance = cumulative_distance(
         [p.latitude for p in points], [p.longitude for p in points], _point_breaks(track)
@@ -126,6 +161,7 @@ def _track_activity(
         "track_type": track.type,
         "points": len(points),
         "timed_points": len(samples),
+        "temperature_c": _temperature(temperatures),
     }
     ascent, descent = ascent_descent([p.elevation for p in points])
     if untimed:
@@ -159,6 +195,13 @@ def _track_activity(
     )
 
 
+def _temperature(values: list[float | None]) -> dict[str, float] | None:
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    return {"avg": round(sum(present) / len(present), 1), "min": min(present), "max": max(present)}
+
+
 def _point_breaks(track: gpxpy.gpx.GPXTrack) -> set[int]:
     breaks: set[int] = set()
     count = 0
@@ -170,7 +213,7 @@ def _point_breaks(track: gpxpy.gpx.GPXTrack) -> set[int]:
 
 def parse_gpx(*, name: str, data: bytes) -> list[ParsedActivity]:
     """One record per track that has points and a time at its first one (or the file's only track)."""
-    gpx = _decode(name, data)
+    gpx, refused = _decode(name, data)
     tracks = [t for t in gpx.tracks if any(s.points for s in t.segments)]
     if not tracks:
         if gpx.routes:
@@ -184,11 +227,13 @@ def parse_gpx(*, name: str, data: bytes) -> list[ParsedActivity]:
     placed = [p for p in parsed if p is not None]
     if not placed:
         raise SourceError(
-            f"{name}: no track has a time at its first point, so no activity can be placed in time "
-            "(a GPX without times; import it through a route that knows its start)"
+            f"{name}: no timestamps: no track has a time at its first point, so no activity can be "
+            "placed in time (import it through a route that knows its start)"
         )
     skipped = len(parsed) - len(placed)
-    if skipped:
-        for record in placed:
+    for record in placed:
+        if skipped:
             record.raw["tracks_without_times_skipped"] = skipped
+        if refused:
+            record.raw["read_with"] = f"tracks only: gpxpy refused the document ({refused})"
     return placed

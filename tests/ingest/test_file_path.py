@@ -65,8 +65,8 @@ def test_import_files_reads_no_meaning_into_a_file_name(inbox):
     assert (ride.start_time, ride.utc_offset_s, ride.local_date) == (RIDE_UTC, None, dt.date(2015, 10, 14))
     assert "utc_offset_from" not in ride.raw
     assert (
-        f"failed       {HIKE}: {HIKE}: the file holds no time of its own and the route gave no start: "
-        "it cannot be placed in time"
+        f"failed       {HIKE}: {HIKE}: no timestamps: the file holds no time of its own and the route "
+        "gave no start: it cannot be placed in time"
     ) in output
 
 

@@ -167,7 +167,7 @@ def test_a_file_with_no_time_and_no_route_start_fails_naming_the_file(samples):
         file_records(name="untimed.gpx", data=untimed, home_tz=LA)
 
     assert str(raised.value) == (
-        "untimed.gpx: the file holds no time of its own and the route gave no start: "
+        "untimed.gpx: no timestamps: the file holds no time of its own and the route gave no start: "
         "it cannot be placed in time"
     )
 

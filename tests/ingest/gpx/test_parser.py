@@ -7,7 +7,10 @@ get_uphill_downhill), which the parser does not call.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import gpxpy
+import gpxpy.gpx
 import pytest
 
 from ingest.parsers import file_records, parse_file
@@ -69,8 +72,8 @@ def test_a_gpx_without_times_fails_with_a_clear_reason(samples):
 
     assert not isinstance(raised.value, NotAnActivity)
     assert str(raised.value) == (
-        "cerknicko-without-times.gpx: no track has a time at its first point, so no activity can be "
-        "placed in time (a GPX without times; import it through a route that knows its start)"
+        "cerknicko-without-times.gpx: no timestamps: no track has a time at its first point, so no "
+        "activity can be placed in time (import it through a route that knows its start)"
     )
 
 
@@ -193,3 +196,154 @@ def test_the_healthfit_gpx_sidecar_parses_as_a_track(samples):
         _track(utc(2015, 8, 15, 14, 45, 8), 9006.26, 2833.0, 2809, 220.5, 216.9)
     ]
     assert records[0].raw["creator"] == "Garmin Connect"
+
+
+# --- files from other devices: built here, each with values written by hand ---------------------------
+
+TPX1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
+TPX2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
+GPXDATA = "http://www.cluetrust.com/XML/GPXDATA/1/0"
+VENDOR = "http://example.com/some-watch/1"
+
+
+def _gpx(points: list[str], *, before_tracks: str = "", sport: str = "running", head: str = "") -> bytes:
+    """A GPX 1.1 document with one track of `points` (inner XML of each `<trkpt>`), at 46.000, 46.001, …
+    north and 14 east, ten seconds apart from 2020-05-01T06:00:00Z."""
+    trkpts = "".join(
+        f'<trkpt lat="{46 + i / 1000:.3f}" lon="14.0">'
+        f"<time>2020-05-01T06:00:{10 * i:02d}Z</time>{inner}</trkpt>"
+        for i, inner in enumerate(points)
+    )
+    return (
+        f'{head}<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1" '
+        f'xmlns:gpxtpx="{TPX1}" xmlns:tpx2="{TPX2}" xmlns:gpxdata="{GPXDATA}" xmlns:v="{VENDOR}">'
+        f"{before_tracks}<trk><type>{sport}</type><trkseg>{trkpts}</trkseg></trk></gpx>"
+    ).encode()
+
+
+EXTENSION_STYLES = {
+    "garmin TrackPointExtension v1": (
+        "<extensions><gpxtpx:TrackPointExtension><gpxtpx:atemp>{temp}</gpxtpx:atemp><gpxtpx:hr>{hr}</gpxtpx:hr>"
+        "<gpxtpx:cad>{cad}</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions>"
+    ),
+    "garmin TrackPointExtension v2": (
+        "<extensions><tpx2:TrackPointExtension><tpx2:atemp>{temp}</tpx2:atemp><tpx2:hr>{hr}</tpx2:hr>"
+        "<tpx2:cad>{cad}</tpx2:cad><tpx2:speed>3.1</tpx2:speed></tpx2:TrackPointExtension></extensions>"
+    ),
+    "cluetrust gpxdata": (
+        "<extensions><gpxdata:hr>{hr}</gpxdata:hr><gpxdata:cadence>{cad}</gpxdata:cadence>"
+        "<gpxdata:temp>{temp}</gpxdata:temp></extensions>"
+    ),
+    "plain elements": (
+        "<extensions><hr>{hr}</hr><cad>{cad}</cad><temp>{temp}</temp><power>{power}</power></extensions>"
+    ),
+    "vendor namespace": (
+        "<extensions><v:heartrate>{hr}</v:heartrate><v:cadence>{cad}</v:cadence><v:atemp>{temp}</v:atemp>"
+        "<v:power>{power}</v:power></extensions>"
+    ),
+}
+
+
+@pytest.mark.parametrize("style", EXTENSION_STYLES)
+def test_it_reads_heart_rate_cadence_power_and_temperature_from_every_common_extension(style):
+    template = EXTENSION_STYLES[style]
+    points = [
+        template.format(hr=150, cad=85, temp=21, power=250),
+        template.format(hr=154, cad=86, temp=22, power=262),
+        template.format(hr=152, cad=87, temp=24, power=256),
+    ]
+
+    record = parse_file(name="watch.gpx", data=_gpx(points))[0]
+
+    assert record.samples.heart_rate == [150, 154, 152]
+    # one-leg cadence, as TrackPointExtension's cad, on a run: doubled to steps/min
+    assert record.samples.cadence == [170.0, 172.0, 174.0]
+    has_power = "{power}" in template
+    assert record.samples.power == ([250, 262, 256] if has_power else [None, None, None])
+    assert record.raw["temperature_c"] == {"avg": 22.3, "min": 21.0, "max": 24.0}
+    assert (record.avg_hr, record.max_hr) == (152.0, 154)
+    assert (record.avg_cadence_spm, record.max_cadence_spm) == (172.0, 174.0)
+
+
+def test_a_gpxdata_cadence_on_a_ride_stays_rpm():
+    point = "<extensions><gpxdata:cadence>{}</gpxdata:cadence></extensions>"
+
+    record = parse_file(name="ride.gpx", data=_gpx([point.format(90), point.format(92)], sport="cycling"))[0]
+
+    assert record.samples.cadence == [90.0, 92.0]
+
+
+def test_a_value_that_is_not_a_number_drops_only_that_value():
+    points = [
+        "<extensions><hr>NaN</hr><cad>85</cad></extensions>",
+        "<extensions><hr>151</hr><cad>n/a</cad><temp>inf</temp></extensions>",
+        "<extensions><hr>153</hr><cad>86</cad></extensions>",
+    ]
+
+    record = parse_file(name="nan.gpx", data=_gpx(points))[0]
+
+    assert record.samples.heart_rate == [None, 151, 153]
+    assert record.samples.cadence == [170.0, None, 172.0]
+    assert "temperature_c" not in record.raw
+    assert (record.avg_hr, record.max_hr) == (152.0, 153)
+
+
+# two points 0.001 degrees of latitude apart: 6378137 m x pi / 180 x 0.001 = 111.32 m, in 10 s
+TWO_POINTS = expected(
+    start_time=utc(2020, 5, 1, 6, 0, 0),
+    sport="running",
+    distance_m=111.32,
+    duration_s=10.0,
+    elapsed_s=10.0,
+    avg_speed_mps=11.132,
+    samples=2,
+)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '<wpt lat="abc" lon="14.0"><name>start</name></wpt>',
+        '<wpt lon="14.0"><name>no latitude</name></wpt>',
+        '<wpt lat="46.0" lon="14.0"><ele>n/a</ele></wpt>',
+        '<metadata><bounds minlat="x" minlon="14" maxlat="46.1" maxlon="14.1"/></metadata>',
+    ],
+)
+def test_a_broken_waypoint_or_metadata_element_does_not_refuse_the_track(broken):
+    data = _gpx(["", ""], before_tracks=broken)
+    with pytest.raises(gpxpy.gpx.GPXException):
+        gpxpy.parse(data.decode())  # what refused the whole file before
+
+    record = parse_file(name="broken-wpt.gpx", data=data)[0]
+
+    assert summary(record) == TWO_POINTS
+    assert record.raw["read_with"].startswith("tracks only: gpxpy refused the document (")
+
+
+def test_the_tolerant_read_leaves_out_a_point_without_a_position_and_keeps_the_others():
+    data = _gpx(["", "", ""], before_tracks='<wpt lat="abc" lon="1"/>').replace(
+        b'lat="46.001"', b'lat="north"'
+    )
+
+    record = parse_file(name="bad-point.gpx", data=data)[0]
+
+    # 46.000 and 46.002: 222.64 m in 20 s
+    assert (record.distance_m, record.duration_s, len(record.samples)) == (222.64, 20.0, 2)
+
+
+@pytest.mark.parametrize(
+    "head", [b"\xef\xbb\xbf", b"\n\n  ", b"\xef\xbb\xbf\r\n"], ids=["bom", "blank", "both"]
+)
+def test_whitespace_or_a_byte_order_mark_before_the_declaration_is_accepted(head):
+    data = head + _gpx(["", ""])
+
+    assert summary(parse_file(name="lead.gpx", data=data)[0]) == TWO_POINTS
+
+
+def test_a_lone_track_without_times_fails_with_no_timestamps_and_gets_no_start():
+    data = re.sub(rb"<time>[^<]*</time>", b"", _gpx(["", ""]))
+
+    assert parse_file(name="untimed.gpx", data=data)[0].start_time is None
+    with pytest.raises(SourceError, match=r"^untimed\.gpx: no timestamps: "):
+        file_records(name="untimed.gpx", data=data, home_tz="UTC")

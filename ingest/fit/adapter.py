@@ -84,5 +84,7 @@ def fit_decode(name: str, data: bytes, visit: Callable[[str, Values], None]) -> 
         raise SourceError(f"{name}: truncated: unexpected end of file ({exc})") from exc
     except FitParseError as exc:
         raise SourceError(f"{name}: not a readable FIT file ({exc})") from exc
-    except (struct.error, KeyError, IndexError, TypeError, ValueError, OverflowError) as exc:
+    # AttributeError: fitparse's own message for a field definition whose size does not fit its type
+    # reads `.name` of an unknown field (None); found by fuzzing (tests/ingest/test_fuzz.py).
+    except (struct.error, KeyError, IndexError, TypeError, ValueError, OverflowError, AttributeError) as exc:
         raise SourceError(f"{name}: not a readable FIT file ({type(exc).__name__}: {exc})") from exc

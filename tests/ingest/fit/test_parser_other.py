@@ -229,3 +229,25 @@ def test_it_fails_a_fit_file_cut_in_its_header():
 
     with pytest.raises(SourceError, match=r"^cut\.fit: invalid FIT header"):
         parse_file(name="cut.fit", data=b"\x0e\x10\x00\x00")
+
+
+def _fit_with_one_definition(field_def: bytes) -> bytes:
+    """A FIT file holding one definition message (local 0, an unknown global number 0xFF00) with
+    valid header and file checksums."""
+    import struct
+
+    from fitparse.records import Crc
+
+    body = b"\x40\x00\x00" + struct.pack("<HB", 0xFF00, 1) + field_def
+    header = struct.pack("<BBHI4s", 14, 0x10, 2093, len(body), b".FIT")
+    header += struct.pack("<H", Crc.calculate(header))
+    return header + body + struct.pack("<H", Crc.calculate(header + body))
+
+
+def test_it_fails_an_unknown_field_whose_size_does_not_fit_its_type_with_a_named_error():
+    # field 1, 3 bytes, base type uint16 (0x84): fitparse trips over its own warning (found by fuzzing)
+    from ingest.parsers import parse_file
+
+    data = _fit_with_one_definition(b"\x01\x03\x84")
+    with pytest.raises(SourceError, match=r"^odd\.fit: not a readable FIT file \(AttributeError"):
+        parse_file(name="odd.fit", data=data)

@@ -4,11 +4,19 @@ Namespaces vary between writers (`ns3:TPX`, `ext:TPX`, `ax:`…), so tags are ma
 The summary is the laps' totals: timer time and distance summed, calories summed, average heart rate
 weighted by lap time, maximum the laps' maximum. Running cadence in TCX (`RunCadence`, and `Cadence`
 on a run) counts one leg: it is doubled to steps/min; a ride's cadence stays rpm.
+
+A multisport session (`<MultiSportSession>` with `<FirstSport>` and `<NextSport>`, each holding an
+`<Activity>`) gives one record per leg, in file order; raw `multisport` names the session and the leg,
+and a leg's `<Transition>` lap (the time before it) goes to its raw `transition`. A value that is not a
+finite number (`<Value>NaN</Value>`, `abc` in DistanceMeters) is dropped from its trackpoint or lap, not
+the file; a trackpoint whose time cannot be read is left out. Blank lines or a byte-order mark before the
+XML declaration are accepted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from lxml import etree
@@ -20,6 +28,7 @@ _PARSER_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": T
 
 
 def _root(name: str, data: bytes) -> etree._Element:
+    data = data.removeprefix(b"\xef\xbb\xbf").lstrip()  # a BOM or blank lines before <?xml …?>
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
@@ -44,9 +53,10 @@ def _number(element: etree._Element | None, path: str) -> float | None:
     if text is None:
         return None
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def _time(text: str | None) -> dt.datetime | None:
@@ -160,7 +170,7 @@ def _sum(values: list[float | None]) -> float | None:
     return round(sum(present), 3) if present else None
 
 
-def _activity(activity: etree._Element) -> ParsedActivity | None:
+def _activity(activity: etree._Element, context: dict[str, Any]) -> ParsedActivity | None:
     laps_xml = activity.findall("Lap")
     if not laps_xml:
         return None
@@ -177,7 +187,7 @@ def _activity(activity: etree._Element) -> ParsedActivity | None:
     device, creator = _device(activity)
     max_hrs = [lap.max_hr for lap in laps]
     calories = _sum([_number(lap, "Calories") for lap in laps_xml])
-    raw: dict[str, Any] = {"sport": sport_word, "id": _text(activity, "Id"), "laps": len(laps)}
+    raw: dict[str, Any] = {"sport": sport_word, "id": _text(activity, "Id"), "laps": len(laps), **context}
     if creator:
         raw["creator"] = creator
     return ParsedActivity(
@@ -202,11 +212,41 @@ def _activity(activity: etree._Element) -> ParsedActivity | None:
     )
 
 
+def _activities(root: etree._Element) -> list[tuple[etree._Element, dict[str, Any]]]:
+    """Every `<Activity>` in file order with what raw should say of where it sits."""
+    # <Activities><Activity Sport="Running">…</Activity>
+    #   <MultiSportSession><Id/><FirstSport><Activity/></FirstSport>
+    #     <NextSport><Transition>(a lap)</Transition><Activity/></NextSport>…</MultiSportSession></Activities>
+    found: list[tuple[etree._Element, dict[str, Any]]] = []
+    for child in root.iterfind("Activities/*"):
+        if child.tag == "Activity":
+            found.append((child, {}))
+        elif child.tag == "MultiSportSession":
+            found.extend(_legs(child))
+    return found
+
+
+def _legs(session: etree._Element) -> list[tuple[etree._Element, dict[str, Any]]]:
+    sports = [s for s in session if s.tag in ("FirstSport", "NextSport") and s.find("Activity") is not None]
+    legs = []
+    for index, sport in enumerate(sports):
+        context: dict[str, Any] = {
+            "multisport": {"id": _text(session, "Id"), "leg": index, "legs": len(sports)}
+        }
+        transition = sport.find("Transition")
+        if transition is not None:
+            moved = {"duration_s": _number(transition, "TotalTimeSeconds")}
+            moved["distance_m"] = _number(transition, "DistanceMeters")
+            context["transition"] = {k: v for k, v in moved.items() if v is not None}
+        legs.append((sport.find("Activity"), context))
+    return legs
+
+
 def parse_tcx(*, name: str, data: bytes) -> list[ParsedActivity]:
-    """One record per `<Activity>` with laps; courses and workouts are not activities."""
+    """One record per `<Activity>` with laps (a multisport session's legs included); courses and
+    workouts are not activities."""
     root = _root(name, data)
-    activities = root.findall("Activities/Activity")
-    parsed = [a for a in (_activity(activity) for activity in activities) if a is not None]
+    parsed = [a for a in (_activity(*item) for item in _activities(root)) if a is not None]
     if not parsed:
         raise NotAnActivity(
             f"{name}: a TCX with no activity laps (a course or workout file), not an activity"

@@ -139,3 +139,126 @@ def test_a_tcx_without_activities_is_not_an_activity():
 
     with pytest.raises(NotAnActivity, match=r"^course\.tcx: a TCX with no activity laps"):
         parse_file(name="course.tcx", data=data)
+
+
+# --- files from other devices: built here, each with values written by hand ---------------------------
+
+TCX_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+)
+
+
+def _trackpoint(time: str, distance: str, hr: str | None = None) -> str:
+    heart = f"<HeartRateBpm><Value>{hr}</Value></HeartRateBpm>" if hr is not None else ""
+    return f"<Trackpoint><Time>{time}</Time><DistanceMeters>{distance}</DistanceMeters>{heart}</Trackpoint>"
+
+
+def _activity(sport: str, start: str, seconds: str, metres: str, avg_hr: str, points: list[str]) -> str:
+    return (
+        f'<Activity Sport="{sport}"><Id>{start}</Id><Lap StartTime="{start}">'
+        f"<TotalTimeSeconds>{seconds}</TotalTimeSeconds><DistanceMeters>{metres}</DistanceMeters>"
+        f"<AverageHeartRateBpm><Value>{avg_hr}</Value></AverageHeartRateBpm>"
+        f"<Track>{''.join(points)}</Track></Lap></Activity>"
+    )
+
+
+def _tcx(activities: str) -> bytes:
+    return f"{TCX_HEAD}<Activities>{activities}</Activities></TrainingCenterDatabase>".encode()
+
+
+BIKE = _activity(
+    "Biking",
+    "2021-06-06T07:00:00Z",
+    "1800",
+    "15000",
+    "140",
+    [_trackpoint("2021-06-06T07:00:00Z", "0"), _trackpoint("2021-06-06T07:30:00Z", "15000")],
+)
+RUN = _activity(
+    "Running",
+    "2021-06-06T07:31:30Z",
+    "1200",
+    "4000",
+    "160",
+    [_trackpoint("2021-06-06T07:31:30Z", "0", "150"), _trackpoint("2021-06-06T07:51:30Z", "4000", "170")],
+)
+MULTISPORT = (
+    "<MultiSportSession><Id>2021-06-06T07:00:00Z</Id>"
+    f"<FirstSport>{BIKE}</FirstSport>"
+    "<NextSport><Transition><TotalTimeSeconds>90</TotalTimeSeconds><DistanceMeters>120</DistanceMeters>"
+    f"</Transition>{RUN}</NextSport></MultiSportSession>"
+)
+
+
+def test_a_multisport_session_gives_one_record_per_leg():
+    bike, run = parse_file(name="brick.tcx", data=_tcx(MULTISPORT))
+
+    assert summary(bike) == expected(
+        start_time=utc(2021, 6, 6, 7, 0, 0),
+        sport="cycling",
+        distance_m=15000.0,
+        duration_s=1800.0,
+        elapsed_s=1800.0,
+        avg_hr=140.0,
+        avg_speed_mps=8.333,
+        laps=1,
+        samples=2,
+    )
+    assert summary(run) == expected(
+        start_time=utc(2021, 6, 6, 7, 31, 30),
+        sport="running",
+        distance_m=4000.0,
+        duration_s=1200.0,
+        elapsed_s=1200.0,
+        avg_hr=160.0,
+        max_hr=170,
+        avg_speed_mps=3.333,
+        laps=1,
+        samples=2,
+    )
+    assert bike.raw["multisport"] == {"id": "2021-06-06T07:00:00Z", "leg": 0, "legs": 2}
+    assert run.raw["multisport"] == {"id": "2021-06-06T07:00:00Z", "leg": 1, "legs": 2}
+    assert run.raw["transition"] == {"duration_s": 90.0, "distance_m": 120.0}
+    assert "transition" not in bike.raw
+
+
+def test_a_multisport_session_beside_a_plain_activity_keeps_file_order():
+    records = parse_file(name="day.tcx", data=_tcx(RUN + MULTISPORT))
+
+    assert [(r.sport, r.start_time.hour, r.start_time.minute) for r in records] == [
+        ("running", 7, 31),
+        ("cycling", 7, 0),
+        ("running", 7, 31),
+    ]
+    assert [r.source_id.split("#")[1] for r in records] == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize(
+    "head", [b"\xef\xbb\xbf", b"\r\n  \n", b"\xef\xbb\xbf\n"], ids=["bom", "blank", "both"]
+)
+def test_whitespace_or_a_byte_order_mark_before_the_declaration_is_accepted(head):
+    record = parse_file(name="lead.tcx", data=head + _tcx(RUN))[0]
+
+    assert (record.start_time, record.distance_m, record.avg_hr) == (
+        utc(2021, 6, 6, 7, 31, 30),
+        4000.0,
+        160.0,
+    )
+
+
+def test_a_nan_or_garbage_value_drops_that_value_not_the_file():
+    points = [
+        _trackpoint("2021-06-06T07:00:00Z", "0", "NaN"),
+        _trackpoint("2021-06-06T07:00:05Z", "abc", "150"),
+        _trackpoint("not a time", "30", "151"),
+        _trackpoint("2021-06-06T07:00:10Z", "40", "154"),
+    ]
+    data = _tcx(_activity("Running", "2021-06-06T07:00:00Z", "10", "40", "NaN", points))
+
+    record = parse_file(name="nan.tcx", data=data)[0]
+
+    assert record.samples.heart_rate == [None, 150, 154]
+    assert record.samples.distance == [0.0, None, 40.0]
+    assert record.laps[0].avg_hr is None  # the lap's own <Value>NaN</Value>
+    assert (record.avg_hr, record.max_hr, record.distance_m) == (None, 154, 40.0)

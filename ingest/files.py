@@ -10,12 +10,19 @@ data) feeds `files_ingest` with `FileInput`s, on disk (`path`) or in memory (`da
 4. parsing runs in a pool of worker processes; the parent writes, one transaction per file: the
    manifest row (`ProcessedFile`) and every record of the file commit together or not at all;
 5. a file changed in place (same path, new bytes) updates the records it produced before.
+
+File names are stored and printed readably even when they are not valid UTF-8 (`readable`): the odd
+bytes show as `\\xff`, and `disk_path` turns a stored path back into the one on disk. A file whose
+planning fails for any reason other than the database is one failed file, never the end of the run;
+an exception that does end a run names the file it was working on.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,14 +48,45 @@ _MANIFEST_CHUNK = 500
 _DB_GONE = (OperationalError, InterfaceError)  # the database itself failed: stop, do not blame the file
 
 
+def readable(text: str) -> str:
+    """`text` as it can be stored and printed. A name that is not valid UTF-8 comes from the OS with
+    its odd bytes as surrogate escapes, which neither the database nor a UTF-8 terminal accepts: they
+    are written `\\xff` instead (`disk_path` reads them back). Valid text is returned unchanged."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = os.fsencode(text)
+    except UnicodeEncodeError:  # a lone surrogate that no file system produced: keep it visible
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+_ESCAPED_BYTE = re.compile(rb"\\x([0-9a-f]{2})")
+
+
+def disk_path(location: str) -> Path:
+    """The path on disk of a stored `readable` location (its `\\xff` escapes turned back into bytes)."""
+    path = Path(location)
+    if "\\x" not in location or path.exists():
+        return path
+    raw = _ESCAPED_BYTE.sub(lambda m: bytes([int(m.group(1), 16)]), location.encode("utf-8"))
+    return Path(os.fsdecode(raw))
+
+
 @dataclass(slots=True)
 class FileInput:
-    """One file to ingest: on disk (`path`) or in memory (`data`), never both.
+    """One file to ingest: on disk (`path`), in memory (`data`) or read on demand (`reader`, e.g. a
+    zip member streamed when its turn comes) — exactly one of them.
 
     `origin` says where it was seen: a path, or `export.zip!inner/dir/file.fit` for a zip member.
     `size` is the size seen when the folder was listed: a file that grew since is still being written.
     `hints` is what the route knows of the recording's time (a HealthFit name's local start), for
     placement; `raw` is merged into every record's raw values (e.g. HealthFit's workout type).
+    `name` and `origin` are made `readable`. Once archived, an in-memory file's bytes are dropped
+    (`release`): a long import keeps hashes and names, never the files.
     """
 
     name: str
@@ -59,10 +97,27 @@ class FileInput:
     hints: FileHints | None = None
     size: int | None = None
     raw: dict[str, Any] | None = None
+    reader: Callable[[], bytes] | None = None
 
     def __post_init__(self) -> None:
-        if (self.data is None) == (self.path is None):
-            raise ValueError(f"{self.origin}: give a FileInput either data or path, not both or neither")
+        self.name, self.origin = readable(self.name), readable(self.origin)
+        if sum(source is not None for source in (self.data, self.path, self.reader)) != 1:
+            raise ValueError(f"{self.origin}: give a FileInput one of data, path or reader")
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes (OSError when they cannot be read)."""
+        if self.path is not None:
+            return self.path.read_bytes()
+        if self.data is not None:
+            return self.data
+        if self.reader is None:
+            raise ValueError(f"{self.origin}: its bytes were released after archiving")
+        return self.reader()
+
+    def release(self) -> None:
+        """Drop the in-memory bytes (they are in the raw store now)."""
+        self.data = None
+        self.reader = None
 
 
 @dataclass(slots=True)
@@ -73,6 +128,9 @@ class FileOutcome:
     sha256: str = ""
     error: str = ""  # failed: the fault; skipped/pending/ignored/already_seen: the reason
     record_ids: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.name, self.origin = readable(self.name), readable(self.origin)
 
     def line(self) -> str:
         # A folder's files by name; a zip member by where it sits in the zip.
@@ -163,8 +221,8 @@ def files_ingest(
         if progress is not None:
             progress(outcome)
 
-    seen: dict[str, _Planned] = {}
-    planned: dict[int, _Planned] = {}
+    seen: dict[str, str] = {}  # sha256 -> origin of the files planned so far: no bytes kept
+    planned: dict[int, _Planned] = {}  # in the parse pool now
 
     def jobs() -> Iterator[ParseJob]:
         """Plan file by file (drawn lazily by the parse pool): report what needs no parsing, archive
@@ -172,12 +230,14 @@ def files_ingest(
         for chunk in _chunks(inputs, _MANIFEST_CHUNK):
             known = _manifest_by_path(chunk)
             for item in chunk:
-                step = _plan(item, known=known, seen=seen)
+                with _naming(item):
+                    step = _plan_safely(item, known=known, seen=seen)
                 if isinstance(step, FileOutcome):
                     report(step)
                     continue
                 key = len(seen)
-                seen[step.raw.sha256] = planned[key] = step
+                seen[step.raw.sha256] = item.origin
+                planned[key] = step
                 yield ParseJob(
                     key=key,
                     name=item.name,
@@ -187,8 +247,37 @@ def files_ingest(
                 )
 
     for job, parsed in parse_many(jobs(), workers=resolve_workers(workers)):
-        report(_write(planned.pop(job.key), parsed, route=route, result=result))
+        plan = planned.pop(job.key)
+        with _naming(plan.item):
+            outcome = _write(plan, parsed, route=route, result=result)
+        report(outcome)
     return result
+
+
+@contextmanager
+def _naming(item: FileInput) -> Iterator[None]:
+    """An exception that ends the run (the database went away …) says which file it was working on."""
+    try:
+        yield
+    except BaseException as exc:
+        if not any("while importing" in note for note in getattr(exc, "__notes__", ())):
+            exc.add_note(f"while importing {item.origin}")
+        raise
+
+
+def _plan_safely(
+    item: FileInput, *, known: dict[str, ProcessedFile], seen: dict[str, str]
+) -> FileOutcome | _Planned:
+    """`_plan`, where anything but the database failing makes the file a failed one, not the run."""
+    try:
+        return _plan(item, known=known, seen=seen)
+    except _DB_GONE:
+        raise
+    except Exception as exc:
+        logger.exception("planning %s failed", item.origin)
+        return _outcome(item, "failed", error=f"{item.name}: could not be read ({type(exc).__name__}: {exc})")
+    finally:
+        item.release()
 
 
 def files_import_paths(
@@ -237,10 +326,12 @@ def _wanted(path: Path, root: Path) -> bool:
 
 
 def _chunks(items: Iterable[FileInput], size: int) -> Iterator[list[FileInput]]:
+    """Up to `size` files for one manifest query; a file held in memory ends its chunk, so a zip's
+    members are planned (archived, released) one by one, never hundreds held at once."""
     chunk: list[FileInput] = []
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        if len(chunk) >= size or item.data is not None:
             yield chunk
             chunk = []
     if chunk:
@@ -249,7 +340,7 @@ def _chunks(items: Iterable[FileInput], size: int) -> Iterator[list[FileInput]]:
 
 def _manifest_by_path(chunk: list[FileInput]) -> dict[str, ProcessedFile]:
     """One query per chunk: the manifest rows of the on-disk files, by path (newest wins)."""
-    locations = [str(item.path.absolute()) for item in chunk if item.path is not None]
+    locations = [_location(item.path) for item in chunk if item.path is not None]
     if not locations:
         return {}
     rows = (
@@ -260,13 +351,18 @@ def _manifest_by_path(chunk: list[FileInput]) -> dict[str, ProcessedFile]:
     return {row.path: row for row in rows}
 
 
+def _location(path: Path) -> str:
+    """A file's manifest `path`: absolute, and `readable` (stored and looked up the same way)."""
+    return readable(str(path.absolute()))
+
+
 def _plan(
-    item: FileInput, *, known: dict[str, ProcessedFile], seen: dict[str, _Planned]
+    item: FileInput, *, known: dict[str, ProcessedFile], seen: dict[str, str]
 ) -> FileOutcome | _Planned:
     """Decide what a file needs without parsing it; archive new content."""
     mtime = item.mtime
     if item.path is not None:
-        location = str(item.path.absolute())
+        location = _location(item.path)
         if item.size is not None and item.mtime is not None:
             size = item.size  # listed a moment ago (the HealthFit scan): no second stat
         else:
@@ -285,12 +381,10 @@ def _plan(
         if len(data) != size:
             return _outcome(item, "pending", error="still being written (its size changed): next sync")
     else:
-        location, data, previous = item.origin, item.data, None
+        location, data, previous = item.origin, item.read_bytes(), None
     sha256 = hashlib.sha256(data).hexdigest()
     if sha256 in seen:
-        return _outcome(
-            item, "already_seen", sha256=sha256, error=f"same content as {seen[sha256].item.origin}"
-        )
+        return _outcome(item, "already_seen", sha256=sha256, error=f"same content as {seen[sha256]}")
     existing = ProcessedFile.objects.filter(sha256=sha256).first()
     if existing is not None:
         return _known_content(item, existing, location=location, mtime=mtime, size=len(data))
@@ -338,7 +432,7 @@ def _is_gone(location: str) -> bool:
     """A manifest path that no longer exists on disk (zip members' origins never "exist")."""
     if "!" in location:
         return False
-    return not Path(location).exists()
+    return not disk_path(location).exists()
 
 
 def _write(plan: _Planned, parsed: ParseOutcome, *, route: str, result: FilesResult) -> FileOutcome:
@@ -435,9 +529,19 @@ def _save_row(plan: _Planned, *, route: str, status: str, error: str) -> Process
 
 
 def _fail(plan: _Planned, *, route: str, error: str) -> FileOutcome:
-    """Record a failed file (in its own transaction, after the file's work was rolled back)."""
-    with transaction.atomic():
-        _save_row(plan, route=route, status=ProcessedFile.Status.FAILED, error=error)
+    """Record a failed file (in its own transaction, after the file's work was rolled back).
+
+    Another route's run may have recorded the same bytes meanwhile (`import_files` and `sync_icloud`
+    on one folder hold different locks): then its row stands and this file is `already_seen`."""
+    try:
+        with transaction.atomic():
+            _save_row(plan, route=route, status=ProcessedFile.Status.FAILED, error=error)
+    except IntegrityError:
+        other = ProcessedFile.objects.filter(sha256=plan.raw.sha256).first()
+        if other is None:
+            raise
+        note = f"recorded meanwhile by another run ({other.status} at {other.path})"
+        return _outcome(plan.item, "already_seen", sha256=plan.raw.sha256, error=note)
     return _outcome(plan.item, "failed", sha256=plan.raw.sha256, error=error)
 
 

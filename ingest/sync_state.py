@@ -4,6 +4,9 @@
 error, `last_summary` its one-line summary, `last_error` why it failed (or which items failed),
 `cursor` sync-specific state (HealthFit: the files still waiting for iCloud; Strava: the position).
 
+A run stopped by Ctrl-C or SIGTERM (`RunInterrupted`) is recorded as `interrupted: <summary so far>`;
+one killed outright records nothing more, and leaves its lock behind for `runbase_status` to report.
+
 `sync_run` is the recorder; every ingest route runs inside `ingest.sync.sync_running`, which holds the
 sync's lock around it. Reconcile, not a sync, takes its lock and uses the recorder directly.
 """
@@ -74,11 +77,21 @@ def _run_finished(
     SyncState.objects.filter(name=name).update(**values)
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped from outside: SIGTERM (raised by the sync skeleton's handler) or Ctrl-C."""
+
+
 def run_error_text(exc: BaseException) -> str:
-    """A SourceError's message is written for the user; anything else keeps its type."""
-    if isinstance(exc, SourceError):
-        return str(exc) or type(exc).__name__
-    return f"{type(exc).__name__}: {exc}"
+    """A SourceError's message is written for the user; anything else keeps its type. Notes added on
+    the way up (`while importing <file>`) follow in brackets."""
+    if isinstance(exc, KeyboardInterrupt):
+        text = str(exc) or "interrupted (Ctrl-C)"
+    elif isinstance(exc, SourceError):
+        text = str(exc) or type(exc).__name__
+    else:
+        text = f"{type(exc).__name__}: {exc}"
+    notes = [note for note in getattr(exc, "__notes__", ()) if isinstance(note, str)]
+    return f"{text} ({'; '.join(notes)})" if notes else text
 
 
 @dataclass(slots=True)
@@ -110,9 +123,10 @@ def sync_run(*, name: str, result: Any = None) -> Iterator[SyncRun]:
     run = SyncRun(name=name, started_at=_run_started(name), result=result)
     try:
         yield run
-    except Exception as exc:
+    except (Exception, KeyboardInterrupt, SystemExit) as exc:
+        how = "failed" if isinstance(exc, Exception) else "interrupted"
         done = run.summary()
-        _run_finished(name, summary=f"failed: {done}" if done else "failed", error=run_error_text(exc))
+        _run_finished(name, summary=f"{how}: {done}" if done else how, error=run_error_text(exc))
         raise
     run_error = getattr(run.result, "run_error", None)
     _run_finished(

@@ -1,15 +1,19 @@
 import hashlib
+import os
 import shutil
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
 from activities.models import ActivitySource
-from ingest.files import FileInput, files_import_paths, files_ingest
+from ingest.files import FileInput, FilesResult, disk_path, files_import_paths, files_ingest, readable
 from ingest.locks import sync_lock
 from ingest.models import ProcessedFile, SyncState
+from ingest.sync import sync_running
+from tests.support.healthfit import AN_HOUR_AGO
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +117,9 @@ def test_in_memory_files_from_a_zip_are_archived_and_imported(samples, settings)
     assert result.outcomes[0].line() == (
         f"imported     export.zip!uploads/12345_678.fit -> 1 record(s) #{ActivitySource.objects.get().pk}"
     )
-    again = files_ingest(inputs=[item], route="garmin_export", workers=1)
-    assert again.unchanged == 1
+    assert item.data is None  # dropped once archived
+    again = FileInput(name="12345_678.fit", origin="export.zip!uploads/12345_678.fit", data=data, mtime=1.5e9)
+    assert files_ingest(inputs=[again], route="garmin_export", workers=1).unchanged == 1
 
 
 def test_one_recording_through_two_routes_is_one_record(samples, fit_folder):
@@ -144,8 +149,137 @@ def test_the_same_bytes_twice_in_one_batch_are_parsed_once(samples):
 
 
 def test_a_file_input_needs_data_or_a_path_not_both():
-    with pytest.raises(ValueError, match="either data or path"):
+    with pytest.raises(ValueError, match="one of data, path or reader"):
         FileInput(name="a.fit", origin="a.fit")
+    with pytest.raises(ValueError, match="one of data, path or reader"):
+        FileInput(name="a.fit", origin="a.fit", data=b"x", reader=lambda: b"x")
+
+
+# --- names that are not UTF-8 ---------------------------------------------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_imported_and_shown_readably(samples, tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    odd = os.fsencode(folder) + b"/Lauf \xe4 morgen.fit"  # Latin-1 "ä": not valid UTF-8
+    with open(odd, "wb") as handle:
+        handle.write((samples / "fit" / "runs" / "garmin-fenix-5-run.fit").read_bytes())
+
+    output = _import(folder, workers=1)
+
+    assert "imported     Lauf \\xe4 morgen.fit -> 1 record(s)" in output
+    row = ProcessedFile.objects.get()
+    assert (row.name, row.path) == ("Lauf \\xe4 morgen.fit", f"{folder}/Lauf \\xe4 morgen.fit")
+    assert os.fsencode(disk_path(row.path)) == odd  # the raw bytes are recoverable
+    again = _import(folder, workers=1)
+    assert again.splitlines()[-1].startswith("imported=0 updated=0 unchanged=1 ")
+
+
+def test_a_non_utf8_name_never_ends_a_healthfit_sync(light_healthfit_dir, samples):
+    odd = os.fsencode(light_healthfit_dir) + b"/2016-01-01-080000-Outdoor Running-\xff.fit"
+    with open(odd, "wb") as handle:
+        handle.write((samples / "fit" / "invalid" / "activity-filecrc.fit").read_bytes())
+    os.utime(odd, (AN_HOUR_AGO, AN_HOUR_AGO))
+
+    out = StringIO()
+    call_command("sync_icloud", stdout=out)
+
+    assert out.getvalue().splitlines()[-1].startswith("imported=6 ")
+    failed = ProcessedFile.objects.get(status="failed")
+    assert failed.name == "2016-01-01-080000-Outdoor Running-\\xff.fit"
+    assert "CRC mismatch" in failed.error
+
+
+def test_readable_keeps_valid_names_and_disk_path_inverts_it(tmp_path):
+    assert readable("Runner’s Apple\u00a0Watch.fit") == "Runner’s Apple\u00a0Watch.fit"
+    weird = os.fsdecode(b"a\xff\xfeb.fit")
+    assert readable(weird) == "a\\xff\\xfeb.fit"
+    real = tmp_path / weird
+    real.write_bytes(b"x")
+    assert disk_path(readable(str(real))) == real
+    assert disk_path(str(tmp_path / "plain.fit")) == tmp_path / "plain.fit"
+
+
+# --- what a run keeps, and what ends it ----------------------------------------------------------------
+
+
+def test_in_memory_bytes_are_dropped_once_archived(samples):
+    data = (samples / "fit" / "runs" / "garmin-fenix-5-run.fit").read_bytes()
+    other = (samples / "fit" / "runs" / "2013-02-06-12-11-14.fit").read_bytes()
+    reads: list[str] = []
+    items = [
+        FileInput(name="a.fit", origin="x.zip!a.fit", data=data),
+        FileInput(name="b.fit", origin="x.zip!b.fit", reader=lambda: reads.append("b") or other),
+        FileInput(name="c.fit", origin="x.zip!c.fit", data=data + b"\0"),
+    ]
+
+    def inputs():
+        for index, item in enumerate(items):
+            # Every file before this one was planned, so archived: no bytes held any more.
+            assert all(earlier.data is None for earlier in items[:index])
+            yield item
+
+    result = files_ingest(inputs=inputs(), route="garmin_export", workers=2)
+
+    assert [o.status for o in result.outcomes] == ["imported", "imported", "failed"]
+    assert reads == ["b"]
+    assert all((item.data, item.reader) == (None, None) for item in items)
+
+
+def test_a_file_whose_bytes_cannot_be_read_is_one_failed_file(samples):
+    data = (samples / "fit" / "runs" / "garmin-fenix-5-run.fit").read_bytes()
+
+    def broken() -> bytes:
+        raise ValueError("bad zip member")
+
+    items = [
+        FileInput(name="a.fit", origin="x.zip!a.fit", reader=broken),
+        FileInput(name="b.fit", origin="x.zip!b.fit", data=data),
+    ]
+    result = files_ingest(inputs=items, route="garmin_export", workers=1)
+
+    assert [o.status for o in result.outcomes] == ["failed", "imported"]
+    assert result.outcomes[0].error == "a.fit: could not be read (ValueError: bad zip member)"
+
+
+def test_a_run_ended_by_the_database_names_the_file_it_was_on(fit_folder):
+    def database_gone() -> bytes:
+        raise OperationalError("database is locked")
+
+    items = [FileInput(name="z.fit", origin="x.zip!z.fit", reader=database_gone)]
+    with pytest.raises(OperationalError) as raised, sync_running(name="files", result=FilesResult()) as run:
+        files_ingest(inputs=items, route="files", workers=1, result=run.result)
+
+    assert raised.value.__notes__ == ["while importing x.zip!z.fit"]
+    state = SyncState.objects.get(name="files")
+    assert state.last_error == "OperationalError: database is locked (while importing x.zip!z.fit)"
+
+
+def test_a_failed_file_another_route_recorded_meanwhile_is_already_seen(samples):
+    """`import_files` and `sync_icloud` on one folder hold different locks: both may fail one file."""
+    bad = (samples / "fit" / "invalid" / "activity-filecrc.fit").read_bytes()
+    good = (samples / "fit" / "runs" / "garmin-fenix-5-run.fit").read_bytes()
+
+    def inputs():
+        yield FileInput(name="bad.fit", origin="x.zip!bad.fit", data=bad)
+        # The other run records the same bad bytes while this one parses them.
+        ProcessedFile.objects.create(
+            sha256=hashlib.sha256(bad).hexdigest(),
+            path="/other/bad.fit",
+            name="bad.fit",
+            route="healthfit",
+            size=len(bad),
+            raw_path="xx/bad.fit",
+            status="failed",
+            error="CRC mismatch",
+        )
+        yield FileInput(name="good.fit", origin="x.zip!good.fit", data=good)
+
+    result = files_ingest(inputs=inputs(), route="garmin_export", workers=2)
+
+    assert [o.status for o in result.outcomes] == ["already_seen", "imported"]
+    assert result.outcomes[0].error == "recorded meanwhile by another run (failed at /other/bad.fit)"
+    assert ProcessedFile.objects.count() == 2
 
 
 def _parse_in_daemon(path: str, queue) -> None:

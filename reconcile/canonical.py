@@ -68,8 +68,13 @@ def _apply_values(activity: Activity, values: dict[str, Any], provenance: dict[s
     return changed
 
 
-def _review_flag(activity: Activity, orphan: bool) -> list[str]:
+def _review_flag(activity: Activity, orphan: bool, members: list[ActivitySource] = ()) -> list[str]:
     fields = ["needs_review", "review_reason", "review_code"]
+    joined = any(r.start_time is None for r in members) and any(r.start_time for r in members)
+    if joined and activity.review_code == Activity.ReviewCode.UNMATCHED:
+        # The log row kept apart has found its run since (a recording arrived): nothing to check.
+        activity.needs_review, activity.review_reason, activity.review_code = False, "", ""
+        return fields
     if orphan and not activity.needs_review:
         activity.needs_review, activity.review_reason = True, ORPHAN_REASON
         activity.review_code = Activity.ReviewCode.ORPHAN
@@ -145,7 +150,7 @@ def activity_refresh(
     plan = workout_plan_for(members=members, overrides=overrides, cfg=cfg, readings=readings)
     resolution = activity_values_resolve(members=members, overrides=overrides, plan=plan, cfg=cfg)
     changed = _apply_values(activity, resolution.values, resolution.provenance)
-    changed += _review_flag(activity, orphan=False)
+    changed += _review_flag(activity, orphan=False, members=members)
     if changed:
         activity.save(update_fields=[*changed, "updated_at"])
     counts = conflicts_sync(

@@ -44,6 +44,9 @@ class ReconcileConfig:
     time_window_s: float = 300.0
     distance_tolerance_pct: float = 5.0
     date_match_max_distance_pct: float = 20.0
+    # A log value this far (%) from the recording is a gross error (a typo): while its conflict is
+    # pending, the canonical value is the recording's, whatever the field's priority says.
+    gross_error_pct: float = 25.0
     ambiguity_margin_pct: float = 1.0
     name_distance_unit: str = "mi"
     name_min_confidence: float = 0.6

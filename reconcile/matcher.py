@@ -5,6 +5,11 @@ start times within the window (or the same local date when one side has only a d
 spreadsheet does). Distance ranks the candidates: within the tolerance is a good fit; a record that
 has no good fit may still join the one candidate within `date_match_max_distance_pct` (the gap then
 shows up as a distance conflict). The closest candidate wins; two equally close ones are not guessed.
+
+A log row left without a candidate still joins its day's run when the day leaves no doubt: it is the only
+unmatched log row of its local date and sport family, and the day has exactly one unmatched recording of
+that family (`lone_pair`). A typo in the log (15.0 for 5.0 miles) then shows up as a distance conflict
+instead of a second run that counts the day's mileage twice.
 """
 
 from __future__ import annotations
@@ -118,6 +123,50 @@ def match_decide(fits: list[Fit], cfg: ReconcileConfig) -> Decision:
     if len(tied) > 1:
         return Decision(kind="ambiguous", candidates=sorted(tied))
     return Decision(kind="join", activity_key=best.activity_key)
+
+
+def _family(members: list[RecordFacts]) -> str | None:
+    """The sport family of an activity: its members' own, a sportless upload taking its partner's."""
+    families = {m.family for m in members} - WILDCARD_FAMILIES
+    return families.pop() if len(families) == 1 else None
+
+
+def lone_pair(
+    index: ActivityIndex, day: dt.date, family: str, cfg: ReconcileConfig
+) -> tuple[int, int] | None:
+    """(log-only activity, recording-only activity) when `day` has exactly one of each in `family`.
+
+    A log-only activity holds date-only records (a spreadsheet row) and nothing recorded; a
+    recording-only one holds timed records and no log row. Exactly one of each means the row and the
+    recording are the same run, whatever their distances say.
+    """
+    logs, recordings = [], []
+    for key in sorted(index.by_day.get(day, ())):
+        members = [m for m in index.members[key] if m.local_date == day]
+        if not members or _family(index.members[key]) != family:
+            continue
+        if all(not m.timed for m in index.members[key]):
+            logs.append(key)
+        elif all(m.timed for m in index.members[key]):
+            recordings.append(key)
+    if len(logs) != 1 or len(recordings) != 1:
+        return None
+    rows, recorded = index.members[logs[0]], index.members[recordings[0]]
+    if not all(records_compatible(row, m, cfg) for row in rows for m in recorded):
+        return None
+    return logs[0], recordings[0]
+
+
+def day_recordings(index: ActivityIndex, record: RecordFacts) -> list[int]:
+    """The activities with a recording on a date-only record's day (of any sport): its would-be runs."""
+    if record.timed or record.local_date is None:
+        return []
+    return sorted(
+        key
+        for key in index.by_day.get(record.local_date, ())
+        if key != record.activity_key
+        and any(m.timed and m.local_date == record.local_date for m in index.members[key])
+    )
 
 
 def match_order(record: RecordFacts) -> tuple:

@@ -20,7 +20,15 @@ from activities.models import Activity, ActivitySource
 from ingest.models import clip_to_field
 from ingest.records import sport_family
 from reconcile.config import ReconcileConfig
-from reconcile.matcher import ActivityIndex, RecordFacts, fits_activity, match_decide, match_order
+from reconcile.matcher import (
+    ActivityIndex,
+    RecordFacts,
+    day_recordings,
+    fits_activity,
+    lone_pair,
+    match_decide,
+    match_order,
+)
 
 FACT_FIELDS = (
     "id",
@@ -35,8 +43,12 @@ FACT_FIELDS = (
     "reconciled_at",
 )
 AMBIGUOUS_REASON = "Fits activities {ids} equally well: kept apart; merge by hand if it is the same run."
-# A spreadsheet row whose day has runs, none of them near its distance: a typo, or a run not recorded.
-UNMATCHED_REASON = "Its day has activities {ids}, none within the distance limit: kept apart; check the log."
+# A log row kept apart although its day has runs: the day has more log rows than recordings (a double,
+# or a run not recorded), or its recordings are of another sport.
+UNMATCHED_REASON = (
+    "Its day has activities {ids}, none free to take it (more log rows than runs, or another sport): "
+    "kept apart; check the log."
+)
 _REASONS = {Activity.ReviewCode.AMBIGUOUS: AMBIGUOUS_REASON, Activity.ReviewCode.UNMATCHED: UNMATCHED_REASON}
 
 
@@ -139,7 +151,8 @@ def _review(placing, index: ActivityIndex, by_id, stale: set[int], cfg, outcome:
 
 
 def _place(queue: list[RecordFacts], index: ActivityIndex, values_by_id: dict, cfg) -> tuple[dict, dict]:
-    """Join each record to its best activity or start a new one (keys < 0 until written)."""
+    """Join each record to its best activity or start a new one (keys < 0 until written); then pair each
+    day's lone log row with its lone recording, and flag the log rows still kept apart on a day with runs."""
     new_activities: dict[int, Activity] = {}
     flags: dict[int, tuple[str, list[int]]] = {}  # new activity key: (review code, candidates)
     for facts in sorted(queue, key=match_order):
@@ -149,15 +162,43 @@ def _place(queue: list[RecordFacts], index: ActivityIndex, values_by_id: dict, c
             continue
         key = -(len(new_activities) + 1)
         new_activities[key] = _new_activity(facts, values_by_id[facts.id])
-        if decision.kind == "ambiguous" or (decision.candidates and not facts.timed):
-            code = (
-                Activity.ReviewCode.AMBIGUOUS
-                if decision.kind == "ambiguous"
-                else Activity.ReviewCode.UNMATCHED
-            )
-            flags[key] = (code, decision.candidates)
+        if decision.kind == "ambiguous":
+            flags[key] = (Activity.ReviewCode.AMBIGUOUS, decision.candidates)
         index.add(facts, key)
+    _pair_lone_rows(queue, index, new_activities, flags, cfg)
+    for key in new_activities:
+        members = index.members.get(key, [])
+        if key in flags or not members or any(m.timed for m in members):
+            continue
+        runs = day_recordings(index, members[0])
+        if runs:
+            flags[key] = (Activity.ReviewCode.UNMATCHED, runs)
     return new_activities, flags
+
+
+def _pair_lone_rows(queue, index: ActivityIndex, new_activities: dict, flags: dict, cfg) -> None:
+    """A day's only unmatched log row and its only unmatched recording are one run: join them.
+
+    Only a pair with a side placed in this run is joined (existing activities are never merged), and
+    into the side that already exists, so its id stays.
+    """
+    for day, family in sorted({(f.local_date, f.family) for f in queue if f.local_date is not None}):
+        pair = lone_pair(index, day, family, cfg)
+        if pair is None:
+            continue
+        log_key, recording_key = pair
+        if log_key < 0:
+            source, target = log_key, recording_key
+        elif recording_key < 0:
+            source, target = recording_key, log_key
+        else:
+            continue
+        for member in list(index.members[source]):
+            index.remove(member)
+            index.add(member, target)
+        index.members.pop(source, None)
+        new_activities.pop(source)
+        flags.pop(source, None)
 
 
 def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> MatchOutcome:

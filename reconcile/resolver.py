@@ -20,6 +20,8 @@ from reconcile.fields import FLOAT_FIELDS, TEXT_FIELDS
 from reconcile.workout_names import WorkoutPlan
 
 NAME_PARSE = "workout_name_parse"
+# Sources written by hand after the run, with a date and no time: a typo there is a gross error.
+LOG_SOURCES = ("master_xlsx",)
 MANUAL = "manual_override"
 DERIVED = "derived"
 # Strava's workout_type "default" says nothing; its "workout" is a generic session.
@@ -176,7 +178,11 @@ def _rounded(value: float) -> float:
     return round(float(value), 2)
 
 
-def _compare(values: SourceValues, field_name: str, cfg: ReconcileConfig) -> Comparison | None:
+def _compare(
+    values: SourceValues, field_name: str, cfg: ReconcileConfig, chosen: str | None = None
+) -> Comparison | None:
+    """Every trusted source's value of a field; `chosen` is the source the canonical value came from
+    when it is not the highest priority one (a gross error in the log)."""
     found = {}
     for source in cfg.priority(field_name):
         value = values.value(source, field_name)
@@ -184,7 +190,8 @@ def _compare(values: SourceValues, field_name: str, cfg: ReconcileConfig) -> Com
             found[source] = _rounded(value)
     if not found:
         return None
-    chosen_source, chosen_value = next(iter(found.items()))
+    chosen_source = chosen if chosen in found else next(iter(found))
+    chosen_value = found[chosen_source]
     tolerance = cfg.tolerances[field_name]
     within = all(within_tolerance(v, chosen_value, tolerance) for v in found.values())
     return Comparison(field_name, found, chosen_source, chosen_value, within)
@@ -231,6 +238,18 @@ def _resolve_notes(values: SourceValues, cfg: ReconcileConfig, out: Resolution) 
         out.provenance["notes"] = "+".join(sources)
 
 
+def _gross_error(values: SourceValues, name: str, cfg: ReconcileConfig, out: Resolution) -> None:
+    """A log value beyond `gross_error_pct` of the recording's is a typo: the recording's value stands
+    (the log's stays in the conflict as the alternative); within it, priority rules."""
+    if out.provenance.get(name) not in LOG_SOURCES:
+        return
+    others = [s for s in cfg.priority(name) if s not in LOG_SOURCES]
+    source, value = values.first(name, others)
+    logged = out.values[name]
+    if value and not within_tolerance(logged, value, {"pct": cfg.gross_error_pct}):
+        out.values[name], out.provenance[name] = value, source
+
+
 def activity_values_resolve(
     *,
     members: list[ActivitySource],
@@ -249,6 +268,8 @@ def activity_values_resolve(
         out.values[name] = value
         if source is not None:
             out.provenance[name] = source
+        if name in FLOAT_FIELDS:
+            _gross_error(values, name, cfg, out)
     out.values["rpe"] = None
     for name, value in overrides.items():
         out.values[name] = value
@@ -260,6 +281,8 @@ def activity_values_resolve(
     if out.values["avg_pace_s_per_km"] is not None:
         out.provenance["avg_pace_s_per_km"] = DERIVED
     out.comparisons = [
-        c for name in cfg.tolerances if name in FLOAT_FIELDS and (c := _compare(values, name, cfg))
+        c
+        for name in cfg.tolerances
+        if name in FLOAT_FIELDS and (c := _compare(values, name, cfg, out.provenance.get(name)))
     ]
     return out

@@ -39,6 +39,8 @@ class ConflictChoice:
     value: Any
     label: str
     preferred: bool = False
+    shown: bool = False  # the activity shows this source's value
+    checked: bool = False  # the form's default: the value shown, else the preferred one
 
 
 def source_priority(*, field_name: str) -> list[str]:
@@ -46,17 +48,22 @@ def source_priority(*, field_name: str) -> list[str]:
 
 
 def conflict_choices(*, conflict: Conflict) -> list[ConflictChoice]:
-    """Every source value of a conflict, highest priority first, the preferred one marked."""
+    """Every source value of a conflict, highest priority first, the preferred one marked, and the one
+    the activity shows (a recording's over a gross typo in the log: see the resolver) marked `shown`."""
     priority = source_priority(field_name=conflict.field_name)
     rank = {source: i for i, source in enumerate(priority)}
+    shown = (conflict.activity.provenance or {}).get(conflict.field_name)
     ordered = sorted(conflict.source_values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
     choices = [
-        ConflictChoice(source=source, value=value, label=format_field(conflict.field_name, value))
+        ConflictChoice(
+            source=source, value=value, label=format_field(conflict.field_name, value), shown=source == shown
+        )
         for source, value in ordered
         if value is not None
     ]
     if choices:
         choices[0].preferred = True
+        next((c for c in choices if c.shown), choices[0]).checked = True
     return choices
 
 

@@ -54,3 +54,23 @@ def test_equal_fits_are_ambiguous_and_far_ones_make_a_new_activity():
 def test_a_lone_candidate_beyond_the_tolerance_is_still_joined():
     decision = match_decide([Fit(1, 6.0, None, 1.2)], CFG)
     assert (decision.kind, decision.activity_key) == ("join", 1)
+
+
+def test_a_days_lone_log_row_pairs_with_its_lone_recording_whatever_the_distance():
+    from reconcile.matcher import ActivityIndex, lone_pair
+
+    index = ActivityIndex()
+    index.add(_timed(1, distance=8000.0), 10)
+    index.add(_dated(2, distance=24000.0), -1)
+    assert lone_pair(index, DAY, "run", CFG) == (-1, 10)
+    index.add(_dated(3, distance=3000.0), -2)  # a second unmatched row: no guessing
+    assert lone_pair(index, DAY, "run", CFG) is None
+
+
+def test_a_log_row_does_not_pair_with_a_recording_of_another_sport():
+    from reconcile.matcher import ActivityIndex, lone_pair
+
+    index = ActivityIndex()
+    index.add(_timed(1, family="ride"), 10)
+    index.add(_dated(2), -1)
+    assert lone_pair(index, DAY, "run", CFG) is None

@@ -451,16 +451,129 @@ def test_one_broken_activity_never_aborts_the_run_and_is_retried_next_time():
     )  # left for the next run
 
 
-def test_a_spreadsheet_row_far_from_every_run_of_its_day_is_kept_apart_and_flagged():
+def test_a_typo_in_the_log_joins_the_days_only_run_and_the_recording_keeps_the_distance():
+    fit(SHA_A, MORNING, 8050.0)
+    xlsx(MAY_1, 15.0, notes="easy, typo for 5")  # 24.1 km: far beyond every matching limit
+
+    result = reconcile_run()
+
+    activity = Activity.objects.get()
+    assert ActivitySource.objects.filter(activity=activity).count() == 2
+    assert not activity.needs_review
+    assert activity.notes == "easy, typo for 5"
+    # Beyond the gross-error tolerance the recording's distance stands: the typo never inflates totals.
+    assert activity.distance_m == 8050.0 and activity.provenance["distance_m"] == "fit_file"
+    conflict = Conflict.objects.get(activity=activity, field_name="distance_m")
+    assert conflict.status == Conflict.Status.PENDING
+    assert conflict.source_values == {"master_xlsx": pytest.approx(15 * MILE, abs=0.01), "fit_file": 8050.0}
+    assert result.conflicts == 1 and result.review == 0
+
+
+def test_the_typo_row_arriving_first_is_joined_by_its_recording_and_keeps_its_id():
+    xlsx(MAY_1, 15.0)
+    reconcile_run()
+    row_activity = Activity.objects.get()
+    fit(SHA_A, MORNING, 8050.0)
+
+    reconcile_run()
+
+    assert list(Activity.objects.values_list("pk", flat=True)) == [row_activity.pk]
+    row_activity.refresh_from_db()
+    assert row_activity.start_time == MORNING and row_activity.distance_m == 8050.0
+
+
+def test_resolving_a_typo_conflict_with_the_log_value_overrides_the_recording():
+    fit(SHA_A, MORNING, 8050.0)
+    xlsx(MAY_1, 15.0)
+    reconcile_run()
+    conflict = Conflict.objects.get(field_name="distance_m")
+
+    conflict_resolve(conflict=conflict, source="master_xlsx")
+    reconcile_run(all=True)
+
+    activity = Activity.objects.get()
+    assert activity.distance_m == pytest.approx(15 * MILE, abs=0.01)
+    assert activity.provenance["distance_m"] == "manual_override"
+
+
+def test_a_double_day_with_one_recording_joins_the_closer_row_and_flags_the_other():
     from reconcile.matching import UNMATCHED_REASON
 
     fit(SHA_A, MORNING, 8050.0)
-    xlsx(MAY_1, 12.0)  # 19.3 km: a typo, or a second run the watch did not record
+    xlsx(MAY_1, 5.0, row=2, notes="morning")
+    xlsx(MAY_1, 3.0, row=3, notes="evening, watch flat")
 
     result = reconcile_run()
 
     run = Activity.objects.get(start_time=MORNING)
-    row = Activity.objects.get(start_time__isnull=True)
-    assert row.needs_review and row.review_reason == UNMATCHED_REASON.format(ids=f"#{run.pk}")
+    apart = Activity.objects.get(start_time__isnull=True)
+    assert run.notes == "morning" and run.distance_m == pytest.approx(5 * MILE)
+    assert apart.notes == "evening, watch flat" and apart.distance_m == pytest.approx(3 * MILE)
+    assert apart.needs_review and apart.review_code == Activity.ReviewCode.UNMATCHED
+    assert apart.review_reason == UNMATCHED_REASON.format(ids=f"#{run.pk}")
     assert not run.needs_review
     assert result.review == 1
+
+
+def test_two_far_rows_and_one_recording_are_not_guessed():
+    fit(SHA_A, MORNING, 8050.0)
+    xlsx(MAY_1, 15.0, row=2)
+    xlsx(MAY_1, 2.0, row=3)
+
+    reconcile_run()
+
+    assert Activity.objects.count() == 3
+    assert Activity.objects.filter(start_time__isnull=True, needs_review=True).count() == 2
+
+
+def test_a_log_row_on_a_day_with_only_a_ride_stays_apart_flagged():
+    fit(SHA_A, MORNING, 30000.0, sport="cycling")
+    xlsx(MAY_1, 5.0)
+
+    reconcile_run()
+
+    row = Activity.objects.get(start_time__isnull=True)
+    assert row.needs_review and row.review_code == Activity.ReviewCode.UNMATCHED
+    assert Activity.objects.get(start_time=MORNING).sport == "cycling"
+
+
+def test_a_treadmill_day_7_pct_off_joins_and_the_log_distance_stands():
+    fit(SHA_A, MORNING, 5 * MILE * 1.07, sub_sport="treadmill", total_ascent_m=0.0)
+    xlsx(MAY_1, 5.0)
+
+    reconcile_run()
+
+    activity = Activity.objects.get()
+    assert activity.distance_m == pytest.approx(5 * MILE)  # within the gross-error tolerance: priority
+    assert activity.provenance["distance_m"] == "master_xlsx"
+    assert Conflict.objects.get(field_name="distance_m").status == Conflict.Status.PENDING
+
+
+def test_a_flagged_row_joined_by_a_later_recording_is_no_longer_flagged():
+    fit(SHA_A, MORNING, 8050.0)
+    xlsx(MAY_1, 5.0, row=2)
+    xlsx(MAY_1, 3.0, row=3)
+    reconcile_run()
+    apart = Activity.objects.get(start_time__isnull=True)
+    assert apart.needs_review
+    fit(SHA_B, MORNING + dt.timedelta(hours=10), 3 * MILE * 1.01)
+
+    reconcile_run()
+
+    apart.refresh_from_db()
+    assert apart.start_time == MORNING + dt.timedelta(hours=10)
+    assert (apart.needs_review, apart.review_code, apart.review_reason) == (False, "", "")
+
+
+def test_a_typo_row_edited_later_stays_with_its_run():
+    fit(SHA_A, MORNING, 8050.0)
+    xlsx(MAY_1, 15.0)
+    reconcile_run()
+    activity = Activity.objects.get()
+    xlsx(MAY_1, 15.0, notes="legs heavy")  # the same row, changed
+
+    result = reconcile_run()
+
+    assert list(Activity.objects.values_list("pk", flat=True)) == [activity.pk]
+    assert result.moved == 0
+    assert Activity.objects.get().notes == "legs heavy"

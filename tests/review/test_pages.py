@@ -82,6 +82,16 @@ def test_conflict_detail_offers_every_source_value_and_the_average(admin_client,
     )
 
 
+def test_conflict_detail_checks_the_value_the_activity_shows_over_a_log_typo(admin_client, activity):
+    conflict = Conflict.objects.get(field_name="distance_m")  # the activity shows fit_file's distance
+    response = admin_client.get(reverse("review:conflict_detail", args=[conflict.pk]))
+    choices = {c.source: c for c in response.context["choices"]}
+    assert choices["master_xlsx"].preferred and not choices["master_xlsx"].checked
+    assert choices["fit_file"].shown and choices["fit_file"].checked
+    page = response.content.decode()
+    assert 'value="source:fit_file" checked' in page and "shown on the activity" in page
+
+
 def test_resolve_refuses_get_and_changes_nothing(admin_client, activity):
     conflict = Conflict.objects.get(field_name="distance_m")
     response = admin_client.get(reverse("review:conflict_resolve", args=[conflict.pk]))

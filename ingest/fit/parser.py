@@ -7,6 +7,15 @@ split between sessions afterwards, by time.
 
 Units out: metres, seconds, bpm, steps/min (running and walking cadence is per leg in FIT: x2; cycling
 cadence stays rpm and swimming/rowing strokes/min), m/s, kcal, UTC-aware datetimes.
+
+Durations a device got wrong: some write the timer time where the elapsed time goes and back; the
+smaller of the two is the timer (moving) time and the larger the elapsed time, and raw
+`timer_elapsed_swapped` keeps what the file said (a lap's pair is put in order the same way). A session
+timer or elapsed time longer than 7 days is a device clock error, not a run: it is replaced by the time
+span of the session's own records when those span at most 7 days (raw `clamped_to_records` keeps the
+file's value), and the file is refused with `ImplausibleDuration` when they do not (or there are none).
+Clamping keeps what else the file measured (distance, heart rate, the samples); the records' span is the
+file's own evidence of how long the activity was.
 """
 
 from __future__ import annotations
@@ -38,6 +47,12 @@ _FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=UTC)
 _MIN_YEAR = 1995
 # Sports whose FIT cadence counts one leg: steps/min = 2 x (cadence + fractional_cadence).
 _PER_LEG_FAMILIES = {"run", "walk"}
+# A session longer than this is a device clock error, not an activity.
+MAX_DURATION_S = 7 * 24 * 3600.0
+
+
+class ImplausibleDuration(SourceError):
+    """A session lasts longer than `MAX_DURATION_S` and its records do not say how long it really was."""
 
 
 @dataclass(slots=True)
@@ -231,11 +246,12 @@ def _lap(values: Values, index: int, clock: _Clock, per_leg: bool) -> ParsedLap:
     cadence = values.get("avg_running_cadence")
     if cadence is None:
         cadence = values.get("avg_cadence")
+    timer, elapsed = _in_order(values.get("total_timer_time"), values.get("total_elapsed_time"))
     return ParsedLap(
         index=index,
         start_time=clock.utc(values.get("start_time")),
-        duration_s=values.get("total_timer_time"),
-        elapsed_s=values.get("total_elapsed_time"),
+        duration_s=timer,
+        elapsed_s=elapsed,
         distance_m=values.get("total_distance"),
         avg_hr=positive(values.get("avg_heart_rate")),
         max_hr=positive(values.get("max_heart_rate")),
@@ -246,6 +262,13 @@ def _lap(values: Values, index: int, clock: _Clock, per_leg: bool) -> ParsedLap:
         trigger=to_str(values.get("lap_trigger")),
         intensity=to_str(values.get("intensity")),
     )
+
+
+def _in_order(timer: Any, elapsed: Any) -> tuple[Any, Any]:
+    """(timer, elapsed) with the timer the smaller: some devices swap the two."""
+    if timer is not None and elapsed is not None and timer > elapsed:
+        return elapsed, timer
+    return timer, elapsed
 
 
 def _first(values: Values, *names: str) -> Any:
@@ -315,10 +338,37 @@ class _Context:
     raw_common: dict[str, Any]
 
 
+def _sane_durations(name: str, values: dict[str, Any], times: list[dt.datetime]) -> dict[str, Any]:
+    """Clamp a duration beyond `MAX_DURATION_S` to the records' span, then put timer <= elapsed.
+    Returns what raw should note; raises `ImplausibleDuration` when the records cannot help."""
+    notes: dict[str, Any] = {}
+    as_written = {"total_timer_time": values["duration_s"], "total_elapsed_time": values["elapsed_s"]}
+    span = (times[-1] - times[0]).total_seconds() if len(times) > 1 else None
+    for key in ("elapsed_s", "duration_s"):
+        value = values[key]
+        if value is None or value <= MAX_DURATION_S:
+            continue
+        if span is None or not 0 < span <= MAX_DURATION_S:
+            field_name = "total_elapsed_time" if key == "elapsed_s" else "total_timer_time"
+            raise ImplausibleDuration(
+                f"{name}: a session lasting {value / 86400:.1f} days ({field_name} {value:.0f} s), longer "
+                "than 7 days: a device clock error, and its records do not give the real span"
+            )
+        notes.setdefault("clamped_to_records", {})[key] = value
+        values[key] = span
+    timer, elapsed = values["duration_s"], values["elapsed_s"]
+    values["duration_s"], values["elapsed_s"] = _in_order(timer, elapsed)
+    if values["duration_s"] != timer:
+        notes["timer_elapsed_swapped"] = as_written
+    return notes
+
+
 def _summary(
-    session: Values, times: list[dt.datetime], columns: _Columns, lo: int, hi: int, multi: bool
-) -> tuple[dict[str, Any], list[str]]:
-    """The session's own totals; what it lacks is derived from its records and listed as derived."""
+    ctx: _Context, session: Values, times: list[dt.datetime], lo: int, hi: int, multi: bool
+) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    """The session's own totals; what it lacks is derived from its records and listed as derived.
+    The third item is what raw should note of durations put right (`_sane_durations`)."""
+    columns = ctx.fit.records
     # session: {start_time, timestamp (end), total_elapsed_time, total_timer_time, total_distance,
     #           avg/max_heart_rate, enhanced_avg_speed | avg_speed, …}
     derived: list[str] = []
@@ -346,10 +396,11 @@ def _summary(
         if rates:
             values["avg_hr"], values["max_hr"] = round(sum(rates) / len(rates)), max(rates)
             derived.append("heart_rate")
+    notes = _sane_durations(ctx.name, values, times)
     if values["avg_speed_mps"] is None and values["distance_m"] and values["duration_s"]:
         values["avg_speed_mps"] = round(values["distance_m"] / values["duration_s"], 3)
         derived.append("avg_speed_mps")
-    return values, derived
+    return values, derived, notes
 
 
 def _cadences(session: Values, per_leg: bool) -> dict[str, float | None]:
@@ -369,12 +420,12 @@ def _session_activity(
     sport, sub_sport = normalise_sport(session.get("sport"), session.get("sub_sport"))
     per_leg = sport_family(sport) in _PER_LEG_FAMILIES
     times = ctx.times[lo:hi]
-    values, derived = _summary(session, times, fit.records, lo, hi, multi)
+    values, derived, notes = _summary(ctx, session, times, lo, hi, multi)
     start = clock.utc(session.get("start_time"))
     if start is None and times:
         start = times[0]
         derived.insert(0, "start_time")
-    raw = {**ctx.raw_common, "session": json_safe(session)}
+    raw = {**ctx.raw_common, "session": json_safe(session), **notes}
     if multi:
         raw["session_count"] = len(fit.sessions)
     if derived:

@@ -9,11 +9,13 @@ import pytest
 from fit_tool.fit_file_builder import FitFileBuilder
 from fit_tool.profile.messages.activity_message import ActivityMessage
 from fit_tool.profile.messages.file_id_message import FileIdMessage
+from fit_tool.profile.messages.lap_message import LapMessage
 from fit_tool.profile.messages.record_message import RecordMessage
 from fit_tool.profile.messages.session_message import SessionMessage
 from fit_tool.profile.messages.workout_message import WorkoutMessage
 from fit_tool.profile.profile_type import FileType, Manufacturer, Sport, SubSport
 
+from ingest.fit.parser import ImplausibleDuration
 from ingest.parsers import parse_file
 from ingest.records import FileHints, SourceError
 from tests.support.parsing import expected, summary, utc
@@ -137,3 +139,91 @@ def test_a_treadmill_session_is_a_run_with_steps_per_minute_and_its_workout_name
         samples=61,
     )
     assert record.samples.cadence[0] == 170.0
+
+
+# --- durations a device got wrong ------------------------------------------------------------------------
+
+START_MS = (FIT_EPOCH_S + ABSOLUTE) * 1000  # the first record of _fit(ABSOLUTE): 2021-09-08T01:46:40Z
+DAY_S = 86400
+
+
+def _session(timer: float, elapsed: float) -> SessionMessage:
+    session = SessionMessage()
+    session.timestamp = START_MS + 60_000
+    session.start_time = START_MS
+    session.sport = Sport.RUNNING
+    session.total_timer_time = timer
+    session.total_elapsed_time = elapsed
+    session.total_distance = 180.0
+    return session
+
+
+def _lap(timer: float, elapsed: float) -> LapMessage:
+    lap = LapMessage()
+    lap.timestamp = START_MS + 60_000
+    lap.start_time = START_MS
+    lap.total_timer_time = timer
+    lap.total_elapsed_time = elapsed
+    return lap
+
+
+def test_a_timer_time_above_the_elapsed_time_is_read_as_swapped():
+    data = _fit(ABSOLUTE, extra=(_lap(75.0, 60.0), _session(75.0, 60.0)))
+
+    record = parse_file(name="swapped.fit", data=data)[0]
+
+    # the smaller is the moving time, the larger the elapsed time; 180 m / 60 s
+    assert (record.duration_s, record.elapsed_s, record.avg_speed_mps) == (60.0, 75.0, 3.0)
+    assert (record.laps[0].duration_s, record.laps[0].elapsed_s) == (60.0, 75.0)
+    assert record.raw["timer_elapsed_swapped"] == {"total_timer_time": 75.0, "total_elapsed_time": 60.0}
+
+
+def test_a_timer_time_below_the_elapsed_time_is_left_alone():
+    record = parse_file(name="paused.fit", data=_fit(ABSOLUTE, extra=(_session(50.0, 60.0),)))[0]
+
+    assert (record.duration_s, record.elapsed_s) == (50.0, 60.0)
+    assert "timer_elapsed_swapped" not in record.raw
+    assert "clamped_to_records" not in record.raw
+
+
+def test_a_session_of_weeks_is_clamped_to_its_records_time_span():
+    data = _fit(ABSOLUTE, extra=(_session(55.0, 30 * DAY_S),))
+
+    record = parse_file(name="clock-jump.fit", data=data)[0]
+
+    # 61 records one second apart: 60 s from first to last
+    assert (record.duration_s, record.elapsed_s) == (55.0, 60.0)
+    assert record.raw["clamped_to_records"] == {"elapsed_s": 30 * DAY_S}
+    assert record.distance_m == 180.0
+
+
+def test_a_swapped_pair_of_weeks_is_clamped_then_ordered():
+    data = _fit(ABSOLUTE, extra=(_session(30 * DAY_S, 55.0),))
+
+    record = parse_file(name="clock-jump.fit", data=data)[0]
+
+    assert (record.duration_s, record.elapsed_s) == (55.0, 60.0)
+    assert record.raw["clamped_to_records"] == {"duration_s": 30 * DAY_S}
+    assert record.raw["timer_elapsed_swapped"] == {"total_timer_time": 30 * DAY_S, "total_elapsed_time": 55.0}
+
+
+def test_a_session_of_weeks_whose_records_also_span_weeks_is_refused():
+    late = RecordMessage()
+    late.timestamp = START_MS + 10 * DAY_S * 1000
+    late.heart_rate = 140
+    data = _fit(ABSOLUTE, extra=(late, _session(10 * DAY_S, 10 * DAY_S)))
+
+    with pytest.raises(ImplausibleDuration) as raised:
+        parse_file(name="weeks.fit", data=data)
+
+    assert str(raised.value) == (
+        "weeks.fit: a session lasting 10.0 days (total_elapsed_time 864000 s), longer than 7 days: "
+        "a device clock error, and its records do not give the real span"
+    )
+
+
+def test_a_session_of_weeks_without_records_is_refused():
+    data = _fit(ABSOLUTE, count=0, extra=(_session(9 * DAY_S, 9 * DAY_S),))
+
+    with pytest.raises(ImplausibleDuration, match=r"^norecords\.fit: a session lasting 9\.0 days"):
+        parse_file(name="norecords.fit", data=data)

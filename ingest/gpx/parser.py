@@ -94,7 +94,9 @@ def _decode(name: str, data: bytes) -> tuple[gpxpy.gpx.GPX, str | None]:
         raise SourceError(f"{name}: not UTF-8 text ({exc})") from exc
     try:
         return gpxpy.parse(text), None
-    except gpxpy.gpx.GPXException as exc:
+    # ValueError: gpxpy hands every xmlns declaration to lxml's register_namespace, which refuses a
+    # damaged prefix or URI (`xmlns:gpxtpx="http://…|tension/v1"`); found by fuzzing.
+    except (gpxpy.gpx.GPXException, ValueError) as exc:
         tracks = gpx_tracks_only(data)
         if tracks is None:
             raise SourceError(f"{name}: malformed or truncated GPX: {exc}") from exc

@@ -347,3 +347,16 @@ def test_a_lone_track_without_times_fails_with_no_timestamps_and_gets_no_start()
     assert parse_file(name="untimed.gpx", data=data)[0].start_time is None
     with pytest.raises(SourceError, match=r"^untimed\.gpx: no timestamps: "):
         file_records(name="untimed.gpx", data=data, home_tz="UTC")
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    ['xmlns:bad="http://example.com/a|b"', 'xmlns:bad="http://example.com/\x01"'],  # found by fuzzing
+)
+def test_a_damaged_namespace_declaration_fails_as_malformed_not_as_a_parser_crash(namespace):
+    data = _gpx(["", ""]).replace(b"<gpx ", f"<gpx {namespace} ".encode(), 1)
+    with pytest.raises(ValueError):
+        gpxpy.parse(data.decode())  # lxml's register_namespace refuses it: escaped as a crash before
+
+    with pytest.raises(SourceError, match=r"^bad-ns\.gpx: malformed or truncated GPX: "):
+        parse_file(name="bad-ns.gpx", data=data)

@@ -5,6 +5,11 @@ conditional UPDATE that only succeeds when nobody holds it or the holder's claim
 overlapping cron/q2 runs cannot both get it — the database decides, atomically. A claim expires after
 `ttl_s` (a killed run cannot block syncing forever) and long runs extend it with `refresh()`. A claim
 left by a dead process on this machine is taken over at once.
+
+A holder is named by pid AND the process's start time (Linux: field 22 of /proc/<pid>/stat), plus a
+random token per process: after a restart pids start again, and a new process that got the old holder's
+pid — even this very process — is not mistaken for it. Where the start time cannot be read (macOS), a
+reused pid of another process looks alive and the claim's heartbeat lease (`ttl_s`) decides.
 """
 
 from __future__ import annotations
@@ -12,11 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
+import secrets
 import socket
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -49,29 +57,76 @@ class SyncLock:
         self.refreshed = time.monotonic()
 
 
+_TOKEN = secrets.token_hex(4)  # this process: a holder with our pid but another token was before us
+_OWNER = re.compile(
+    r"^pid (?P<pid>\d+) on (?P<host>\S+) since (?P<since>\S+)"
+    r"(?: \(process start (?P<start>\S+), run (?P<token>\w+)\))?$"
+)
+
+
+def process_start(pid: int) -> str:
+    """When process `pid` started, in clock ticks since boot (Linux /proc), or "?" where unknown."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "?"
+    fields = stat[stat.rfind(")") + 2 :].split()  # after the command name, which may hold spaces
+    return fields[19] if len(fields) > 19 else "?"  # field 22 of the whole line: starttime
+
+
 def _owner() -> str:
-    # "pid 4242 on mac-mini since 2026-11-25T21:30:00.123456+00:00": unique, and readable in messages.
-    return f"pid {os.getpid()} on {socket.gethostname()} since {timezone.now().isoformat()}"
+    # "pid 4242 on mac-mini since 2026-11-25T21:30:00.123456+00:00 (process start 81234, run 9f3a0c1e)":
+    # unique, readable in messages, and a reused pid is told apart by its start time and token.
+    pid = os.getpid()
+    since = timezone.now().isoformat()
+    started = process_start(pid)
+    return f"pid {pid} on {socket.gethostname()} since {since} (process start {started}, run {_TOKEN})"
 
 
-def _holder_is_dead(locked_by: str) -> bool:
-    """True when the holder is a process of THIS machine that no longer runs."""
-    parts = locked_by.split(" ")
-    if len(parts) < 4 or parts[0] != "pid" or parts[2] != "on" or parts[3] != socket.gethostname():
-        return False
-    try:
-        pid = int(parts[1])
-    except ValueError:
-        return False
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """A lock holder as `locked_by` names it."""
+
+    pid: int
+    host: str
+    since: dt.datetime | None
+    start: str  # process start ticks, "?" unknown, "" an older claim that did not say
+    token: str
+
+    @classmethod
+    def parse(cls, locked_by: str) -> Holder | None:
+        match = _OWNER.match(locked_by or "")
+        if match is None:
+            return None
+        try:
+            since = dt.datetime.fromisoformat(match["since"])
+        except ValueError:
+            since = None
+        return cls(int(match["pid"]), match["host"], since, match["start"] or "", match["token"] or "")
+
+    def is_gone(self) -> bool:
+        """True only when this holder is known to run no more: a process of THIS machine whose pid is
+        free, or taken by a process that started at another time (or is this one, after a restart)."""
+        if self.host != socket.gethostname():
+            return False
+        if self.pid == os.getpid():
+            return self.token != _TOKEN
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass  # alive, another user's
+        if self.start in ("", "?"):
+            return False
+        now = process_start(self.pid)
+        return now != "?" and now != self.start
+
+
+def holder_is_gone(locked_by: str) -> bool:
+    """True when the process named by `locked_by` is known to be dead (see `Holder.is_gone`)."""
+    holder = Holder.parse(locked_by)
+    return holder is not None and holder.is_gone()
 
 
 def _ensure_row(name: str) -> None:
@@ -105,7 +160,7 @@ def _claim_once(name: str, owner: str, ttl_s: int) -> SyncState | None:
     if claimed:
         return None
     state = SyncState.objects.get(name=name)
-    if _holder_is_dead(state.locked_by):
+    if holder_is_gone(state.locked_by):
         # Compare-and-swap on the dead holder's exact claim: only one taker wins.
         taken = SyncState.objects.filter(name=name, locked_by=state.locked_by).update(
             locked_by=owner, locked_until=now + dt.timedelta(seconds=ttl_s)

@@ -1,8 +1,10 @@
 """What RunBase holds and how its syncs went: one read-only report for `runbase_status`.
 
-Per sync (SyncState row): when it last ran, last succeeded, its summary or error, a held lock, files
-waiting for iCloud. Per source: record counts; per route: files by manifest status; the failed files
-with their errors; records waiting for reconcile; the database and raw-store size.
+Per sync (SyncState row): when it last ran, last succeeded, its summary or error (naming the file an
+aborted run was on), a held lock — RUNNING while its holder lives, DIED with the run's start time when
+the holder is gone or stopped renewing its lease — and files waiting for iCloud. Per source: record
+counts; per route: files by manifest status; the failed files with their errors; records waiting for
+reconcile; the database and raw-store size.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from activities.models import ActivitySource
+from ingest.locks import Holder, holder_is_gone
 from ingest.models import ProcessedFile, SyncState
 from ingest.rawstore import raw_store_dir
 from reconcile.selectors import pending_conflicts
@@ -33,6 +36,7 @@ class SyncLine:
     error: str
     running: str  # holder of an unexpired lock, else ""
     waiting: int  # files iCloud has not delivered yet (HealthFit)
+    died: str = ""  # a run that never finished: its lock is left, its holder gone or silent
 
 
 @dataclass(slots=True)
@@ -87,6 +91,8 @@ def _sync_line(s: SyncLine) -> str:
         text += f" — {s.waiting} file(s) waiting for iCloud"
     if s.running:
         text += f" — RUNNING ({s.running})"
+    if s.died:
+        text += f" — DIED: {s.died}"
     if s.error:
         text += f" — ERROR: {s.error}"
     return text
@@ -117,7 +123,8 @@ def status_report() -> StatusReport:
     report = StatusReport()
     now = timezone.now()
     for state in SyncState.objects.order_by("name"):
-        running = state.locked_by if state.locked_until and state.locked_until > now else ""
+        leased = bool(state.locked_until and state.locked_until > now)
+        gone = bool(state.locked_by) and (not leased or holder_is_gone(state.locked_by))
         waiting = len((state.cursor or {}).get("pending", []) or [])
         report.syncs.append(
             SyncLine(
@@ -126,8 +133,9 @@ def status_report() -> StatusReport:
                 state.last_success_at,
                 state.last_summary,
                 state.last_error,
-                running,
+                state.locked_by if state.locked_by and not gone else "",
                 waiting,
+                died=_died(state) if gone else "",
             )
         )
     live = ActivitySource.objects.filter(deleted_at__isnull=True)
@@ -147,6 +155,14 @@ def status_report() -> StatusReport:
     report.database_vendor, report.database_bytes = database_size()
     report.raw_files, report.raw_bytes = _raw_store_size(raw_store_dir())
     return report
+
+
+def _died(state: SyncState) -> str:
+    """A run whose lock is still held by a process that is gone (or silent past its lease)."""
+    holder = Holder.parse(state.locked_by)
+    started = holder.since if holder is not None and holder.since else state.last_sync_at
+    who = f"pid {holder.pid} on {holder.host}" if holder is not None else state.locked_by
+    return f"the run started {_when(started)} ({who}) ended without finishing; the next run takes over"
 
 
 def database_size() -> tuple[str, int]:

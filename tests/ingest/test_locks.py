@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from ingest.locks import SyncBusy, sync_lock
+from ingest.locks import Holder, SyncBusy, holder_is_gone, process_start, sync_lock
 from ingest.models import SyncState
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,10 @@ def test_the_lock_row_names_its_holder_and_is_freed_afterwards():
     with sync_lock(name="icloud") as lock:
         state = SyncState.objects.get(name="icloud")
         assert state.locked_by.startswith(f"pid {os.getpid()} on {socket.gethostname()} since ")
+        assert state.locked_by.endswith(
+            f"(process start {process_start(os.getpid())}, run {lock.owner[-9:-1]})"
+        )
+        assert process_start(os.getpid()).isdigit()  # Linux: /proc/<pid>/stat field 22
         assert state.locked_until > timezone.now() + dt.timedelta(minutes=59)
         assert lock.owner == state.locked_by
     state.refresh_from_db()
@@ -59,6 +63,43 @@ def test_the_lock_of_a_dead_process_on_this_machine_is_taken_over():
     _hold("icloud", f"pid {dead.pid} on {socket.gethostname()} since 2026-11-25T21:00:00+00:00")
     with sync_lock(name="icloud") as lock:
         assert SyncState.objects.get(name="icloud").locked_by == lock.owner
+
+
+def test_a_holder_with_this_process_pid_from_before_a_restart_is_taken_over():
+    """After a container restart pids start again: the old holder's pid may be our own."""
+    here = f"pid {os.getpid()} on {socket.gethostname()} since 2026-11-25T21:00:00+00:00"
+    for old_claim in (f"{here} (process start 12, run deadbeef)", here):
+        _hold("files", old_claim)
+        with sync_lock(name="files") as lock:
+            assert SyncState.objects.get(name="files").locked_by == lock.owner
+
+
+def test_a_reused_pid_that_started_at_another_time_is_not_the_holder():
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        since = "since 2026-11-25T21:00:00+00:00"
+        reused = f"pid {alive.pid} on {socket.gethostname()} {since} (process start 1, run 0badf00d)"
+        _hold("icloud", reused)
+        with sync_lock(name="icloud") as lock:
+            assert SyncState.objects.get(name="icloud").locked_by == lock.owner
+        started = process_start(alive.pid)
+        holder = f"pid {alive.pid} on {socket.gethostname()} {since} (process start {started}, run 1)"
+        assert not holder_is_gone(holder)
+        _hold("icloud", holder)
+        with pytest.raises(SyncBusy, match=f"already running \\(pid {alive.pid} "), sync_lock(name="icloud"):
+            pytest.fail("the lock of a live holder was taken")
+    finally:
+        alive.kill()
+        alive.wait()
+    assert holder_is_gone(holder)
+
+
+def test_a_holder_is_read_back_from_its_claim():
+    claim = "pid 42 on box since 2026-11-25T21:00:00+00:00 (process start 99, run abcd1234)"
+    holder = Holder.parse(claim)
+    assert holder == Holder(42, "box", dt.datetime(2026, 11, 25, 21, tzinfo=dt.UTC), "99", "abcd1234")
+    assert Holder.parse("someone") is None
+    assert not holder_is_gone(claim)  # another machine: only its lease tells
 
 
 def test_refresh_pushes_the_expiry_out():

@@ -1,11 +1,20 @@
+import datetime as dt
 import os
 import shutil
+import socket
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
+from django.utils import timezone
 
+from ingest.files import FileInput, FilesResult, files_ingest
 from ingest.locks import sync_lock
+from ingest.models import SyncState
+from ingest.sync import sync_running
 from review.status import status_report
 from tests.support.healthfit import AN_HOUR_AGO
 
@@ -62,3 +71,49 @@ def test_a_running_sync_is_shown_with_its_holder():
         (line,) = [line for line in _status() if line.startswith("  icloud: ")]
     assert line.endswith(f"— RUNNING ({lock.owner})")
     assert "last run never, last success never" in line
+
+
+def test_a_run_whose_holder_died_is_shown_as_died_with_its_start_time():
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    claim = (
+        f"pid {dead.pid} on {socket.gethostname()} since 2026-11-25T21:00:00+00:00 (process start 5, run ab)"
+    )
+    SyncState.objects.create(
+        name="files", locked_by=claim, locked_until=timezone.now() + dt.timedelta(minutes=50)
+    )
+
+    (line,) = [line for line in _status() if line.startswith("  files: ")]
+
+    assert "RUNNING" not in line
+    when = timezone.localtime(dt.datetime(2026, 11, 25, 21, tzinfo=dt.UTC))
+    assert line.endswith(
+        f"— DIED: the run started {when:%Y-%m-%d %H:%M:%S %Z} (pid {dead.pid} on {socket.gethostname()}) "
+        "ended without finishing; the next run takes over"
+    )
+
+
+def test_a_lock_past_its_lease_is_shown_as_died_even_from_another_machine():
+    claim = "pid 7 on other-box since 2026-11-25T21:00:00+00:00 (process start 5, run ab)"
+    SyncState.objects.create(
+        name="strava", locked_by=claim, locked_until=timezone.now() - dt.timedelta(minutes=1)
+    )
+
+    (line,) = [line for line in _status() if line.startswith("  strava: ")]
+
+    assert "— DIED: the run started " in line and "(pid 7 on other-box)" in line
+
+
+def test_a_run_that_an_exception_ended_names_the_file_it_was_on():
+    def database_gone() -> bytes:
+        raise OperationalError("disk I/O error")
+
+    items = [FileInput(name="z.fit", origin="x.zip!z.fit", reader=database_gone)]
+    try:
+        with sync_running(name="files", result=FilesResult()) as run:
+            files_ingest(inputs=items, route="files", workers=1, result=run.result)
+    except OperationalError:
+        pass
+
+    (line,) = [line for line in _status() if line.startswith("  files: ")]
+    assert line.endswith("— ERROR: OperationalError: disk I/O error (while importing x.zip!z.fit)")

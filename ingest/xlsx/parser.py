@@ -16,6 +16,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +46,17 @@ _TEXT_DATE_FORMATS = (
 )  # fmt: skip
 _WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.I)
 _NUMERIC_DATE = re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{2}|\d{4})$")
+# What a cell shows when its formula failed; openpyxl hands them over as text. They are empty cells.
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA")
+)
+# An OLE compound file (CFB): an encrypted .xlsx is one (streams EncryptionInfo and EncryptedPackage),
+# and so is a legacy .xls.
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_STREAMS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+# A sheet whose XML or compressed stream is cut short or corrupt: ParseError (a SyntaxError) from the
+# XML parser, zlib.error / EOFError / BadZipFile from the zip, KeyError for a sheet part that is missing.
+_SHEET_DAMAGE = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError)
 
 
 @dataclass(slots=True)
@@ -65,6 +77,7 @@ class SheetRow:
     notes: str | None
     extracted: NotesParse
     cell_issues: list[str] = field(default_factory=list)
+    must_review: bool = False  # a doubt no confidence threshold may wave through (a contradicted date)
     passes: dict[str, str] = field(default_factory=dict)  # field → "regex" | "llm"
     llm: dict[str, Any] | None = None  # the LLM's validated answer and what was rejected
 
@@ -93,10 +106,16 @@ class WorkbookRead:
     errors: list[RowProblem] = field(default_factory=list)  # rows with a date we cannot read, etc.
     sheets: list[str] = field(default_factory=list)  # sheets read (they had a header)
     ignored_sheets: list[str] = field(default_factory=list)  # no header found
+    damaged_sheets: list[str] = field(default_factory=list)  # unreadable: not read, their records kept
 
 
 def workbook_read(data: bytes, *, name: str, aliases: Mapping | None = None) -> WorkbookRead:
-    """Read every sheet with a header. Raises SourceError when the file is not a readable workbook."""
+    """Read every sheet with a header. Raises SourceError when the file is not a readable workbook.
+
+    A damaged sheet (its XML cut short, say) is left out whole, with an error naming it, so the records
+    of its runs are neither updated nor marked deleted; the other sheets are read.
+    """
+    _refuse_ole(data, name)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -108,17 +127,51 @@ def workbook_read(data: bytes, *, name: str, aliases: Mapping | None = None) -> 
     merged = aliases_merged(aliases)
     try:
         for sheet in book.worksheets:
-            _sheet_read(sheet, merged, result)
+            _sheet_read_or_skip(sheet, merged, result)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise SourceError(f"{name}: the workbook is damaged ({exc.__class__.__name__}: {exc})") from exc
     finally:
         book.close()
+    if not result.sheets and result.damaged_sheets:
+        raise SourceError("; ".join(problem.message for problem in result.errors))
     if not result.sheets:
         raise SourceError(
             f"{name}: no sheet has a header row with a date column and a distance column "
             f"in its first {HEADER_SCAN_ROWS} rows"
         )
     return result
+
+
+def _refuse_ole(data: bytes, name: str) -> None:
+    """An OLE container is not a zip: say what it is instead of "File is not a zip file"."""
+    if not data.startswith(_CFB_MAGIC):
+        return
+    if any(stream in data for stream in _ENCRYPTION_STREAMS):
+        raise SourceError(
+            f"{name}: the workbook is password-protected: save an unprotected copy (open it, remove the "
+            "password to open, save it under a new name) and import that"
+        )
+    raise SourceError(f"{name}: an Excel 97-2003 workbook (.xls), not .xlsx: save it as .xlsx first")
+
+
+def _sheet_read_or_skip(sheet: Any, aliases: dict, result: WorkbookRead) -> None:
+    """Read one sheet; a damaged one leaves nothing behind but an error naming it."""
+    marks = (len(result.rows), len(result.skipped), len(result.errors), len(result.sheets))
+    try:
+        _sheet_read(sheet, aliases, result)
+    except _SHEET_DAMAGE as exc:
+        del result.rows[marks[0] :], result.skipped[marks[1] :], result.errors[marks[2] :]
+        del result.sheets[marks[3] :]
+        result.damaged_sheets.append(sheet.title)
+        detail = str(exc).strip("'\"") or exc.__class__.__name__
+        result.errors.append(
+            RowProblem(
+                sheet.title,
+                0,
+                f"{result.name}: sheet {sheet.title!r} is damaged and was not read ({detail}); "
+                "its runs already imported are left as they are: repair or re-save the workbook",
+            )
+        )
 
 
 def _sheet_read(sheet: Any, aliases: dict, result: WorkbookRead) -> None:
@@ -136,7 +189,7 @@ def _sheet_read(sheet: Any, aliases: dict, result: WorkbookRead) -> None:
         return
     result.sheets.append(sheet.title)
     body = list(enumerate(rows, start=column_map.header_row + 1))
-    day_first = _day_first(column_map.value(row, "date") for _, row in body)
+    day_first = date_order_day_first(column_map.value(row, "date") for _, row in body)
     seen: Counter = Counter()
     for number, row in body:
         _row_read(sheet.title, number, tuple(row), column_map, day_first, seen, result, aliases)
@@ -154,10 +207,16 @@ def _row_read(
 ) -> None:
     cells = {name: _json_safe(column_map.value(row, name)) for name in column_map.columns}
     where = f"{result.name}: sheet {sheet!r} row {number}"
-    if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
-        result.skipped.append(RowProblem(sheet, number, "blank"))
+    row, excel_errors = _without_excel_errors(row, column_map)
+    if all(_empty(column_map.value(row, name)) for name in column_map.columns):
+        only = f": only Excel errors ({', '.join(excel_errors.values())})" if excel_errors else ""
+        result.skipped.append(RowProblem(sheet, number, f"blank{only}"))
         return
     raw_date = column_map.value(row, "date")
+    if "date" in excel_errors:
+        message = f"{where}: the date cell holds the Excel error {excel_errors['date']}: no date for this run"
+        result.errors.append(RowProblem(sheet, number, message))
+        return
     if header_match(row, aliases, number):
         result.skipped.append(RowProblem(sheet, number, "repeated header"))
         return
@@ -170,11 +229,15 @@ def _row_read(
     if any(isinstance(label, str) and _SUMMARY_LABEL.match(label) for label in labels):
         result.skipped.append(RowProblem(sheet, number, "a summary row with a date"))
         return
-    date = cell_date(raw_date, day_first=day_first)
+    date, date_doubt = row_date(raw_date, day_first=day_first)
     if date is None:
-        result.errors.append(RowProblem(sheet, number, f"{where}: {raw_date!r} is not a date I can read"))
+        result.errors.append(RowProblem(sheet, number, f"{where}: {date_doubt}"))
         return
     distance_m, unit, cell_issues = _distance(column_map.value(row, "distance"), column_map.distance_unit)
+    cell_issues += [
+        f"{name}: the cell holds the Excel error {code}, read as empty" for name, code in excel_errors.items()
+    ]
+    cell_issues += [date_doubt] if date_doubt else []
     notes = _text(column_map.value(row, "notes"))
     if distance_m is None and not notes and not cell_issues:
         result.skipped.append(RowProblem(sheet, number, "no distance and no notes: a rest day"))
@@ -201,6 +264,7 @@ def _row_read(
             notes=notes,
             extracted=extracted,
             cell_issues=cell_issues,
+            must_review=date_doubt is not None,
             passes=regex_passes(extracted),
         )
     )
@@ -243,15 +307,71 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _day_first(values: Iterator[Any]) -> bool:
-    """`03/04/2013` is 4 March in the US and 3 April elsewhere: a sheet with a `13/…` date is day-first."""
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _without_excel_errors(row: tuple, column_map: ColumnMap) -> tuple[tuple, dict[str, str]]:
+    """The row with its mapped Excel error cells (`#N/A`, `#REF!` …) emptied, and field → error."""
+    found = {}
+    cells = list(row)
+    for name, index in column_map.columns.items():
+        value = cells[index] if index < len(cells) else None
+        if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+            found[name] = value.strip().upper()
+            cells[index] = None
+    return (tuple(cells) if found else row), found
+
+
+def _valid_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _numeric_readings(match: re.Match) -> tuple[dt.date | None, dt.date | None]:
+    """`a/b/y` read day-first and month-first; None where that reading is no real date."""
+    a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
+    year += 2000 if year < 100 else 0
+    return _valid_date(year, b, a), _valid_date(year, a, b)
+
+
+def date_order_day_first(values: Iterator[Any]) -> bool:
+    """Whether a date column's `a/b/y` text dates are day-first, by the majority of the unambiguous ones.
+
+    `25/03/2014` can only be day-first and `03/25/2014` only month-first; an ambiguous `03/04/2014` and an
+    impossible `31/02/2014` do not vote, so one typo cannot turn a column around. No votes or a tie:
+    month-first, as before.
+    """
+    votes: Counter = Counter()
     for value in values:
         match = _NUMERIC_DATE.match(value.strip()) if isinstance(value, str) else None
-        if match and int(match["a"]) > 12:
-            return True
-        if match and int(match["b"]) > 12:
-            return False
-    return False
+        if match:
+            day_first, month_first = _numeric_readings(match)
+            votes["day"] += bool(day_first and not month_first)
+            votes["month"] += bool(month_first and not day_first)
+    return votes["day"] > votes["month"]
+
+
+def row_date(value: Any, *, day_first: bool) -> tuple[dt.date | None, str | None]:
+    """`(date, None)`; `(date, doubt)` for a text date that can only be read against its column's order
+    (`25/03/2014` in a month-first column: 25 March, flagged); `(None, why)` when there is no date."""
+    match = _NUMERIC_DATE.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        date = cell_date(value, day_first=day_first)
+        return (date, None) if date else (None, f"{value!r} is not a date I can read")
+    as_day_first, as_month_first = _numeric_readings(match)
+    wanted, other = (as_day_first, as_month_first) if day_first else (as_month_first, as_day_first)
+    if wanted:
+        return wanted, None
+    if other:
+        column, this = ("day", "month") if day_first else ("month", "day")
+        return other, (
+            f"date {value!r} can only be read {this}-first ({other.isoformat()}), but this column's dates "
+            f"are {column}-first: check it"
+        )
+    return None, f"{value!r} is not a real date, read day-first or month-first"
 
 
 def cell_date(value: Any, *, day_first: bool = False) -> dt.date | None:
@@ -271,13 +391,8 @@ def cell_date(value: Any, *, day_first: bool = False) -> dt.date | None:
         pass
     match = _NUMERIC_DATE.match(text)
     if match:
-        a, b, year = int(match["a"]), int(match["b"]), int(match["y"])
-        year += 2000 if year < 100 else 0
-        day, month = (a, b) if day_first else (b, a)
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            return None
+        as_day_first, as_month_first = _numeric_readings(match)
+        return as_day_first if day_first else as_month_first
     text = _WEEKDAY.sub("", re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text.replace(",", " ")))
     text = re.sub(r"\s+", " ", text).strip()
     for fmt in _TEXT_DATE_FORMATS:
@@ -362,7 +477,7 @@ def row_activity(row: SheetRow, *, source_id: str, threshold: float) -> ParsedAc
             "duration_from_pace": pace_based,
             "pass": dict(sorted(row.passes.items())),
             "issues": row.cell_issues + found.issues,
-            "needs_review": confidence < threshold,
+            "needs_review": confidence < threshold or row.must_review,
             **({"llm": row.llm} if row.llm else {}),
         },
     ).validate()

@@ -14,7 +14,7 @@ from ingest.locks import SyncBusy, sync_lock
 from ingest.models import ProcessedFile, SyncState
 from ingest.records import SourceError
 from ingest.xlsx.importer import xlsx_import
-from tests.support.workbooks import book_write, run, sample_layout
+from tests.support.workbooks import book_write, compound_file, member_cut, run, sample_layout
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +264,41 @@ def test_an_unreadable_workbook_is_archived_first_and_its_failed_run_recorded(tm
     sha = hashlib.sha256(bad.read_bytes()).hexdigest()
     assert (Path(settings.RAW_STORE_DIR) / sha[:2] / f"{sha}.xlsx").exists()  # nothing is lost
     assert "not a readable" in SyncState.objects.get(name="xlsx").last_error
+
+
+def test_a_date_against_its_columns_order_is_stored_flagged_with_the_reason(tmp_path, settings):
+    settings.XLSX_LLM_THRESHOLD = 0.2  # a contradicted date is flagged whatever the threshold
+    rows = [["Date", "Miles"], ["25/03/2014", 5], ["26/03/2014", 6], ["3/28/2014", 7]]
+    xlsx_import(path=book_write(tmp_path / "eu.xlsx", {"Log": rows}))
+    records = _records()
+    flagged = records["Log|2014-03-28#1"]
+    assert flagged.needs_review
+    assert flagged.review_reason == (
+        "date '3/28/2014' can only be read month-first (2014-03-28), but this column's dates are "
+        "day-first: check it"
+    )
+    assert not records["Log|2014-03-25#1"].needs_review
+
+
+def test_a_damaged_sheet_fails_alone_and_its_stored_runs_are_not_marked_deleted(tmp_path):
+    sheets = {
+        "2013": [["Date", "Miles"]] + [[dt.datetime(2013, 1, day), 5] for day in range(1, 29)],
+        "2014": [["Date", "Miles"], [dt.datetime(2014, 1, 2), 6]],
+    }
+    path = book_write(tmp_path / "log.xlsx", sheets)
+    xlsx_import(path=path)
+    sheets["2014"].append([dt.datetime(2014, 1, 3), 7])
+    member_cut(book_write(path, sheets), "xl/worksheets/sheet1.xml")
+
+    result = xlsx_import(path=path)
+
+    assert (result.created, result.deleted, result.failed) == (1, 0, 1)
+    assert "log.xlsx: sheet '2013' is damaged and was not read" in result.errors[0]
+    assert ActivitySource.objects.filter(source="master_xlsx", deleted_at__isnull=True).count() == 30
+
+
+def test_a_password_protected_workbook_is_a_command_error_saying_so(tmp_path):
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(compound_file(["EncryptionInfo", "EncryptedPackage"]))
+    with pytest.raises(CommandError, match="password-protected: save an unprotected copy"):
+        call_command("import_xlsx", str(path))

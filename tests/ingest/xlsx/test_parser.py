@@ -6,8 +6,8 @@ import pytest
 
 from ingest.records import SourceError
 from ingest.xlsx.columns import aliases_merged, header_key, header_match
-from ingest.xlsx.parser import cell_date, row_activity, workbook_read
-from tests.support.workbooks import book_write
+from ingest.xlsx.parser import cell_date, date_order_day_first, row_activity, workbook_read
+from tests.support.workbooks import book_write, compound_file, member_cut
 
 
 @pytest.fixture
@@ -199,3 +199,132 @@ def test_a_total_row_is_skipped_even_when_it_carries_a_date(tmp_path):
     book = workbook_read(path.read_bytes(), name=path.name)
     assert [r.provisional_id for r in book.rows] == ["Log|2013-01-06#1"]
     assert [(p.row, p.message) for p in book.skipped] == [(3, "a summary row with a date")]
+
+
+# --- damaged, protected and old workbooks --------------------------------------------------------------
+
+
+def _two_sheets(tmp_path):
+    return book_write(
+        tmp_path / "log.xlsx",
+        {
+            "2013": [["Date", "Miles"]] + [[dt.datetime(2013, 1, day), 5] for day in range(1, 29)],
+            "2014": [["Date", "Miles"], [dt.datetime(2014, 1, 2), 6]],
+        },
+    )
+
+
+def test_a_sheet_whose_xml_is_cut_short_is_an_error_naming_it_and_the_other_sheets_are_read(tmp_path):
+    path = member_cut(_two_sheets(tmp_path), "xl/worksheets/sheet1.xml")
+    book = workbook_read(path.read_bytes(), name=path.name)
+    assert (book.sheets, book.damaged_sheets) == (["2014"], ["2013"])
+    assert [r.provisional_id for r in book.rows] == ["2014|2014-01-02#1"]
+    (problem,) = book.errors
+    assert problem.message.startswith("log.xlsx: sheet '2013' is damaged and was not read (")
+    assert problem.message.endswith(
+        "its runs already imported are left as they are: repair or re-save the workbook"
+    )
+
+
+def test_a_workbook_whose_only_sheet_is_cut_short_is_a_source_error_naming_the_sheet(tmp_path):
+    path = book_write(
+        tmp_path / "one.xlsx", {"Log": [["Date", "Miles"]] + [[dt.datetime(2013, 1, 2), 5]] * 30}
+    )
+    member_cut(path, "xl/worksheets/sheet1.xml", keep=0.6)
+    with pytest.raises(SourceError, match=r"^one\.xlsx: sheet 'Log' is damaged and was not read \("):
+        workbook_read(path.read_bytes(), name=path.name)
+
+
+def test_a_password_protected_workbook_says_so():
+    data = compound_file(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"])
+    with pytest.raises(
+        SourceError, match=r"^log\.xlsx: the workbook is password-protected: save an unprotected copy"
+    ):
+        workbook_read(data, name="log.xlsx")
+
+
+def test_an_excel_97_workbook_is_told_to_be_saved_as_xlsx():
+    with pytest.raises(SourceError, match=r"^log\.xls: an Excel 97-2003 workbook \(\.xls\), not \.xlsx"):
+        workbook_read(compound_file(["Workbook", "\x05SummaryInformation"]), name="log.xls")
+
+
+# --- date order ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dates", "day_first"),
+    [
+        (["25/03/2014", "26/03/2014", "3/27/2014"], True),  # two unambiguous day-first votes to one
+        (["3/25/2014", "3/26/2014", "27/3/2014"], False),
+        (["31/02/2014", "3/9/2014", "4/15/2014"], False),  # an impossible date does not vote
+        (["3/9/2014", "4/5/2014"], False),  # nothing unambiguous: month-first
+        (["13/1/2014", "1/13/2014"], False),  # a tie: month-first
+        ([dt.datetime(2014, 3, 9), 41000, None, "Jan 5, 2014", "14/1/2014"], True),
+    ],
+)
+def test_the_date_order_is_the_majority_of_the_unambiguous_dates(dates, day_first):
+    assert date_order_day_first(iter(dates)) is day_first
+
+
+def test_one_impossible_date_does_not_turn_the_column_day_first_and_is_reported_on_its_row(tmp_path):
+    rows = [["Date", "Miles"], ["3/9/2014", 5], ["31/02/2014", 6], ["3/25/2014", 7], ["4/15/2014", 8]]
+    path = book_write(tmp_path / "us.xlsx", {"Log": rows})
+    book = workbook_read(path.read_bytes(), name=path.name)
+    assert [r.local_date for r in book.rows] == [
+        dt.date(2014, 3, 9),
+        dt.date(2014, 3, 25),
+        dt.date(2014, 4, 15),
+    ]
+    assert [p.message for p in book.errors] == [
+        "us.xlsx: sheet 'Log' row 3: '31/02/2014' is not a real date, read day-first or month-first"
+    ]
+    assert not any(r.must_review for r in book.rows)
+
+
+def test_a_date_against_its_columns_order_is_read_the_only_way_it_can_and_flagged(tmp_path):
+    rows = [["Date", "Miles"], ["25/03/2014", 5], ["26/03/2014", 6], ["4/1/2014", 7], ["3/28/2014", 8]]
+    path = book_write(tmp_path / "eu.xlsx", {"Log": rows})
+    book = workbook_read(path.read_bytes(), name=path.name)
+    assert [(r.local_date, r.must_review) for r in book.rows] == [
+        (dt.date(2014, 3, 25), False),
+        (dt.date(2014, 3, 26), False),
+        (dt.date(2014, 1, 4), False),  # ambiguous: the column's order
+        (dt.date(2014, 3, 28), True),  # only month-first works: read so, and flagged
+    ]
+    parsed = row_activity(book.rows[3], source_id="x", threshold=0.1)  # flagged whatever the threshold
+    assert parsed.raw["needs_review"]
+    assert parsed.raw["issues"] == [
+        "date '3/28/2014' can only be read month-first (2014-03-28), but this column's dates are "
+        "day-first: check it"
+    ]
+
+
+# --- Excel error values ----------------------------------------------------------------------------
+
+
+def test_excel_error_values_are_empty_cells_and_reported(tmp_path):
+    rows = [
+        ["Date", "Miles", "Intensity", "Shoe", "Notes"],
+        [dt.datetime(2014, 1, 2), "#VALUE!", 4, "#N/A", "easy"],
+        [dt.datetime(2014, 1, 3), 5, "#DIV/0!", "Peg 38", "#NAME?"],
+        ["#REF!", 6, 4, "Peg 38", "tempo"],
+        [None, "#REF!", None, "#NULL!", None],
+        [dt.datetime(2014, 1, 4), 7, 4, "Peg 38", "#NUM!"],
+    ]
+    path = book_write(tmp_path / "err.xlsx", {"Log": rows})
+    book = workbook_read(path.read_bytes(), name=path.name)
+    first, second, third = book.rows
+    assert (first.distance_m, first.shoe, first.notes) == (None, None, "easy")
+    assert first.cell_issues == [
+        "distance: the cell holds the Excel error #VALUE!, read as empty",
+        "shoe: the cell holds the Excel error #N/A, read as empty",
+    ]
+    parsed = row_activity(first, source_id="x", threshold=0.7)
+    assert parsed.gear is None and parsed.distance_m is None and parsed.raw["needs_review"]
+    assert parsed.raw["cells"]["shoe"] == "#N/A"  # the original cell is kept for the audit trail
+    assert (second.intensity, second.notes, second.distance_m) == (None, None, 5 * 1609.344)
+    assert third.notes is None and third.extracted.comment is None
+    assert [p.message for p in book.errors] == [
+        "err.xlsx: sheet 'Log' row 4: the date cell holds the Excel error #REF!: no date for this run"
+    ]
+    assert [(p.row, p.message) for p in book.skipped] == [(5, "blank: only Excel errors (#REF!, #NULL!)")]

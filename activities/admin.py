@@ -210,7 +210,7 @@ class ActivityAdmin(admin.ModelAdmin):
             {
                 "fields": (
                     ("distance_m", "duration_s", "elapsed_s", "avg_pace_s_per_km"),
-                    ("avg_hr", "max_hr", "avg_cadence_spm"),
+                    ("avg_hr", "max_hr", "avg_cadence_spm", "max_cadence_spm"),
                     ("total_ascent_m", "total_descent_m", "calories"),
                     ("trimp", "vo2max"),
                 )

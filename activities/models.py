@@ -69,6 +69,7 @@ class Activity(models.Model):
     avg_hr = models.FloatField(null=True, blank=True)
     max_hr = models.FloatField(null=True, blank=True)
     avg_cadence_spm = models.FloatField(null=True, blank=True, help_text="Steps per minute.")
+    max_cadence_spm = models.FloatField(null=True, blank=True, help_text="Steps per minute.")
     total_ascent_m = models.FloatField(null=True, blank=True)
     total_descent_m = models.FloatField(null=True, blank=True)
     calories = models.FloatField(null=True, blank=True, help_text="kcal")

@@ -22,6 +22,7 @@ CANONICAL_FIELDS: list[tuple[str, str]] = [
     ("avg_hr", "Avg HR"),
     ("max_hr", "Max HR"),
     ("avg_cadence_spm", "Cadence (spm)"),
+    ("max_cadence_spm", "Max cadence (spm)"),
     ("total_ascent_m", "Ascent (m)"),
     ("total_descent_m", "Descent (m)"),
     ("calories", "Calories"),

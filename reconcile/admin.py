@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
-from activities.formatting import format_field, pretty_json
+from activities.formatting import pretty_json
 from ingest.records import Source
 from reconcile.models import Conflict, ManualOverride
-from reconcile.selectors import conflict_preferred_value
+from reconcile.selectors import conflict_preferred_value, conflict_value_labels
 from reconcile.services import ReconcileError, conflict_approve, conflict_resolve, override_clear
 
 
@@ -110,15 +110,12 @@ class ConflictAdmin(admin.ModelAdmin):
 
     @admin.display(description="source values")
     def values(self, obj: Conflict) -> str:
-        return format_html_join(
-            ", ",
-            "{}: {}",
-            ((source, format_field(obj.field_name, value)) for source, value in obj.source_values.items()),
-        )
+        labels = conflict_value_labels(field_name=obj.field_name, values=list(obj.source_values.values()))
+        return format_html_join(", ", "{}: {}", zip(obj.source_values, labels, strict=True))
 
     @admin.display(description="resolved value")
     def resolved(self, obj: Conflict) -> str:
-        return format_field(obj.field_name, obj.resolved_value)
+        return conflict_value_labels(field_name=obj.field_name, values=[obj.resolved_value])[0]
 
     @admin.display(description="source values")
     def source_values_pretty(self, obj: Conflict) -> str:

@@ -15,6 +15,7 @@ DEFAULT_PRIORITY: dict[str, list[str]] = {
     "avg_hr": ["fit_file", "garmin", "strava", "master_xlsx"],
     "max_hr": ["fit_file", "garmin", "strava", "master_xlsx"],
     "avg_cadence_spm": ["fit_file", "garmin", "strava", "master_xlsx"],
+    "max_cadence_spm": ["fit_file", "garmin", "strava"],
     "total_ascent_m": ["fit_file", "garmin", "strava"],
     "total_descent_m": ["fit_file", "garmin", "strava"],
     "calories": ["fit_file", "garmin", "strava"],
@@ -29,13 +30,25 @@ DEFAULT_PRIORITY: dict[str, list[str]] = {
     "interval_actual_distance": ["fit_file", "strava"],
     "notes": ["master_xlsx", "strava", "garmin", "fit_file", "runalyze"],
 }
+# Every field whose sources are compared, and how far apart they may be before a conflict waits for
+# the runner ("pct" of the chosen value and/or "abs" in the field's unit; the larger allowance counts).
+# Categorical fields have no allowance ({}): their values must be equal after normalisation (case,
+# whitespace; the sport by family, the shoe by its id after alias resolution). The start time is
+# compared in seconds between recordings (a date-only log row has none).
 DEFAULT_TOLERANCES: dict[str, dict[str, float]] = {
     "distance_m": {"pct": 5.0},
     "duration_s": {"pct": 3.0, "abs": 30.0},
     "avg_hr": {"abs": 5.0},
     "max_hr": {"abs": 5.0},
     "avg_cadence_spm": {"abs": 6.0},
+    "max_cadence_spm": {"abs": 10.0},
     "total_ascent_m": {"pct": 20.0, "abs": 15.0},
+    "total_descent_m": {"pct": 20.0, "abs": 15.0},
+    "calories": {"pct": 10.0},
+    "start_time": {"abs": 120.0},
+    "sport": {},
+    "workout_type": {},
+    "shoe": {},
 }
 
 

@@ -19,6 +19,7 @@ FLOAT_FIELDS = (
     "avg_hr",
     "max_hr",
     "avg_cadence_spm",
+    "max_cadence_spm",
     "total_ascent_m",
     "total_descent_m",
     "calories",

@@ -7,6 +7,7 @@ for every field with a tolerance, what each source said (the conflicts module tu
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 
 from activities.models import ActivitySource
+from ingest.records import sport_family
 from reconcile.config import ReconcileConfig
 from reconcile.fields import FLOAT_FIELDS, TEXT_FIELDS
 from reconcile.workout_names import WorkoutPlan
@@ -35,6 +37,7 @@ PRIORITY_FIELDS = (
     "avg_hr",
     "max_hr",
     "avg_cadence_spm",
+    "max_cadence_spm",
     "total_ascent_m",
     "total_descent_m",
     "calories",
@@ -49,17 +52,22 @@ PRIORITY_FIELDS = (
 
 @dataclass(slots=True)
 class Comparison:
-    """What every trusted source says about one field with a tolerance."""
+    """What every trusted source says about one field with a tolerance.
+
+    `source_values` are JSON-ready (numbers, text, a shoe's id, a start time in ISO-8601); `keys` are
+    the same values as compared (text normalised), so "Easy" and "easy " do not disagree.
+    """
 
     field_name: str
-    source_values: dict[str, float]
+    source_values: dict[str, Any]
     chosen_source: str
-    chosen_value: float
+    chosen_value: Any
     within_tolerance: bool
+    keys: dict[str, Any] | None = None
 
     @property
     def disagree(self) -> bool:
-        return len(set(self.source_values.values())) > 1
+        return len(set((self.keys or self.source_values).values())) > 1
 
 
 @dataclass(slots=True)
@@ -178,23 +186,48 @@ def _rounded(value: float) -> float:
     return round(float(value), 2)
 
 
+def _normalised(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def _timestamp(value: dt.datetime) -> float:
+    return value.timestamp()
+
+
 def _compare(
     values: SourceValues, field_name: str, cfg: ReconcileConfig, chosen: str | None = None
 ) -> Comparison | None:
     """Every trusted source's value of a field; `chosen` is the source the canonical value came from
     when it is not the highest priority one (a gross error in the log)."""
-    found = {}
+    found: dict[str, Any] = {}
     for source in cfg.priority(field_name):
         value = values.value(source, field_name)
         if value is not None:
-            found[source] = _rounded(value)
+            found[source] = value
     if not found:
         return None
     chosen_source = chosen if chosen in found else next(iter(found))
-    chosen_value = found[chosen_source]
     tolerance = cfg.tolerances[field_name]
-    within = all(within_tolerance(v, chosen_value, tolerance) for v in found.values())
-    return Comparison(field_name, found, chosen_source, chosen_value, within)
+    if field_name in FLOAT_FIELDS:
+        found = {source: _rounded(value) for source, value in found.items()}
+        within = all(within_tolerance(v, found[chosen_source], tolerance) for v in found.values())
+        return Comparison(field_name, found, chosen_source, found[chosen_source], within)
+    if field_name == "start_time":
+        seconds = {source: _timestamp(value) for source, value in found.items()}
+        within = all(within_tolerance(v, seconds[chosen_source], tolerance) for v in seconds.values())
+        shown = {source: value.astimezone(dt.UTC).isoformat() for source, value in found.items()}
+        return Comparison(field_name, shown, chosen_source, shown[chosen_source], within, keys=seconds)
+    keys = {source: _normalised(value) for source, value in found.items()}
+    if field_name == "sport":
+        families = {sport_family(key) for key in keys.values()}
+        within = len(families) == 1
+    else:
+        within = len(set(keys.values())) == 1
+    return Comparison(field_name, found, chosen_source, found[chosen_source], within, keys=keys)
+
+
+# Fields compared beside the numbers: a comparison reads their values as `SourceValues.value` gives them.
+COMPARED_FIELDS = ("start_time", "sport", "workout_type", "shoe")
 
 
 def _resolve_time(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -> None:
@@ -283,6 +316,7 @@ def activity_values_resolve(
     out.comparisons = [
         c
         for name in cfg.tolerances
-        if name in FLOAT_FIELDS and (c := _compare(values, name, cfg, out.provenance.get(name)))
+        if name in (*FLOAT_FIELDS, *COMPARED_FIELDS)
+        and (c := _compare(values, name, cfg, out.provenance.get(name)))
     ]
     return out

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from activities.formatting import format_field
-from activities.models import Activity
+from activities.formatting import format_field, format_value
+from activities.models import Activity, Shoe, ShoeAlias
+from activities.services import shoe_alias_key
 from reconcile.config import reconcile_config
+from reconcile.fields import FLOAT_FIELDS
 from reconcile.models import Conflict, ManualOverride
 
 
@@ -54,11 +57,10 @@ def conflict_choices(*, conflict: Conflict) -> list[ConflictChoice]:
     rank = {source: i for i, source in enumerate(priority)}
     shown = (conflict.activity.provenance or {}).get(conflict.field_name)
     ordered = sorted(conflict.source_values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+    labels = conflict_value_labels(field_name=conflict.field_name, values=[v for _, v in ordered])
     choices = [
-        ConflictChoice(
-            source=source, value=value, label=format_field(conflict.field_name, value), shown=source == shown
-        )
-        for source, value in ordered
+        ConflictChoice(source=source, value=value, label=labels[i], shown=source == shown)
+        for i, (source, value) in enumerate(ordered)
         if value is not None
     ]
     if choices:
@@ -67,8 +69,40 @@ def conflict_choices(*, conflict: Conflict) -> list[ConflictChoice]:
     return choices
 
 
+def conflict_value_labels(*, field_name: str, values: list[Any]) -> list[str]:
+    """How the runner reads conflict values: a shoe by its name (values are shoe ids), a start time in
+    UTC, the rest by `format_field`."""
+    if field_name == "shoe":
+        ids = [v for v in values if isinstance(v, int)]
+        names = dict(Shoe.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        return [names.get(v, format_value(v)) for v in values]
+    if field_name == "start_time":
+        return [format_value(_moment(v)) for v in values]
+    return [format_field(field_name, v) for v in values]
+
+
+def _moment(value: Any) -> Any:
+    try:
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return value
+
+
+def shoe_named(*, name: str) -> Shoe | None:
+    """The shoe a typed name means, through the alias table (`Peg 38` = `peg38`); None when unknown."""
+    key = shoe_alias_key(name)
+    if not key:
+        return None
+    alias = ShoeAlias.objects.select_related("shoe").filter(alias=key).first()
+    if alias is not None:
+        return alias.shoe
+    return next((s for s in Shoe.objects.only("id", "name") if shoe_alias_key(s.name) == key), None)
+
+
 def conflict_average(*, conflict: Conflict) -> float | None:
-    """The mean of the numeric source values, or None when the field is not numeric."""
+    """The mean of the numeric source values, or None when the field is not numeric (a shoe's id is not)."""
+    if conflict.field_name not in FLOAT_FIELDS:
+        return None
     values = [v for v in conflict.source_values.values() if v is not None]
     if not values or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return None

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
 from reconcile.models import Conflict
-from reconcile.selectors import conflict_average, conflict_choices
+from reconcile.selectors import conflict_average, conflict_choices, shoe_named
 
 DURATION_FIELDS = {"duration_s", "elapsed_s"}
+# Categorical fields typed by hand are compared after normalisation: case and spacing do not count.
+NORMALISED_TEXT_FIELDS = {"sport", "workout_type"}
+HINTS = {
+    "shoe": "a shoe's name or alias",
+    "start_time": "2024-05-01T06:30:00-07:00",
+    "sport": "running, cycling …",
+    "workout_type": "interval, tempo, easy …",
+}
 
 
 class ActivityFilterForm(forms.Form):
@@ -29,13 +39,29 @@ class ConflictFilterForm(forms.Form):
 
 
 def _parse_custom(text: str, field_name: str, numeric: bool):
-    """A typed value: `h:mm:ss` or `mm:ss` for durations, a number for numeric fields, else text."""
+    """A typed value: `h:mm:ss` or `mm:ss` for durations, a number for numeric fields, a shoe's name or
+    alias (its id), an ISO-8601 start time with its offset, normalised text for sport and workout type."""
     text = text.strip()
     if field_name in DURATION_FIELDS and ":" in text:
         seconds = 0.0
         for part in text.split(":"):
             seconds = seconds * 60 + float(part)
         return seconds
+    if field_name == "shoe":
+        shoe = shoe_named(name=text)
+        if shoe is None:
+            raise forms.ValidationError(f"No shoe is called {text!r}.")
+        return shoe.pk
+    if field_name == "start_time":
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError as error:
+            raise forms.ValidationError(f"Not a time: {text!r} (2024-05-01T06:30:00-07:00).") from error
+        if moment.tzinfo is None:
+            raise forms.ValidationError(f"{text!r} has no UTC offset (2024-05-01T06:30:00-07:00).")
+        return moment.astimezone(dt.UTC).isoformat()
+    if field_name in NORMALISED_TEXT_FIELDS:
+        return " ".join(text.split()).casefold()
     return float(text) if numeric else text
 
 
@@ -48,6 +74,8 @@ class ConflictResolveForm(forms.Form):
     def __init__(self, *args, conflict: Conflict, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = conflict
+        numeric = conflict_average(conflict=conflict) is not None
+        self.hint = HINTS.get(conflict.field_name, "number in SI units (m, s, bpm)" if numeric else "")
 
     def clean(self):
         data = super().clean()

@@ -1,20 +1,33 @@
-"""Read untrusted zips (and zips inside zips) safely, in memory, one entry at a time.
+"""Read untrusted zips (and zips inside zips) safely: one budget, checked before anything is imported.
 
-An export zip comes from outside: an entry may try to escape the destination (`../evil.fit`,
-`/etc/passwd`, `C:\\x`), a member may be a zip bomb (a tiny compressed size that inflates to gigabytes)
-or a zip nested a hundred times. Every check happens before a byte is inflated, from the central
-directory, and again while reading (the declared sizes may lie): each refusal is a `SourceError`
-naming the limit and the entry. Nothing is unpacked to disk: nested zips are opened on the parent's
-seekable member stream, so memory holds one member at a time.
+An export zip (Garmin, Strava) or a workbook (an .xlsx is a zip) comes from outside: a member may try
+to escape the destination (`../evil.fit`, `/etc/passwd`, `C:\\x`), be a zip bomb (a tiny compressed
+size that inflates to gigabytes), hide thousands of distinct members in a tiny file, or nest zips a
+hundred deep. One budget (`ZipLimits`, from the `RUNBASE_ARCHIVE_*` settings) bounds all of it, and every
+refusal is a `SourceError` naming the entry, the limit, its value and the setting that changes it.
+
+`zip_validate` walks the central directories of the whole archive, nested zips included, before a single
+member is imported: names, declared sizes, ratios, member count, nesting depth, the total, and the
+total against the archive's own size. The declared sizes are binding: `zipfile` never inflates more
+than a member declares (it stops there and the CRC check fails), so reading cannot exceed what the
+check accepted; `zip_entries` still counts the bytes it really inflates. Only a corrupt member (bad
+CRC, broken deflate stream) can be discovered late, when it is read.
+
+Nothing is unpacked wholesale: nested zips are opened on the parent's member stream, a member is read
+in chunks, and a caller may spool members to files (`spool_dir`) so memory holds one chunk, not one
+member.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import IO
 
@@ -23,40 +36,125 @@ from ingest.records import SourceError
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
+# ZipLimits field -> (the setting and environment variable that sets it, its unit in bytes).
+LIMIT_SETTINGS: dict[str, tuple[str, int]] = {
+    "max_members": ("RUNBASE_ARCHIVE_MAX_MEMBERS", 1),
+    "max_total_bytes": ("RUNBASE_ARCHIVE_MAX_TOTAL_MB", 1 << 20),
+    "max_file_bytes": ("RUNBASE_ARCHIVE_MAX_FILE_MB", 1 << 20),
+    "max_depth": ("RUNBASE_ARCHIVE_MAX_DEPTH", 1),
+    "max_ratio": ("RUNBASE_ARCHIVE_MAX_RATIO", 1),
+    "ratio_min_bytes": ("RUNBASE_ARCHIVE_RATIO_MIN_KB", 1 << 10),
+    "max_total_ratio": ("RUNBASE_ARCHIVE_MAX_RATIO", 1),  # one ratio, per member and for the whole
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ZipLimits:
-    """What an archive may do. Defaults fit a decade of Garmin/Strava exports with room to spare."""
+    """What one archive may do. The defaults fit a 10-year Garmin or Strava export with room to spare
+    (about 4,000 recordings, a few hundred MB to 2 GB of files) and refuse what no export looks like."""
 
+    max_members: int = 50_000  # entries of every directory walked, nested zips' included
+    max_total_bytes: int = 4 << 30  # uncompressed bytes of the members read (a nested zip: its own size)
+    max_file_bytes: int = 200 << 20  # one member read (a recording, a CSV, a workbook part)
     max_depth: int = 2  # zips inside the outer zip (1) and inside those (2); deeper is refused
-    max_total_bytes: int = 32 << 30  # uncompressed bytes of all entries read, nested ones included
-    max_entry_bytes: int = 2 << 30  # one member
-    max_ratio: float = 200.0  # uncompressed / compressed, for members above `ratio_min_bytes`
-    ratio_min_bytes: int = 1 << 20
-    max_entries: int = 500_000  # members of one archive
+    max_ratio: float = 100.0  # uncompressed / compressed, for members of `ratio_min_bytes` or more
+    ratio_min_bytes: int = 64 << 10
+    max_total_ratio: float = 100.0  # the total read / the archive file's size (from `ratio_min_bytes`)
+
+    @classmethod
+    def from_settings(cls) -> ZipLimits:
+        """The limits the `RUNBASE_ARCHIVE_*` settings give (each falls back to the default above)."""
+        from django.conf import settings
+
+        given = {}
+        for f in fields(cls):
+            name, unit = LIMIT_SETTINGS[f.name]
+            value = getattr(settings, name, None)
+            given[f.name] = f.default if value is None else type(f.default)(value * unit)
+        return cls(**given)
 
 
 @dataclass(frozen=True, slots=True)
 class ZipEntry:
-    """One member: `name` is its path in its own archive, `path` the chain `outer.zip!inner.zip!name`."""
+    """One member: `name` is its path in its own archive, `path` the chain `outer.zip!inner.zip!name`.
+
+    In memory (`data`), or spooled to `file` (with its `sha256`) when the reader was given a spool
+    directory. `size` is the number of bytes either way.
+    """
 
     name: str
     path: str
-    data: bytes
+    data: bytes | None
     depth: int
+    size: int = 0
+    file: Path | None = None
+    sha256: str = ""
+
+    def read_bytes(self) -> bytes:
+        """The member's bytes, from memory or from its spool file."""
+        if self.data is not None:
+            return self.data
+        if self.file is None:
+            raise ValueError(f"{self.path}: neither in memory nor spooled")
+        return self.file.read_bytes()
+
+    def take(self) -> bytes:
+        """The member's bytes, deleting its spool file: for a reader that is called once."""
+        data = self.read_bytes()
+        if self.file is not None:
+            self.file.unlink(missing_ok=True)
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class ZipSummary:
+    """What `zip_validate` accepted: entries seen, members that will be read, their total size."""
+
+    members: int
+    files: int
+    total_bytes: int
+
+
+def _limit(limits: ZipLimits, field: str) -> str:
+    name, unit = LIMIT_SETTINGS[field]
+    return f"{name}={getattr(limits, field) / unit:g}"
+
+
+def refusal(limits: ZipLimits, field: str, what: str) -> SourceError:
+    """The one refusal message: what broke which limit, its value, and the setting that changes it."""
+    return SourceError(
+        f"archive refused: {what}: over the limit {_limit(limits, field)} "
+        f"(raise {LIMIT_SETTINGS[field][0]} in the environment or .env if the archive is genuine)"
+    )
 
 
 @dataclass(slots=True)
 class _Budget:
+    """The running totals of one archive, nested zips included."""
+
     limits: ZipLimits
+    archive_bytes: int  # the outer archive's own size, for the total ratio
     total: int = 0
+    members: int = 0
+    files: int = 0
+
+    def count_members(self, count: int, where: str) -> None:
+        self.members += count
+        if self.members > self.limits.max_members:
+            raise refusal(self.limits, "max_members", f"{where} brings the archive to {self.members} members")
 
     def spend(self, count: int, where: str) -> None:
         self.total += count
-        if self.total > self.limits.max_total_bytes:
-            raise SourceError(
-                f"zip refused: total uncompressed size limit ({self.limits.max_total_bytes} bytes) "
-                f"exceeded at entry {where}"
+        limits = self.limits
+        if self.total > limits.max_total_bytes:
+            raise refusal(limits, "max_total_bytes", f"the members read reach {self.total} bytes at {where}")
+        if self.total >= limits.ratio_min_bytes and self.total > limits.max_total_ratio * self.archive_bytes:
+            times = self.total / max(self.archive_bytes, 1)
+            raise refusal(
+                limits,
+                "max_total_ratio",
+                f"the members read reach {self.total} bytes at {where}, "
+                f"{times:.0f} times the archive's own {self.archive_bytes} bytes",
             )
 
 
@@ -73,84 +171,85 @@ def zip_check_name(name: str, *, where: str = "") -> str:
     return name
 
 
-def _check_directory(archive: zipfile.ZipFile, limits: ZipLimits, where: str) -> list[zipfile.ZipInfo]:
-    """Check every member's name and declared sizes before inflating anything."""
-    infos = archive.infolist()
-    if len(infos) > limits.max_entries:
-        raise SourceError(
-            f"zip refused: {where} has {len(infos)} entries, over the limit of {limits.max_entries}"
-        )
-    for info in infos:
-        zip_check_name(info.filename, where=where)
-        label = f"{where}!{info.filename}"
-        if info.file_size > limits.max_entry_bytes:
-            raise SourceError(
-                f"zip refused: entry size limit ({limits.max_entry_bytes} bytes) exceeded by {label} "
-                f"({info.file_size} bytes)"
-            )
-        _check_ratio(info.file_size, info.compress_size, limits, label)
-    return sorted((i for i in infos if not i.is_dir()), key=lambda i: i.header_offset)
-
-
 def _check_ratio(size: int, compressed: int, limits: ZipLimits, label: str) -> None:
     if size >= limits.ratio_min_bytes and size / max(compressed, 1) > limits.max_ratio:
-        raise SourceError(
-            f"zip refused: compression ratio limit ({limits.max_ratio:g}:1) exceeded by {label} "
-            f"({size} bytes from {compressed}: a zip bomb?)"
+        raise refusal(
+            limits,
+            "max_ratio",
+            f"{label} inflates {size} bytes from {compressed} "
+            f"(ratio {size / max(compressed, 1):.0f}:1, a zip bomb?)",
         )
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, label: str) -> bytes:
-    """Inflate one member in chunks, enforcing the limits on the bytes actually produced."""
-    limits = budget.limits
-    parts: list[bytes] = []
-    size = 0
-    with archive.open(info) as stream:
-        while chunk := stream.read(_CHUNK):
-            size += len(chunk)
-            budget.spend(len(chunk), label)
-            if size > limits.max_entry_bytes:
-                raise SourceError(
-                    f"zip refused: entry size limit ({limits.max_entry_bytes} bytes) exceeded by {label}"
-                )
-            _check_ratio(size, info.compress_size, limits, label)
-            parts.append(chunk)
-    return b"".join(parts)
+def _check_member(info: zipfile.ZipInfo, limits: ZipLimits, label: str, *, nested: bool) -> None:
+    """One member that will be read: its declared size and ratio (a nested zip is bounded by the total,
+    its members by the per-member limit)."""
+    if nested:
+        if info.file_size > limits.max_total_bytes:
+            raise refusal(limits, "max_total_bytes", f"nested zip {label} is {info.file_size} bytes")
+    elif info.file_size > limits.max_file_bytes:
+        raise refusal(limits, "max_file_bytes", f"member {label} is {info.file_size} bytes")
+    _check_ratio(info.file_size, info.compress_size, limits, label)
 
 
-def _walk(
-    fileobj: IO[bytes] | str | Path,
-    where: str,
-    depth: int,
-    budget: _Budget,
-    is_nested: Callable[[str], bool],
-    want: Callable[[str], bool],
-) -> Iterator[ZipEntry]:
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    budget: _Budget
+    is_nested: Callable[[str], bool]
+    want: Callable[[str], bool]
+
+
+def _open(fileobj: IO[bytes] | str | Path, where: str) -> zipfile.ZipFile:
     try:
-        archive = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        return zipfile.ZipFile(fileobj)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise SourceError(f"{where} is not a readable zip: {exc}") from exc
-    with archive:
-        for info in _check_directory(archive, budget.limits, where):
+
+
+def _directory(archive: zipfile.ZipFile, walk: _Walk, where: str) -> list[zipfile.ZipInfo]:
+    """Every name checked, the members counted; the members to read or descend into, in file order."""
+    infos = archive.infolist()
+    walk.budget.count_members(len(infos), where)
+    for info in infos:
+        zip_check_name(info.filename, where=where)
+    chosen = [i for i in infos if not i.is_dir() and (walk.is_nested(i.filename) or walk.want(i.filename))]
+    return sorted(chosen, key=lambda i: i.header_offset)
+
+
+def _check_walk(fileobj: IO[bytes] | str | Path, where: str, depth: int, walk: _Walk) -> None:
+    limits = walk.budget.limits
+    with _open(fileobj, where) as archive:
+        for info in _directory(archive, walk, where):
             label = f"{where}!{info.filename}"
+            nested = walk.is_nested(info.filename)
+            _check_member(info, limits, label, nested=nested)
+            if not nested:
+                walk.budget.files += 1
+                walk.budget.spend(info.file_size, label)
+                continue
+            if depth + 1 > limits.max_depth:
+                raise refusal(limits, "max_depth", f"{label} is a zip nested {depth + 1} deep")
             try:
-                if is_nested(info.filename):
-                    yield from _walk_nested(archive, info, label, depth + 1, budget, is_nested, want)
-                    continue
-                if not want(info.filename):
-                    continue
-                data = _read_member(archive, info, budget, label)
+                with archive.open(info) as stream:
+                    _check_walk(stream, label, depth + 1, walk)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
                 raise SourceError(f"zip entry {label} is corrupt: {exc}") from exc
-            yield ZipEntry(name=info.filename, path=label, data=data, depth=depth)
 
 
-def _walk_nested(archive, info, label, depth, budget, is_nested, want) -> Iterator[ZipEntry]:
-    if depth > budget.limits.max_depth:
-        raise SourceError(f"zip refused: nesting depth limit ({budget.limits.max_depth}) exceeded at {label}")
-    # The member stream is seekable: the inner zip is read in place, never written out.
-    with archive.open(info) as stream:
-        yield from _walk(stream, label, depth, budget, is_nested, want)
+def _archive_size(source: str | Path | IO[bytes]) -> int:
+    if isinstance(source, str | Path):
+        try:
+            return os.stat(source).st_size
+        except OSError as exc:
+            raise SourceError(f"{source}: cannot read the archive ({exc.strerror or exc})") from exc
+    position = source.tell()
+    size = source.seek(0, os.SEEK_END)
+    source.seek(position)
+    return size
+
+
+def _label(source: str | Path | IO[bytes], label: str | None) -> str:
+    return label or (Path(source).name if isinstance(source, str | Path) else "zip")
 
 
 def _default_nested(name: str) -> bool:
@@ -161,6 +260,109 @@ def _everything(name: str) -> bool:
     return True
 
 
+def zip_validate(
+    source: str | Path | IO[bytes],
+    *,
+    limits: ZipLimits | None = None,
+    nested: Callable[[str], bool] = _default_nested,
+    want: Callable[[str], bool] = _everything,
+    label: str | None = None,
+) -> ZipSummary:
+    """Check a whole archive against `limits` without importing or unpacking anything.
+
+    Walks every central directory (nested zips, those for which `nested(name)` is true, are opened on
+    the parent's member stream): every name, and for the members `want(name)` selects (the ones a reader
+    will inflate) and the nested zips, declared size, compression ratio, count, depth, the running total
+    and the total against the archive's size. Raises SourceError naming the first breach; returns what
+    was accepted.
+    """
+    budget = _Budget(limits=limits or ZipLimits(), archive_bytes=_archive_size(source))
+    position = None if isinstance(source, str | Path) else source.tell()
+    try:
+        _check_walk(source, _label(source, label), 0, _Walk(budget, nested, want))
+    finally:
+        if position is not None:
+            source.seek(position)  # type: ignore[union-attr]  # a file object is left as it was given
+    return ZipSummary(members=budget.members, files=budget.files, total_bytes=budget.total)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sink:
+    """Where a member's bytes go: memory, or a spool file (hashed on the way)."""
+
+    spool_dir: Path | None
+    spool: Callable[[str], bool]
+
+    def wants_file(self, name: str) -> bool:
+        return self.spool_dir is not None and self.spool(name)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, label: str) -> Iterator[bytes]:
+    """A member in chunks, enforcing the limits on the bytes actually produced."""
+    limits = budget.limits
+    size = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            budget.spend(len(chunk), label)
+            if size > limits.max_file_bytes:
+                raise refusal(limits, "max_file_bytes", f"member {label} inflates past {size} bytes")
+            _check_ratio(size, info.compress_size, limits, label)
+            yield chunk
+
+
+def _read(archive, info, budget, label, depth, sink: _Sink) -> ZipEntry:
+    chunks = _inflate(archive, info, budget, label)
+    if not sink.wants_file(info.filename):
+        data = b"".join(chunks)
+        return ZipEntry(name=info.filename, path=label, data=data, depth=depth, size=len(data))
+    suffix = "".join(Path(info.filename.replace("\\", "/")).suffixes[-2:])
+    fd, spooled = tempfile.mkstemp(dir=sink.spool_dir, prefix="member-", suffix=suffix)
+    target = Path(spooled)
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for chunk in chunks:
+                digest.update(chunk)
+                handle.write(chunk)
+                size += len(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)  # a refused or corrupt member leaves no spool file behind
+        raise
+    return ZipEntry(
+        name=info.filename,
+        path=label,
+        data=None,
+        depth=depth,
+        size=size,
+        file=target,
+        sha256=digest.hexdigest(),
+    )
+
+
+def _walk(
+    fileobj: IO[bytes] | str | Path, where: str, depth: int, walk: _Walk, sink: _Sink
+) -> Iterator[ZipEntry]:
+    limits = walk.budget.limits
+    with _open(fileobj, where) as archive:
+        for info in _directory(archive, walk, where):
+            label = f"{where}!{info.filename}"
+            nested = walk.is_nested(info.filename)
+            _check_member(info, limits, label, nested=nested)
+            try:
+                if nested:
+                    if depth + 1 > limits.max_depth:
+                        raise refusal(limits, "max_depth", f"{label} is a zip nested {depth + 1} deep")
+                    # The member stream is seekable: the inner zip is read in place, never written out.
+                    with archive.open(info) as stream:
+                        yield from _walk(stream, label, depth + 1, walk, sink)
+                    continue
+                entry = _read(archive, info, walk.budget, label, depth, sink)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise SourceError(f"zip entry {label} is corrupt: {exc}") from exc
+            yield entry
+
+
 def zip_entries(
     source: str | Path | IO[bytes],
     *,
@@ -168,14 +370,47 @@ def zip_entries(
     nested: Callable[[str], bool] = _default_nested,
     want: Callable[[str], bool] = _everything,
     label: str | None = None,
+    spool_dir: Path | None = None,
+    spool: Callable[[str], bool] = _everything,
 ) -> Iterator[ZipEntry]:
     """Yield the members of a zip for which `want(name)` is true, descending into members for which
     `nested(name)` is true (opened in place, never written to disk). Unwanted members are name-checked
     but never inflated.
 
-    Raises SourceError for an unreadable zip, a corrupt member, or any limit of `limits` (the message
-    names the limit and the entry). Members come in archive order, one in memory at a time.
+    With `spool_dir`, the members `spool(name)` selects are written there in chunks (one file each,
+    hashed on the way) instead of held in memory; the caller deletes them. Raises SourceError for an
+    unreadable zip, a corrupt member, or any limit of `limits` (the message names the limit, its
+    value and its setting). Run `zip_validate` first to refuse a bad archive before any member is used.
     """
-    where = label or (Path(source).name if isinstance(source, str | Path) else "zip")
-    budget = _Budget(limits=limits or ZipLimits())
-    yield from _walk(source, where, 0, budget, nested, want)
+    budget = _Budget(limits=limits or ZipLimits(), archive_bytes=_archive_size(source))
+    walk = _Walk(budget, nested, want)
+    yield from _walk(source, _label(source, label), 0, walk, _Sink(spool_dir, spool))
+
+
+def gunzip_capped(data: bytes, *, name: str, max_bytes: int, setting: str = "") -> bytes:
+    """Inflate gzip `data` chunk by chunk, refusing it as soon as it passes `max_bytes`: a gzip bomb
+    never reaches memory whole. SourceError names the file, the limit and `setting` (in MB)."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip header and trailer
+    parts: list[bytes] = []
+    size = 0
+    view = memoryview(data)
+    try:
+        while view:
+            chunk = inflater.decompress(view[:_CHUNK], max_bytes + 1 - size)
+            consumed = len(view[:_CHUNK]) - len(inflater.unconsumed_tail)
+            view = view[consumed:]
+            size += len(chunk)
+            if size > max_bytes:
+                limit = f" ({setting}={max_bytes / (1 << 20):g})" if setting else ""
+                raise SourceError(
+                    f"{name}: refused: inflates past {max_bytes:,} bytes, over the per-file size limit"
+                    f"{limit}; raise it in the environment or .env if the file is genuine"
+                )
+            parts.append(chunk)
+            if inflater.eof:
+                break
+        if not inflater.eof:
+            raise EOFError("the gzip stream ends early")
+    except (EOFError, zlib.error) as exc:
+        raise SourceError(f"{name}: truncated or corrupt gzip data ({exc})") from exc
+    return b"".join(parts)

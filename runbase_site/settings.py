@@ -8,6 +8,8 @@ from pathlib import Path
 
 import environ
 
+from runbase_site.timezones import machine_time_zone
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -92,7 +94,8 @@ USE_I18N = False
 USE_TZ = True
 TIME_ZONE = "UTC"
 # The runner's home time zone: the last resort for a record's local date (ARCHITECTURE, invariant 6).
-RUNBASE_HOME_TZ = env.str("RUNBASE_HOME_TZ", default="UTC")
+# By default the machine's own zone (runbase_site/timezones.py): a Mac is set to where its runner lives.
+RUNBASE_HOME_TZ = env.str("RUNBASE_HOME_TZ", default="") or machine_time_zone()
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
@@ -109,6 +112,16 @@ HEALTHFIT_DIR = Path(
 INGEST_WORKERS = env.int("RUNBASE_INGEST_WORKERS", default=0)
 # A file modified this recently may still be being written by iCloud: leave it for the next sync.
 INGEST_SETTLE_SECONDS = env.int("RUNBASE_INGEST_SETTLE_SECONDS", default=10)
+# One budget for untrusted archives: Garmin and Strava export zips (nested part zips included), .xlsx
+# workbooks (a workbook is a zip) and gzipped recording files. Checked before anything is imported;
+# every refusal names the limit and the setting below. The defaults fit a real 10-year Garmin export.
+RUNBASE_ARCHIVE_MAX_FILE_MB = env.float("RUNBASE_ARCHIVE_MAX_FILE_MB", default=200)  # one member, inflated
+RUNBASE_ARCHIVE_MAX_TOTAL_MB = env.float("RUNBASE_ARCHIVE_MAX_TOTAL_MB", default=4096)  # all members
+RUNBASE_ARCHIVE_MAX_MEMBERS = env.int("RUNBASE_ARCHIVE_MAX_MEMBERS", default=50_000)  # nested ones too
+RUNBASE_ARCHIVE_MAX_DEPTH = env.int("RUNBASE_ARCHIVE_MAX_DEPTH", default=2)  # zips inside zips
+# Uncompressed / compressed, for each member above RUNBASE_ARCHIVE_RATIO_MIN_KB and the whole archive.
+RUNBASE_ARCHIVE_MAX_RATIO = env.float("RUNBASE_ARCHIVE_MAX_RATIO", default=100)
+RUNBASE_ARCHIVE_RATIO_MIN_KB = env.float("RUNBASE_ARCHIVE_RATIO_MIN_KB", default=64)
 
 STRAVA_CLIENT_ID = env.str("STRAVA_CLIENT_ID", default="")
 STRAVA_CLIENT_SECRET = env.str("STRAVA_CLIENT_SECRET", default="")

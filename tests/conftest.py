@@ -32,6 +32,8 @@ def private_data_dir(settings, tmp_path: Path) -> Path:
     settings.LOG_DIR = data_dir / "logs"
     settings.STRAVA_TOKEN_FILE = data_dir / "strava_tokens.json"
     settings.LLM_PROVIDER = "none"
+    # The default follows the machine's zone; tests that need another zone set it themselves.
+    settings.RUNBASE_HOME_TZ = "UTC"
     return data_dir
 
 

@@ -6,12 +6,22 @@ and the home time zone's name, run the whole file path (`parsers.file_records`: 
 validate) and send back `ParsedActivity` lists ready to store; at most `window` files are in flight,
 so memory stays flat on a 10-year folder. Nothing here imports Django models or reads settings, so
 spawned workers (macOS) start without `django.setup()`.
+
+Workers die with their parent: on Linux the kernel kills them when it goes (prctl PR_SET_PDEATHSIG),
+and everywhere a watchdog thread in each worker exits once its parent is gone — a killed import never
+leaves its pool behind, blocked on a pipe. They ignore Ctrl-C (it reaches the whole process group):
+the parent decides, and on an interruption stops the pool at once.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -102,6 +112,9 @@ def parse_many(
             if next_job is not None:
                 pending.append((next_job, executor.submit(parse_job, next_job)))
             yield job, outcome
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (the sync skeleton's RunInterrupted): stop now
+        _stop_workers(executor)
+        raise
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -109,4 +122,48 @@ def parse_many(
 def _fresh(executor: ProcessPoolExecutor | None, workers: int) -> ProcessPoolExecutor:
     if executor is not None:
         executor.shutdown(wait=False, cancel_futures=True)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context())
+    context = multiprocessing.get_context()
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=worker_start,
+        initargs=(os.getpid(), context.get_start_method()),
+    )
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Kill the pool's processes instead of waiting for the files they are on."""
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.kill()
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK_S = 1.0
+
+
+def worker_start(parent: int, start_method: str) -> None:
+    """Pool initializer: ignore Ctrl-C, and die with the parent process (`parent`, its pid)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    if sys.platform.startswith("linux"):
+        _kill_me_with_my_parent()
+    ppid = os.getppid()
+    if start_method != "forkserver" and ppid != parent:
+        os._exit(1)  # the parent died before the kernel was told: nobody will collect our results
+    threading.Thread(target=parent_watchdog, args=(ppid,), name="parent-watchdog", daemon=True).start()
+
+
+def _kill_me_with_my_parent() -> None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl: the watchdog thread is enough
+
+
+def parent_watchdog(ppid: int, *, interval_s: float = PARENT_CHECK_S) -> None:
+    """Exit this process as soon as its parent `ppid` is gone (its pid's child is reparented)."""
+    while os.getppid() == ppid:
+        time.sleep(interval_s)
+    os._exit(1)

@@ -8,21 +8,30 @@
 
 `sync_running` holds the sync's lock (`ingest.locks`: SyncBusy when another run holds it), records
 the run on its `SyncState` row (start; then summary, error, last activity, cursor — or the exception
-that ended it) and logs the summary once. Routes: files (`import_files`), icloud (HealthFit),
-garmin_export, strava (API), strava_export, runalyze, xlsx.
+that ended it) and logs the summary — or the fatal error, naming the file it was on — once to the
+`runbase.ingest` logger (`runbase.log`). While it runs, SIGTERM stops it as Ctrl-C does: the worker
+pool is shut down and the run recorded as interrupted (`RunInterrupted`). It starts by removing the
+temporary files of archive writes a killed run left (`raw_store_sweep`). Routes: files
+(`import_files`), icloud (HealthFit), garmin_export, strava (API), strava_export, runalyze, xlsx.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import signal
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, TypeVar
 
+from django.conf import settings
+
 from ingest.locks import SyncLock, sync_lock
-from ingest.sync_state import run_error_text, sync_cursor, sync_cursor_save, sync_run
+from ingest.rawstore import raw_store_sweep
+from ingest.records import SourceError
+from ingest.sync_state import RunInterrupted, run_error_text, sync_cursor, sync_cursor_save, sync_run
 
 logger = logging.getLogger("runbase.ingest")
 
@@ -119,6 +128,56 @@ class RunningSync(Generic[R]):
         return step
 
 
+def sync_failed_log(name: str, exc: BaseException, *, summary: str = "") -> None:
+    """Log why a run of `name` ended, once per exception (the skeleton logs it, and the entry point
+    logs what failed before a run began). A user's problem (SourceError) is a line; an interruption a
+    warning; anything else an error with its traceback."""
+    if getattr(exc, "_runbase_logged", False):
+        return
+    text = (
+        f"{name} sync {'stopped' if isinstance(exc, KeyboardInterrupt) else 'failed'}: {run_error_text(exc)}"
+    )
+    text += f" ({summary})" if summary else ""
+    if isinstance(exc, SourceError):
+        logger.info("%s", text)
+    elif isinstance(exc, KeyboardInterrupt | SystemExit):
+        logger.warning("%s", text)
+    else:
+        logger.error("%s", text, exc_info=exc)
+    with suppress(AttributeError):
+        exc._runbase_logged = True  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """While the block runs, SIGTERM raises RunInterrupted (as Ctrl-C raises KeyboardInterrupt), so the
+    run ends through its normal path: pool shut down, transaction rolled back, run recorded. Only in
+    the main thread, and only when nobody else handles SIGTERM (a django-q2 cluster does)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is not signal.SIG_DFL:
+        yield
+        return
+
+    def stop(signum: int, _frame: Any) -> None:
+        raise RunInterrupted(f"interrupted by {signal.Signals(signum).name}")
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _sweep_raw_store() -> None:
+    try:
+        raw_store_sweep(older_than_s=settings.INGEST_SETTLE_SECONDS)
+    except OSError as exc:  # a tidy-up: never the reason a sync fails
+        logger.warning("raw store: could not remove leftover temporary files (%s)", exc)
+
+
 @contextmanager
 def sync_running(*, name: str, result: R, lock: str | None = None) -> Iterator[RunningSync[R]]:
     """Run a sync: hold the `lock` sync lock (default `name`), record the run on `name`'s SyncState
@@ -127,12 +186,14 @@ def sync_running(*, name: str, result: R, lock: str | None = None) -> Iterator[R
     Two routes writing the same records share a lock (the Strava export takes `strava`) but record
     their runs apart. The cursor is recorded only when the block ends without an exception.
     """
-    with sync_lock(name=lock or name) as held, sync_run(name=name, result=result) as recorded:
-        run = RunningSync(name=name, result=result, lock=held, cursor=sync_cursor(name=name))
-        try:
-            yield run
-        except Exception as exc:
-            logger.info("%s sync failed: %s (%s)", name, run_error_text(exc), result.summary())
-            raise
-        recorded.cursor = run.cursor
-        logger.info("%s sync: %s", name, result.summary())
+    with _stopped_by_sigterm(), sync_lock(name=lock or name) as held:
+        _sweep_raw_store()
+        with sync_run(name=name, result=result) as recorded:
+            run = RunningSync(name=name, result=result, lock=held, cursor=sync_cursor(name=name))
+            try:
+                yield run
+            except (Exception, KeyboardInterrupt, SystemExit) as exc:
+                sync_failed_log(name, exc, summary=result.summary())
+                raise
+            recorded.cursor = run.cursor
+            logger.info("%s sync: %s", name, result.summary())

@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 from django.core.management.base import CommandError
 
 from ingest.records import SourceError
+from ingest.sync import sync_failed_log
+from ingest.sync_state import run_error_text
 from reconcile.errors import ReconcileError
 from reconcile.services import ReconcileResult, reconcile_run
 
@@ -59,8 +61,14 @@ class Synced(Generic[R]):
 
 def sync_then_reconcile(name: str, sync: Callable[[], R], *, reconcile: bool, log: Log = None) -> Synced[R]:
     """Run `sync`; then, when `reconcile`, reconcile what is new or changed. A sync that raises stops
-    before reconcile (as `sync && reconcile` would); a reconcile already running raises ReconcileError."""
-    result = sync()
+    before reconcile (as `sync && reconcile` would); a reconcile already running raises ReconcileError.
+    Why a sync failed is logged (`runbase.log`) even when it failed before its run began (no such zip,
+    no credentials)."""
+    try:
+        result = sync()
+    except BaseException as exc:
+        sync_failed_log(name, exc)
+        raise
     return Synced(name=name, result=result, reconciled=reconcile_run(log=log) if reconcile else None)
 
 
@@ -70,6 +78,10 @@ def command_sync(name: str, sync: Callable[[], R], *, reconcile: bool, log: Log 
         return sync_then_reconcile(name, sync, reconcile=reconcile, log=log)
     except (SourceError, ReconcileError) as exc:
         raise CommandError(str(exc)) from exc
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM during the run: recorded as interrupted
+        raise CommandError(
+            f"{name}: {run_error_text(exc)}; what was done is kept, run it again to go on"
+        ) from exc
 
 
 def add_reconcile_argument(parser: Any) -> None:

@@ -1,6 +1,10 @@
 import hashlib
+import os
+import subprocess
+import sys
+import time
 
-from ingest.rawstore import raw_store_put, raw_suffix
+from ingest.rawstore import raw_store_put, raw_store_sweep, raw_suffix
 
 
 def test_a_file_is_archived_by_content_keeping_its_extension(settings):
@@ -29,3 +33,28 @@ def test_compressed_and_unknown_extensions():
     assert raw_suffix("123.fit.gz") == ".fit.gz"
     assert raw_suffix("track.GPX") == ".gpx"
     assert raw_suffix("mystery") == ".bin"
+
+
+def _part(settings, name: str, *, age_s: float):
+    path = settings.RAW_STORE_DIR / "ab" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"half a file")
+    then = time.time() - age_s
+    os.utime(path, (then, then))
+    return path
+
+
+def test_a_sweep_removes_what_killed_writers_left_and_nothing_a_live_writer_owns(settings):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = _part(settings, f".incoming-{dead.pid}-x1.part", age_s=30)
+    unnamed = _part(settings, ".incoming-x2.part", age_s=30)  # the name before writers signed it
+    live = _part(settings, f".incoming-{os.getpid()}-x3.part", age_s=30)
+    fresh = _part(settings, f".incoming-{dead.pid}-x4.part", age_s=1)
+    ancient = _part(settings, f".incoming-{os.getpid()}-x5.part", age_s=7200)
+    kept = raw_store_put(data=b"archived", name="a.fit").absolute
+
+    removed = raw_store_sweep(older_than_s=10)
+
+    assert sorted(removed) == sorted([orphan, unnamed, ancient])
+    assert live.exists() and fresh.exists() and kept.exists()

@@ -1,6 +1,11 @@
 """`sync_running` and `SyncResult`: the lock, the run record and the summary every route shares."""
 
 import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,6 +15,7 @@ from ingest.locks import SyncBusy, sync_lock
 from ingest.models import SyncState
 from ingest.records import SourceError
 from ingest.sync import SyncResult, sync_running
+from ingest.sync_state import RunInterrupted
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +88,44 @@ def test_a_route_can_share_another_sync_lock_and_record_apart():
         pass
     assert SyncState.objects.get(name="strava_export").last_summary.startswith("created=0 ")
     assert SyncState.objects.get(name="strava").last_sync_at is None
+
+
+def test_sigterm_stops_a_run_which_is_recorded_as_interrupted(caplog):
+    caplog.set_level("INFO", logger="runbase.ingest")
+    before = signal.getsignal(signal.SIGTERM)
+
+    stopped = pytest.raises(RunInterrupted, match="interrupted by SIGTERM")
+    with stopped, sync_running(name="demo", result=_Result()) as run:
+        run.result.count("created")
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        pytest.fail("SIGTERM did not stop the run")
+
+    state = SyncState.objects.get(name="demo")
+    assert state.last_summary == "interrupted: created=1 updated=0 unchanged=0 failed=0 api_calls=0"
+    assert (state.last_error, state.locked_by) == ("interrupted by SIGTERM", "")
+    assert signal.getsignal(signal.SIGTERM) is before
+    assert "demo sync stopped: interrupted by SIGTERM (created=1 " in caplog.text
+
+
+def test_ctrl_c_is_recorded_as_interrupted_too():
+    with pytest.raises(KeyboardInterrupt), sync_running(name="demo", result=_Result()):
+        raise KeyboardInterrupt
+
+    state = SyncState.objects.get(name="demo")
+    assert (state.last_summary, state.last_error) == (
+        "interrupted: created=0 updated=0 unchanged=0 failed=0 api_calls=0",
+        "interrupted (Ctrl-C)",
+    )
+
+
+def test_a_run_starts_by_removing_what_a_killed_archive_write_left(settings):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    leftover = settings.RAW_STORE_DIR / "ab" / f".incoming-{dead.pid}-k1.part"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half")
+    settings.INGEST_SETTLE_SECONDS = 0
+
+    with sync_running(name="demo", result=_Result()):
+        assert not leftover.exists()

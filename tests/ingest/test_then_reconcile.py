@@ -5,6 +5,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command, load_command_class
+from django.core.management.base import CommandError
+from django.db import OperationalError
 from django_q.models import Schedule
 
 from activities.demo.load import DEMO_DIR
@@ -83,3 +85,72 @@ def test_the_sync_schedules_pass_reconcile_explicitly():
     syncs = [spec["func"] for spec in SCHEDULES if spec["func"].startswith("ingest.tasks.")]
     assert syncs and all(kwargs[func] == "reconcile=True" for func in syncs)
     assert kwargs["reconcile.tasks.reconcile_all"] is None
+
+
+# --- every route logs how its run ended (runbase.log) ---------------------------------------------------
+
+
+def _logged(caplog) -> list[str]:
+    return [f"{r.levelname} {r.getMessage()}" for r in caplog.records if r.name.startswith("runbase")]
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (["import_files", "{tmp}/missing"], "INFO files sync failed: No such file or folder: {tmp}/missing"),
+        (
+            ["import_garmin", "{tmp}/export.zip"],
+            "INFO garmin_export sync failed: {tmp}/export.zip: no such export zip",
+        ),
+        (
+            ["import_strava_export", "{tmp}/strava.zip"],
+            "INFO strava_export sync failed: {tmp}/strava.zip: no such Strava export zip",
+        ),
+        (["import_xlsx", "{tmp}/log.xlsx"], "INFO xlsx sync failed: {tmp}/log.xlsx: cannot read the file"),
+        (["sync_strava"], "INFO strava sync failed: no Strava tokens at "),
+        (["sync_runalyze"], "INFO runalyze sync failed: RUNALYZE_TOKEN is not set"),
+    ],
+)
+def test_every_route_logs_the_error_that_stopped_it(command, expected, tmp_path, settings, caplog):
+    caplog.set_level("INFO", logger="runbase")
+    settings.RUNALYZE_TOKEN = ""
+    args = [part.format(tmp=tmp_path) for part in command]
+
+    with pytest.raises(CommandError):
+        _command(*args)
+
+    expected = expected.format(tmp=tmp_path)
+    assert [line for line in _logged(caplog) if line.startswith(expected)], _logged(caplog)
+
+
+def test_file_zip_and_spreadsheet_routes_log_their_summary(one_run, samples, tmp_path, caplog):
+    caplog.set_level("INFO", logger="runbase")
+    _command("import_files", one_run)
+    _command("import_garmin", samples / "garmin" / "839fbc50-1223-4513-9496-f63cdc1110c1_1.zip")
+    book_write(tmp_path / "log.xlsx", sample_layout([run(5, 5.0)]))
+    _command("import_xlsx", tmp_path / "log.xlsx")
+
+    summaries = [line for line in _logged(caplog) if " sync: " in line]
+
+    files = "imported=1 updated=0 unchanged=0 already_seen=0 skipped=0 failed=0 pending=0 ignored=0"
+    assert summaries[0] == f"INFO files sync: {files}"
+    assert summaries[1].startswith("INFO garmin_export sync: activities: created=")
+    assert summaries[2].startswith("INFO xlsx sync: created=1 ")
+    assert len(summaries) == 3
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_and_the_file(caplog):
+    from ingest.sync import sync_failed_log
+
+    caplog.set_level("INFO", logger="runbase")
+    error = OperationalError("disk I/O error")
+    error.add_note("while importing /data/a.fit")
+
+    sync_failed_log("files", error, summary="imported=2")
+    sync_failed_log("files", error)  # logged once
+
+    (record,) = [r for r in caplog.records if r.name.startswith("runbase")]
+    assert record.levelname == "ERROR" and record.exc_info is not None
+    assert record.getMessage() == (
+        "files sync failed: OperationalError: disk I/O error (while importing /data/a.fit) (imported=2)"
+    )

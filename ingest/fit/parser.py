@@ -233,8 +233,8 @@ def _utc_offset(fit: _FitFile, clock: _Clock, hints: FileHints | None) -> int | 
 
 
 def _cadence_spm(whole: Any, fraction: Any, per_leg: bool) -> float | None:
-    if whole is None:
-        return None
+    if not whole:
+        return None  # 0: no cadence sensor (a COROS ride writes avg_cadence 0), not a standstill
     value = float(whole) + float(fraction or 0)
     return value * 2 if per_leg else value
 
@@ -363,6 +363,21 @@ def _sane_durations(name: str, values: dict[str, Any], times: list[dt.datetime])
     return notes
 
 
+def _hr_from_records(values: dict[str, Any], derived: list[str], rates: list[int]) -> None:
+    """Fill a missing average or maximum heart rate from the records (a COROS session has only a max)."""
+    if not rates:
+        return
+    if values["avg_hr"] is None and values["max_hr"] is None:
+        values["avg_hr"], values["max_hr"] = round(sum(rates) / len(rates)), max(rates)
+        derived.append("heart_rate")
+    elif values["avg_hr"] is None:
+        values["avg_hr"] = round(sum(rates) / len(rates))
+        derived.append("avg_hr")
+    else:
+        values["max_hr"] = max(rates)
+        derived.append("max_hr")
+
+
 def _summary(
     ctx: _Context, session: Values, times: list[dt.datetime], lo: int, hi: int, multi: bool
 ) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
@@ -391,11 +406,8 @@ def _summary(
         if distances:
             values["distance_m"] = distances[-1] - (distances[0] if multi else 0.0)
             derived.append("distance_m")
-    if values["avg_hr"] is None and values["max_hr"] is None:
-        rates = [h for h in columns.heart_rate[lo:hi] if h]
-        if rates:
-            values["avg_hr"], values["max_hr"] = round(sum(rates) / len(rates)), max(rates)
-            derived.append("heart_rate")
+    if values["avg_hr"] is None or values["max_hr"] is None:
+        _hr_from_records(values, derived, [h for h in columns.heart_rate[lo:hi] if h])
     notes = _sane_durations(ctx.name, values, times)
     if values["avg_speed_mps"] is None and values["distance_m"] and values["duration_s"]:
         values["avg_speed_mps"] = round(values["distance_m"] / values["duration_s"], 3)
@@ -443,7 +455,7 @@ def _session_activity(
         total_ascent_m=session.get("total_ascent"),
         total_descent_m=session.get("total_descent"),
         calories=positive(session.get("total_calories")),
-        avg_power_w=session.get("avg_power"),
+        avg_power_w=positive(session.get("avg_power")),  # 0 without a power meter
         workout_name=fit.workout_name,
         device=Device(ctx.device.manufacturer, ctx.device.product, ctx.device.serial),
         laps=[_lap(lap, i, clock, per_leg) for i, lap in enumerate(laps)],

@@ -35,6 +35,7 @@ from ingest.records import SourceError
 
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_GZIP_MAGIC = b"\x1f\x8b"
 
 # ZipLimits field -> (the setting and environment variable that sets it, its unit in bytes).
 LIMIT_SETTINGS: dict[str, tuple[str, int]] = {
@@ -115,9 +116,23 @@ class ZipSummary:
     total_bytes: int
 
 
+def _shown(value: float, unit: int = 1) -> str:
+    """`value` (bytes, or a ratio) in the setting's unit, as it was most likely written: the shortest
+    decimal that gives the same value back (0.1 MB, not 0.0999994 from whole bytes; 0.015625 stays)."""
+    scaled = value / unit
+    if scaled == int(scaled):
+        return str(int(scaled))
+    for digits in range(1, 16):
+        text = f"{scaled:.{digits}f}".rstrip("0")
+        back = float(text) * unit
+        if (int(back) if isinstance(value, int) else back) == value:
+            return text
+    return repr(scaled)
+
+
 def _limit(limits: ZipLimits, field: str) -> str:
     name, unit = LIMIT_SETTINGS[field]
-    return f"{name}={getattr(limits, field) / unit:g}"
+    return f"{name}={_shown(getattr(limits, field), unit)}"
 
 
 def refusal(limits: ZipLimits, field: str, what: str) -> SourceError:
@@ -388,29 +403,35 @@ def zip_entries(
 
 
 def gunzip_capped(data: bytes, *, name: str, max_bytes: int, setting: str = "") -> bytes:
-    """Inflate gzip `data` chunk by chunk, refusing it as soon as it passes `max_bytes`: a gzip bomb
-    never reaches memory whole. SourceError names the file, the limit and `setting` (in MB)."""
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip header and trailer
+    """Inflate gzip `data` (every member of a multi-member file, as `gzip.decompress` does) chunk by
+    chunk, refusing it as soon as it passes `max_bytes`: a gzip bomb never reaches memory whole.
+    SourceError names the file, the limit and `setting` (in MB)."""
     parts: list[bytes] = []
     size = 0
     view = memoryview(data)
     try:
-        while view:
-            chunk = inflater.decompress(view[:_CHUNK], max_bytes + 1 - size)
-            consumed = len(view[:_CHUNK]) - len(inflater.unconsumed_tail)
-            view = view[consumed:]
-            size += len(chunk)
-            if size > max_bytes:
-                limit = f" ({setting}={max_bytes / (1 << 20):g})" if setting else ""
-                raise SourceError(
-                    f"{name}: refused: inflates past {max_bytes:,} bytes, over the per-file size limit"
-                    f"{limit}; raise it in the environment or .env if the file is genuine"
-                )
-            parts.append(chunk)
-            if inflater.eof:
-                break
-        if not inflater.eof:
-            raise EOFError("the gzip stream ends early")
+        while True:
+            inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip header and trailer
+            while not inflater.eof:
+                if not view:
+                    raise EOFError("the gzip stream ends early")
+                fed = view[:_CHUNK]
+                chunk = inflater.decompress(fed, max_bytes + 1 - size)
+                view = view[len(fed) - len(inflater.unconsumed_tail) - len(inflater.unused_data) :]
+                size += len(chunk)
+                if size > max_bytes:
+                    raise _too_big(name, max_bytes, setting)
+                parts.append(chunk)
+            if view[:2] != _GZIP_MAGIC:
+                break  # the end, or padding after the last member
     except (EOFError, zlib.error) as exc:
         raise SourceError(f"{name}: truncated or corrupt gzip data ({exc})") from exc
     return b"".join(parts)
+
+
+def _too_big(name: str, max_bytes: int, setting: str) -> SourceError:
+    limit = f" ({setting}={_shown(max_bytes, 1 << 20)})" if setting else ""
+    return SourceError(
+        f"{name}: refused: inflates past {max_bytes:,} bytes, over the per-file size limit"
+        f"{limit}; raise it in the environment or .env if the file is genuine"
+    )

@@ -185,13 +185,13 @@ def test_it_refuses_too_many_members_counting_nested_ones(tmp_path):
     assert zip_validate(path, limits=ZipLimits(max_members=6)).members == 6
 
 
-def test_it_refuses_a_total_over_the_limit_naming_the_member_that_reaches_it(tmp_path):
+def test_it_refuses_a_total_over_the_limit_naming_the_member_that_reaches_it(tmp_path, settings):
     path = _write(tmp_path, {f"f{i}.fit": _incompressible(40_000, i) for i in range(5)})
-    limits = ZipLimits(max_total_bytes=100_000)
+    settings.RUNBASE_ARCHIVE_MAX_TOTAL_MB = 0.1  # 104,857 bytes
 
-    for message in _both(path, limits=limits):
+    for message in _both(path, limits=ZipLimits.from_settings()):
         assert "the members read reach 120000 bytes at export.zip!f2.fit" in message
-        assert "RUNBASE_ARCHIVE_MAX_TOTAL_MB=0.0953674" in message
+        assert "over the limit RUNBASE_ARCHIVE_MAX_TOTAL_MB=0.1 (raise" in message
     summary = zip_validate(path, limits=ZipLimits(max_total_bytes=200_000))
     assert (summary.files, summary.total_bytes) == (5, 200_000)
 
@@ -205,12 +205,13 @@ def test_unwanted_members_do_not_count_towards_the_total(tmp_path):
     assert (summary.members, summary.files, summary.total_bytes) == (2, 1, 20_000)
 
 
-def test_it_refuses_one_member_over_the_per_file_limit(tmp_path):
+def test_it_refuses_one_member_over_the_per_file_limit(tmp_path, settings):
     path = _write(tmp_path, {"small.fit": b"x", "big.fit": _incompressible(3000)})
+    settings.RUNBASE_ARCHIVE_MAX_FILE_MB = 0.002  # 2,097 bytes
 
-    for message in _both(path, limits=ZipLimits(max_file_bytes=2048)):
+    for message in _both(path, limits=ZipLimits.from_settings()):
         assert message.startswith("archive refused: member export.zip!big.fit is 3000 bytes")
-        assert "RUNBASE_ARCHIVE_MAX_FILE_MB=0.00195312" in message
+        assert "over the limit RUNBASE_ARCHIVE_MAX_FILE_MB=0.002 (raise" in message
 
 
 def test_a_nested_zip_is_bounded_by_the_total_not_the_per_file_limit(tmp_path):
@@ -348,3 +349,16 @@ def test_gunzip_capped_names_truncated_data(cut):
 
     with pytest.raises(SourceError, match=r"a\.fit\.gz: truncated or corrupt gzip data"):
         gunzip_capped(data, name="a.fit.gz", max_bytes=MB)
+
+
+def test_gunzip_capped_reads_every_member_of_a_multi_member_file():
+    data = gzip.compress(b"first ") + gzip.compress(b"second")
+
+    assert gunzip_capped(data, name="a.tcx.gz", max_bytes=MB) == gzip.decompress(data) == b"first second"
+
+
+def test_gunzip_capped_counts_the_cap_over_all_members():
+    data = gzip.compress(b"x" * 600) + gzip.compress(b"y" * 600)
+
+    with pytest.raises(SourceError, match=r"a\.tcx\.gz: refused: inflates past 1,000 bytes"):
+        gunzip_capped(data, name="a.tcx.gz", max_bytes=1000)

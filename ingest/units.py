@@ -20,9 +20,14 @@ DISTANCE_UNITS_M = {
     "k": KM_M,
     "km": KM_M,
     "kms": KM_M,
+    "kilometer": KM_M,
+    "kilometers": KM_M,
+    "kilometre": KM_M,
+    "kilometres": KM_M,
     "mi": MILE_M,
     "mile": MILE_M,
     "miles": MILE_M,
+    "miler": MILE_M,  # "a 6 miler"
 }
 TIME_UNITS_S = {
     "s": 1.0,
@@ -60,3 +65,8 @@ def to_metres(value: float | str, unit: str) -> float:
 def to_seconds(value: float | str, unit: str) -> float:
     """`value` in `unit` (any spelling of `TIME_UNITS_S`) as seconds."""
     return float(value) * TIME_UNITS_S[unit.lower()]
+
+
+def number_read(text: str) -> float:
+    """A number as written, with a decimal point or a decimal comma: `8.5`, `8,5` → 8.5."""
+    return float(text.strip().replace(",", "."))

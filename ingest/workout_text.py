@@ -44,6 +44,9 @@ TIME_UNIT = r"s|secs?|seconds?|mins?|minutes?|'|\""
 TIMES = r"\s*[x×]\s*"  # the x of `6x800`
 CLOCK_PACE = r"(?<![\d:.'])\d{1,2}(?:[:.]\d{2}|'\d{2}\"?)(?![\d:])"  # 7:45, 7.45 (typo), 7'45"
 PER = r"\s*(?:min\s*)?(?:/|per\s+)\s*"  # between a pace and its unit: `/mi`, ` per km`, ` min/mi`
+# PER as prose writes it too: ` mins/mile`, ` minutes per km`, ` a mile`, ` every km`
+PER_WORDS = r"\s*(?:(?:mins?|minutes?)\s*)?(?:/|per\s+|a\s+|every\s+)\s*"
+RUN_DISTANCE_UNIT = rf"{LONG_UNIT}|kilomet(?:er|re)s?|miler"  # what a run's own distance is written in
 PACE_NAME = r"(?:\d+(?:\.\d+)?\s*k|half|marathon|mp|hmp|tempo|threshold|mile)\s*(?:race\s*)?pace"
 RECOVERY_WORDS = r"jog|rec|recovery|recov|walk|float|rest|easy"
 RECOVERY_BEFORE = r"w/|with|/|,|\+"  # what may stand between the reps and their recovery

@@ -11,8 +11,28 @@ Pure and deterministic; the LLM fallback only sees the rows this pass is not sur
     "4x400 @ 6:32 w/ 400 jog; 162; 174"        6:32 is the REP pace, not the run's average
     "10K race! 6:30; 173; 175", "treadmill 7:33; 150; 183", "1:32:10" (a total time)
 
-Each value found is consumed from the text; what is left, tidied, is the comment. A digit left in
-the comment means the note holds something this pass did not understand: the confidence drops.
+    "avg HR was around 152", "152 HR 178 cadence", "(HR 148)", "Puls 152", "8,5 km", "5,30 min/km"
+    "HR 150-155"                               a range: its middle, rounded half up (153)
+    "reps at 6:05", "8x400 in 1:32"            rep paces; "tempo 20 min @ 6:45" a segment's pace
+    "splits 7:50, 7:45, 7:38"                  lap paces: explained, kept in the comment, not the average
+
+Labelled values are read by proximity: every number is paired with the label or unit nearest to it,
+before or after, across filler words ("avg HR was around 152") but never across another number. A
+unit right after a number (`bpm`, `spm`, `/km`, `min/mile`, `per mile`, `km`) decides first; then
+labels (`HR`, `heart rate`, `pulse`, `cad`, `cadence`, `steps`, `pace`, `avg`, `max` …) take the
+closest number of a kind they can have (a pace is m:ss, a heart rate or cadence a whole number in
+range). Where a number sits between two labels ("152 HR 178 cadence" vs "HR 152 cadence 178") the
+reading that explains more numbers wins.
+
+A lone number left over (not the triple, no label) is the heart rate when 80-210 and no HR was read;
+it is the cadence instead when 150-200 and either the HR is already known or the note names cadence
+(`cadence`, `steps`, `turnover`, `stride rate`) without a number of its own. Both are small guesses
+and cost a little confidence.
+
+Each value found is consumed from the text; what is left, tidied, is the comment. Times of day, temperatures,
+percentages, ordinals, durations in minutes and splits lists are explained but kept in the comment.
+Any other number left in the comment is one this pass did not understand: each lowers the confidence,
+one alone enough to send the row to the LLM fallback.
 Distances, paces, reps, recoveries and races are the shared grammar of `ingest.workout_text`; the
 sentence patterns here (the triple, labelled values, what order things are taken in) are the note's own.
 """
@@ -23,14 +43,17 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ingest.units import MILE_M, number_read, to_metres, unit_name
 from ingest.workout_text import (
-    CLOCK_PACE,
     END,
     LONG_UNIT,
     NUMBER,
     PACE_RANGE_S,
-    PER,
+    PER_WORDS,
+    RECOVERY_WORDS,
     REPS,
+    RUN_DISTANCE_UNIT,
+    TIMED_REPS,
     distance_of,
     pace,
     pace_plausible,
@@ -57,28 +80,34 @@ _INTERVAL = re.compile(rf"{REPS.pattern}(?:\s*{target('target')})?(?:\s*{recover
 # "10K race!", "half marathon race": in a note only the word race marks one ("racing" may be a verb).
 _RACE = re.compile(rf"(?P<text>(?:{race_distance('race')}\s*)?race\b)\s*!*", re.I)
 _TOTAL_TIME = re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?![\d:])")
-_LABELLED_PACE = (
-    re.compile(rf"\b(?:(?:avg|average)\.?\s+)?pace\s*[:=]?\s*{pace('p')}", re.I),
-    re.compile(rf"(?P<p>{CLOCK_PACE}){PER}(?P<p_unit>{LONG_UNIT}){END}(?:\s*pace\b)?", re.I),
-    re.compile(rf"(?P<p>{CLOCK_PACE})\s*(?:(?:avg|average)\s+)?pace\b", re.I),
-)
-_MAX_HR = re.compile(r"\bmax(?:imum)?\.?\s*(?:hr|heart\s*rate)\s*[:=]?\s*(?P<v>\d{2,3})\b", re.I)
-_LABELLED_HR = (
-    re.compile(
-        r"\b(?:(?:avg|average|mean)\.?\s*)?(?:hr|heart\s*rate|pulse)\s*[:=]?\s*(?P<v>\d{2,3})\b(?:\s*bpm\b)?",
-        re.I,
-    ),
-    re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:bpm|bmp)\b", re.I),
-    re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:(?:avg|average)\.?\s*)?(?:hr|heart\s*rate)\b", re.I),
-)
-_LABELLED_CADENCE = (
-    re.compile(r"\b(?:cad(?:ence)?|spm)\s*[:=]?\s*(?P<v>\d{2,3})\b(?:\s*spm\b)?", re.I),
-    re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:spm|steps?\s*/\s*min|steps per minute)\b", re.I),
-    re.compile(r"(?<![\d:.])(?P<v>\d{2,3})\s*(?:(?:avg|average)\.?\s*)?cad(?:ence)?\b", re.I),
-)
 # "tempo 4 @ 6:45", "10 mi @ 7:30": a stretch run at a pace (the whole run's when it is the whole distance)
 _SEGMENT = re.compile(
-    rf"(?<![\w.:])(?P<dist>{NUMBER})\s*(?:(?P<dist_unit>{LONG_UNIT}){END})?\s*(?:@|at)\s*{pace('p')}", re.I
+    rf"(?<![\w.:])(?P<dist>{NUMBER})\s*(?:(?P<dist_unit>{LONG_UNIT}){END})?\s*(?:@|at)\s*{pace('p')}"
+    r"(?:\s*(?:avg|ave|average)\b\.?)?(?:\s*pace\b)?",
+    re.I,
+)
+# "tempo 20 min @ 6:45": a stretch of time run at a pace
+_TIMED_SEGMENT = re.compile(
+    rf"(?<![\w.:])(?P<min>\d{{1,3}})\s*(?:mins?|minutes?)\s*(?:@|at)\s*{pace('p')}(?:\s*pace\b)?", re.I
+)
+# "reps at 6:05", "mile repeats @ 6:10", "800s at 3:05, 2 min jog": the pace of reps not written as NxD
+_REP_AT = re.compile(
+    rf"(?:\b(?P<lead>mile|km|k|\d{{3,4}}m?)\s+)?"
+    rf"(?:\b(?:reps?|repeats?|repetitions?|intervals?)\b|(?<![\w.])(?P<rep>\d{{3,4}})m?s\b)"
+    rf"\s*(?:(?:were|was|all|mostly|averaged)\s+)*(?:@|at|in|around|~)\s*~?{pace('p')}(?:\s*pace\b)?"
+    rf"(?:\s*{recovery('rec')})?",
+    re.I,
+)
+# "8x400 in 1:32": reps and the time (or pace) each was run in, after `_INTERVAL`
+_REP_IN = re.compile(
+    rf"\s*\(?\s*(?:(?:in|averaging|@|at)\s*)?~?"
+    rf"(?:(?P<sec>\d{{2,3}})\s*(?:seconds|secs?|s|\")(?!\s*(?:{RECOVERY_WORDS})\b)|{pace('p')})"
+    rf"\s*\)?(?:\s*{recovery('rec')})?",
+    re.I,
+)
+# "tempo @ 6:40 for 4 mi": the segment with its distance after the pace
+_SEGMENT_FOR = re.compile(
+    rf"(?:@|\bat\b)\s*{pace('p')}\s+for\s+(?P<dist>{NUMBER})\s*(?P<dist_unit>{LONG_UNIT}){END}", re.I
 )
 # "7:45; 152; 178; rest" with any field empty; the pace may carry a unit.
 _TRIPLE = re.compile(
@@ -95,6 +124,85 @@ _LOOSE_TRIPLE = re.compile(
 )
 _BARE_PACE = re.compile(r"(?<![\d:.])(?P<m>\d{1,2}):(?P<s>\d{2})(?![\d:])")
 _BARE_NUMBER = re.compile(r"(?<![\d:.])\d{2,3}(?![\d:.])")
+_ANY_NUMBER = re.compile(r"\d+(?:[.:,']\d+)*")
+
+# --- Numbers that are not values of the run: explained, kept in the comment -------------------------
+_CLOCK = r"\d{1,2}[:.]\d{2}"
+_EXPLAINED = (
+    re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm)\b", re.I),  # a time of day: 6am, 6:30 pm
+    re.compile(r"-?\d{1,3}(?:[.,]\d)?\s*(?:°\s*[CF]?|degrees?\b|deg\b)", re.I),  # 25°C, 70 degrees
+    re.compile(r"(?<![\w.])-?\d{1,3}[CF]\b"),  # 25C, 70F (capitals only: 5c is no temperature)
+    re.compile(r"\d+(?:[.,]\d+)?\s*%"),
+    re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I),
+    re.compile(  # "45 min", not the 1min of "10x1min" nor the 20 min of "20 min @ 6:45"
+        r"(?<![\d:.x×])(?<![x×]\s)\d{1,3}\s*(?:mins?|minutes|hrs|hours)\b(?!\s*(?:/|per\b|@|at\b))", re.I
+    ),
+    # a splits list, "splits: 7:50, 7:45, 7:38" or three paces in a row: lap paces, not the average
+    re.compile(
+        rf"(?:\b(?:(?:mile|km|lap)\s+)?splits?\b\s*[:=-]?\s*{_CLOCK}(?:\s*[,/;|]?\s*{_CLOCK}(?![\d:]))+"
+        rf"|(?<![\d:.]){_CLOCK}(?:\s*[,/|]\s*{_CLOCK}){{2,}}(?![\d:]))(?:\s*\(\s*(?:km|mi|miles?)\s*\))?",
+        re.I,
+    ),
+    # splits by their lap: "mile 1 8:05, mile 2 7:58"
+    re.compile(rf"(?:\b(?:mile|mi|km|k|lap)\s*\d{{1,2}}\s*[:=-]?\s*{_CLOCK}(?![\d:])[\s,;/|]*){{2,}}", re.I),
+    # a progression, "8:30 -> 7:20", "8:30 down to 7:20": neither end is the average
+    re.compile(rf"(?<![\d:.]){_CLOCK}\s*(?:-+>|→|=>|down\s+to)\s*{_CLOCK}(?![\d:])", re.I),
+    # the warm-up's or cool-down's distance is not the run's: "warm up 1 mi", "2 km cool down"
+    re.compile(
+        rf"\b(?:warm[\s-]*up|wu|cool[\s-]*down|cd)\s*[:=]?\s*{NUMBER}\s*(?:{RUN_DISTANCE_UNIT}|m){END}"
+        rf"|(?<![\w.]){NUMBER}\s*(?:{RUN_DISTANCE_UNIT}|m)\s*(?:warm[\s-]*up|wu|cool[\s-]*down|cd)\b",
+        re.I,
+    ),
+)
+_HOLD = "\x1e"  # wraps the index of an explained span while the note is read (no digit in it)
+# decimal commas: "8,5 km" is 8.5 km, "5,30 min/km" is 5:30 per km
+_DECIMAL_COMMA = re.compile(rf"(?<![\d,.])(\d+),(\d)(?=\s*(?:{RUN_DISTANCE_UNIT}){END})", re.I)
+_CLOCK_COMMA = re.compile(rf"(?<![\d,.])(\d{{1,2}}),(\d{{2}})(?={PER_WORDS}(?:{LONG_UNIT}){END})", re.I)
+
+# --- The proximity reader: numbers, the units right after them, the labels near them ------------------
+_RANGE = re.compile(r"(?<![\d.:,'])(?P<lo>\d{2,3})\s*(?:-|–|to)\s*(?P<hi>\d{2,3})(?![\d:.])", re.I)
+_VALUE = re.compile(
+    r"(?<![\d.:,'])(?:(?P<clock>\d{1,2}(?::\d{2}|\.\d{2}|'\d{2}\"?))(?![\d:])|(?P<dec>\d+\.\d+)|(?P<int>\d+))"
+)
+_UNIT_AFTER = re.compile(
+    rf"""\s*(?:
+        (?P<hr>bpm|bmp|b/min|beats(?:\s*(?:/|per|a)\s*min(?:ute)?)?)
+      | (?P<cad>spm|s/min|steps?(?:\s*(?:/|per|a)\s*min(?:ute)?)?)
+      | (?P<per>{PER_WORDS}(?P<per_unit>{LONG_UNIT}|kilomet(?:er|re)))
+      | (?P<dist>{RUN_DISTANCE_UNIT})(?!\s*(?:race|pace|effort|tt)\b)
+    ){END}""",
+    re.I | re.X,
+)
+_AVG = r"(?:avg|ave|average|mean|moy)\b\.?"
+_CUE = re.compile(
+    rf"""(?<![a-z])(?:
+        (?P<max_hr>(?:max(?:imum)?|peak|top)\.?(?:\s*(?:hr|heart\s*-?\s*rate|pulse|bpm))?
+                  |(?:hr|heart\s*-?\s*rate)\s*max(?:imum)?)
+      | (?P<avg_hr>(?:{_AVG}\s*)?(?:hr|h\.r\.|heart\s*-?\s*rate|heartrate|pulse|puls|pulso|fc|heart)
+                  (?:\s*{_AVG})?)
+      | (?P<cadence_spm>(?:{_AVG}\s*)?(?:cad(?:ence|ance)?|kadenz|cadencia|stride\s*rate|turnover|steps|spm)
+                  (?:\s*{_AVG})?)
+      | (?P<pace_s>(?:{_AVG}\s*)?(?:pace|pase|allure|ritmo)(?:\s*{_AVG})?)
+      | (?P<avg>avg|ave|average|mean)
+    )(?![a-z])""",
+    re.I | re.X,
+)
+_CADENCE_WORDS = re.compile(
+    r"\b(?:cad(?:ence|ance)?|kadenz|cadencia|stride\s*rate|turnover|steps|spm)\b", re.I
+)
+# words that may stand between a label and its number without weakening the link
+_FILLER = frozenset(
+    re.findall(
+        r"\w+",
+        "was is were around about approx approximately roughly of at just only ca circa stayed sat held "
+        "averaged avg ave average mean moy the a an my in low high mid steady steadily ish holding hovering "
+        "pretty mostly",
+    )
+)
+_MAX_LINK_COST = 4
+_JOINER = re.compile(r"and|&|with|plus|then|\+", re.I)  # what joined two values is no comment
+_LONE_HR = (80, 210)
+_LONE_CADENCE = (150, 200)
 _HINTS = (
     ("tempo", re.compile(r"\b(?:tempo|threshold|t-run)\b", re.I)),
     ("long", re.compile(r"\b(?:long run|long)\b", re.I)),
@@ -119,6 +227,8 @@ class NotesParse:
     max_hr: int | None = None
     cadence_spm: int | None = None
     duration_s: int | None = None  # a total time written in the note
+    distance: float | None = None  # the run's distance as the note gives it ("8,5 km"), in distance_unit
+    distance_unit: str | None = None  # "km", "mi"
     workout: str | None = None  # normalised: "6x800m", "10K race"
     workout_text: str | None = None  # as written: "6x800 @ 3:05 w/ 400 jog"
     workout_type: str | None = None  # interval, race, tempo, long, easy, recovery …
@@ -142,18 +252,44 @@ def notes_parse(text: str | None, *, default_unit: str = "mi", distance: float |
     text = (text or "").strip()
     if not text:
         return result
-    work = _take_treadmill(text, result)
+    work, held = _hold_explained(_decimal_commas(text))
+    work = _take_treadmill(work, result)
     work = _take_interval(work, result, default_unit)
+    work = _take_rep_at(work, result, default_unit)
     work = _take_race(work, result)
     work = _take_segment(work, result, default_unit, distance)
     work = _take_total_time(work, result)
-    work = _take_labelled(work, result, default_unit)
+    work = _take_near_labels(work, result, default_unit)
     work = _take_triple(work, result, default_unit)
     _take_hints(work, result)
-    result.comment = _comment(work)
-    if result.comment and re.search(r"\d", result.comment):
-        result.flag(f"numbers the regex pass did not understand: {result.comment!r}", 0.5)
+    unexplained = _ANY_NUMBER.findall(work)
+    result.comment = _comment(_release(work, held))
+    if unexplained:
+        penalty = 0.4 + 0.1 * len(unexplained)  # one number left sends the row to the LLM fallback
+        result.flag(f"numbers the regex pass did not understand: {', '.join(unexplained)}", penalty)
     return result
+
+
+def _decimal_commas(text: str) -> str:
+    text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+    return _CLOCK_COMMA.sub(r"\1:\2", text)
+
+
+def _hold_explained(text: str) -> tuple[str, list[str]]:
+    """Set aside the numbers that are not the run's values (see `_EXPLAINED`); `_release` puts them back."""
+    held: list[str] = []
+
+    def hold(match: re.Match) -> str:
+        held.append(match.group(0))
+        return f"{_HOLD}{chr(0xE000 + len(held) - 1)}{_HOLD}"
+
+    for pattern in _EXPLAINED:
+        text = pattern.sub(hold, text)
+    return text, held
+
+
+def _release(work: str, held: list[str]) -> str:
+    return re.sub(f"{_HOLD}(.){_HOLD}", lambda m: held[ord(m[1]) - 0xE000], work)
 
 
 def _consume(work: str, match: re.Match) -> str:
@@ -171,13 +307,55 @@ def _take_treadmill(work: str, result: NotesParse) -> str:
 def _take_interval(work: str, result: NotesParse, default_unit: str) -> str:
     match = _INTERVAL.search(work)
     if not match:
-        return work
+        return _take_timed_reps(work, result)
     rep = distance_of(match, "rep", default_unit=default_unit)
     result.workout = f"{int(match['count'])}x{rep.label}"
     result.workout_text = match.group(0).strip()
     result.workout_type = "interval"
     if match["target_pace"]:
         _set_rep_pace(result, match["target_pace"], match["target_pace_unit"], default_unit, rep.metres)
+        return _consume(work, match)
+    taken = _REP_IN.match(work, match.end())  # "8x400 in 1:32", "12 x 400m (85 sec)"
+    if taken and taken["sec"]:
+        seconds = round(rep_time_as_pace(int(taken["sec"]), rep.metres, default_unit))
+        if pace_plausible(seconds, default_unit):
+            result.rep_pace_s, result.rep_pace_unit = seconds, default_unit
+            result.flag(f"{taken['sec']} s read as the time of each rep", 0.15)
+        else:
+            taken = None
+    elif taken:
+        _set_rep_pace(result, taken["p"], taken["p_unit"], default_unit, rep.metres)
+    if taken:
+        result.workout_text = work[match.start() : taken.end()].strip()
+        return work[: match.start()] + _MARK + work[taken.end() :]
+    return _consume(work, match)
+
+
+def _take_timed_reps(work: str, result: NotesParse) -> str:
+    """`10x1min`, `8 x 2:00`: reps of a time; the workout, no pace."""
+    match = TIMED_REPS.search(work)
+    if not match:
+        return work
+    result.workout = re.sub(r"\s+", "", match.group(0)).replace("×", "x")
+    result.workout_text = match.group(0).strip()
+    result.workout_type = "interval"
+    return _consume(work, match)
+
+
+def _take_rep_at(work: str, result: NotesParse, default_unit: str) -> str:
+    """`reps at 6:05`, `mile repeats @ 6:10`, `800s at 3:05`: a rep pace without the NxD shape."""
+    match = _REP_AT.search(work)
+    if not match or result.rep_pace_s is not None:
+        return work
+    rep_m = 0.0
+    if match["rep"]:
+        rep_m = float(match["rep"])
+    elif match["lead"]:
+        lead = match["lead"].lower().rstrip("m")
+        rep_m = float(lead) if lead.isdigit() else (MILE_M if lead.startswith("mi") else 1000.0)
+    _set_rep_pace(result, match["p"], match["p_unit"], default_unit, rep_m)
+    result.workout_type = result.workout_type or "interval"
+    result.workout_text = result.workout_text or match.group(0).strip()
     return _consume(work, match)
 
 
@@ -208,9 +386,9 @@ def _take_race(work: str, result: NotesParse) -> str:
 
 
 def _take_segment(work: str, result: NotesParse, default_unit: str, distance: float | None) -> str:
-    match = _SEGMENT.search(work)
+    match = _SEGMENT.search(work) or _SEGMENT_FOR.search(work)
     if not match or result.workout_type == "interval":
-        return work
+        return _take_timed_segment(work, result, default_unit)
     unit = pace_unit(match["dist_unit"], default_unit)
     seconds, pace_per = pace_seconds(match["p"]), pace_unit(match["p_unit"], default_unit)
     if not pace_plausible(seconds, pace_per):
@@ -219,8 +397,24 @@ def _take_segment(work: str, result: NotesParse, default_unit: str, distance: fl
     if distance and unit == default_unit and abs(float(dist) - distance) <= 0.05 * distance:
         if result.pace_s is None:
             _set_pace(result, match["p"], pace_per)  # the whole run at that pace
+        if match["dist_unit"]:
+            result.distance, result.distance_unit = float(dist), unit
         return _consume(work, match)
     result.workout = result.workout or f"{dist}{unit}"
+    result.workout_text = result.workout_text or match.group(0).strip()
+    result.rep_pace_s, result.rep_pace_unit = seconds, pace_per
+    return _consume(work, match)
+
+
+def _take_timed_segment(work: str, result: NotesParse, default_unit: str) -> str:
+    """`tempo 20 min @ 6:45`: the pace of a stretch of the run, kept as the rep pace."""
+    match = _TIMED_SEGMENT.search(work)
+    if not match or result.workout_type == "interval" or result.rep_pace_s is not None:
+        return work
+    seconds, pace_per = pace_seconds(match["p"]), pace_unit(match["p_unit"], default_unit)
+    if not pace_plausible(seconds, pace_per):
+        return work
+    result.workout = result.workout or f"{int(match['min'])}min"
     result.workout_text = result.workout_text or match.group(0).strip()
     result.rep_pace_s, result.rep_pace_unit = seconds, pace_per
     return _consume(work, match)
@@ -268,23 +462,210 @@ def _set_cadence(result: NotesParse, raw: str) -> bool:
     return True
 
 
-def _take_labelled(work: str, result: NotesParse, default_unit: str) -> str:
-    for pattern in _LABELLED_PACE:
-        match = pattern.search(work)
-        if match and result.pace_s is None:
-            _set_pace(result, match["p"], pace_unit(match.groupdict().get("p_unit"), default_unit))
-            work = _consume(work, match)
-    match = _MAX_HR.search(work)
-    if match and _HR_RANGE[0] <= int(match["v"]) <= _HR_RANGE[1]:
-        result.max_hr = int(match["v"])
-        work = _consume(work, match)
-    for patterns, setter in ((_LABELLED_HR, _set_hr), (_LABELLED_CADENCE, _set_cadence)):
-        for pattern in patterns:
-            match = pattern.search(work)
-            if match:
-                setter(result, match["v"])
-                work = _consume(work, match)
-                break
+@dataclass(slots=True)
+class _Number:
+    """A number in the note, with the unit written right after it when there is one."""
+
+    start: int
+    end: int  # the number's end, or its unit's when one is attached
+    text: str  # as written: "7:45", "152", "8.5"; a range's middle: "153"
+    kind: str  # "clock", "dec", "int", "range"
+    field: str | None = None  # the field its unit names: "pace_s", "avg_hr", "cadence_spm", "distance"
+    unit: str | None = None  # the unit of a pace or a distance, as written
+
+
+@dataclass(slots=True)
+class _Link:
+    """A label that may name a number: how far apart they are, and on which side the label stands."""
+
+    cost: int
+    side: str  # "before": `HR 152`; "after": `152 HR`
+    gap: int
+    cue: int
+    number: int
+    field: str
+
+
+def _take_near_labels(work: str, result: NotesParse, default_unit: str) -> str:
+    """Pair each number with the unit or label nearest to it and read the values they name."""
+    numbers = _numbers(work)
+    if not numbers:
+        return work
+    cues = [
+        cue
+        for cue in _CUE.finditer(work)
+        if not any(n.start <= cue.start() < n.end and n.field for n in numbers)
+    ]
+    links = [link for link in _links(work, cues, numbers, default_unit) if link is not None]
+    picks = max(
+        (_assign(links, numbers, prefer) for prefer in ("before", "after")),
+        key=lambda chosen: (len(chosen), -sum(link.cost for link in chosen)),
+    )
+    fields = {link.number: link.field for link in picks}
+    spans: list[tuple[int, int]] = []
+    for index, number in enumerate(numbers):
+        name = fields.get(index, number.field)
+        if name and _set_field(result, name, number, default_unit):
+            spans.append((number.start, number.end))
+    for link in picks:
+        cue, number = cues[link.cue], numbers[link.number]
+        if link.cost == 0:  # only filler between: the label, the number and what joins them go
+            spans.append((min(cue.start(), number.start), max(cue.end(), number.end)))
+        else:
+            spans.append(cue.span())
+        if link.cost >= 2:
+            result.flag(f"{cue.group(0)!r} read as the label of {number.text}, words apart", 0.05)
+    return _consume_spans(work, spans)
+
+
+def _numbers(work: str) -> list[_Number]:
+    numbers = []
+    for match in _RANGE.finditer(work):
+        low, high = int(match["lo"]), int(match["hi"])
+        if low < high <= low + 40:  # "HR 150-155"; beyond is no range of one value
+            numbers.append(_Number(match.start(), match.end(), str(int((low + high) / 2 + 0.5)), "range"))
+    for match in _VALUE.finditer(work):
+        if any(n.start <= match.start() < n.end for n in numbers):
+            continue
+        kind = next(name for name in ("clock", "dec", "int") if match[name])
+        numbers.append(_Number(match.start(), match.end(), match.group(0), kind))
+    numbers.sort(key=lambda n: n.start)
+    for number in numbers:
+        _unit_after(work, number)
+    return numbers
+
+
+def _unit_after(work: str, number: _Number) -> None:
+    """`152 bpm`, `178 spm`, `7:45/mi`, `7.5 min/mile`, `8.5 km`: the unit written right after a number."""
+    match = _UNIT_AFTER.match(work, number.end)
+    if not match:
+        return
+    whole = number.kind in ("int", "range")
+    if match["hr"] and whole:
+        number.field = "avg_hr"
+    elif match["cad"] and whole:
+        number.field = "cadence_spm"
+    elif match["per"] and (number.kind == "clock" or (number.kind == "dec" and "min" in match["per"])):
+        number.field, number.unit = "pace_s", match["per_unit"]
+    elif match["dist"] and (number.kind in ("int", "dec") or "." in number.text):
+        number.kind = "dec" if "." in number.text else number.kind
+        number.field, number.unit = "distance", match["dist"]
+    elif match["dist"] and number.kind == "clock":
+        number.field, number.unit = "pace_s", match["dist"]  # "7:45 mi"
+    else:
+        return
+    number.end = match.end()
+
+
+def _links(work: str, cues: list[re.Match], numbers: list[_Number], default_unit: str):
+    for c, cue in enumerate(cues):
+        kind = next(name for name, value in cue.groupdict().items() if value)
+        for n, number in enumerate(numbers):
+            name = _field_for(kind, number, default_unit)
+            if name is None:
+                continue
+            if cue.end() <= number.start:
+                side, between = "before", work[cue.end() : number.start]
+            elif number.end <= cue.start():
+                side, between = "after", work[number.end : cue.start()]
+            else:
+                continue
+            cost = _link_cost(between)
+            if cost is not None:
+                yield _Link(cost, side, len(between), c, n, name)
+
+
+def _field_for(kind: str, number: _Number, default_unit: str) -> str | None:
+    """The field a label of `kind` gives `number`, or None when the number cannot be one."""
+    whole = number.kind in ("int", "range")
+    value = float(number.text) if whole else 0.0
+    if kind in ("pace_s", "avg") and number.kind == "clock":
+        plausible = pace_plausible(pace_seconds(number.text), pace_unit(number.unit, default_unit))
+        return "pace_s" if plausible or number.field == "pace_s" else None
+    if kind in ("avg_hr", "max_hr", "avg") and whole and _HR_RANGE[0] <= value <= _HR_RANGE[1]:
+        return "avg_hr" if kind == "avg" else kind
+    if kind == "cadence_spm" and whole and _PER_LEG_RANGE[0] <= value <= _CADENCE_RANGE[1]:
+        return kind
+    return None
+
+
+def _link_cost(between: str) -> int | None:
+    """How loosely a label holds a number: a word that is not filler costs 1, a comma or a full stop 2;
+    never across another number or a consumed span."""
+    if re.search(rf"\d|{_MARK}|{_HOLD}", between):
+        return None
+    cost = 0
+    for token in re.findall(r"[^\W\d_]+|[,;|/]|\.(?=\s|$)", between):
+        cost += 2 if not token[0].isalpha() else int(token.lower() not in _FILLER)
+    return cost if cost <= _MAX_LINK_COST else None
+
+
+def _assign(links: list[_Link], numbers: list[_Number], prefer: str) -> list[_Link]:
+    """Closest pairs first, each label and each field once; on a tie the label on the `prefer` side."""
+    chosen: dict[int, str] = {}
+    taken = {number.field for number in numbers if number.field}
+    used: set[int] = set()
+    picks = []
+    for link in sorted(links, key=lambda link: (link.cost, link.side != prefer, link.gap)):
+        if link.cue in used:
+            continue
+        current = chosen.get(link.number, numbers[link.number].field)
+        if current is not None and not (current == "avg_hr" and link.field == "max_hr"):
+            if current == link.field:  # "HR 152 bpm", "pace 7:45/mi": a label of what the unit named
+                used.add(link.cue)
+                picks.append(link)
+            continue
+        if link.field in taken and link.field != "max_hr":
+            continue
+        chosen[link.number] = link.field
+        taken.add(link.field)
+        used.add(link.cue)
+        picks.append(link)
+    return picks
+
+
+def _set_field(result: NotesParse, name: str, number: _Number, default_unit: str) -> bool:
+    if name == "distance":
+        return _set_distance(result, number)
+    if getattr(result, name) is not None:
+        return False  # a second value of a field read already stays in the comment, unexplained
+    if name == "pace_s":
+        unit = pace_unit(number.unit, default_unit)
+        if number.kind == "dec":  # "7.5 min/mile": decimal minutes
+            seconds = round(float(number.text) * 60)
+            if not pace_plausible(seconds, unit):
+                return False
+            result.pace_s, result.pace_unit = seconds, unit
+            return True
+        return _set_pace(result, number.text, unit)
+    if number.kind == "range":
+        result.flag(f"range read as its middle, {number.text}", 0.1)
+    if name == "max_hr":
+        result.max_hr = int(number.text)
+        return True
+    return _set_hr(result, number.text) if name == "avg_hr" else _set_cadence(result, number.text)
+
+
+def _set_distance(result: NotesParse, number: _Number) -> bool:
+    value, unit = number_read(number.text), unit_name(number.unit or "mi")
+    if result.distance is not None:
+        result.flag("two distances in the note: the longer is taken", 0.1)
+        current = to_metres(result.distance, result.distance_unit or "mi")
+        if to_metres(value, unit) <= current:
+            return True
+    result.distance, result.distance_unit = value, unit
+    return True
+
+
+def _consume_spans(work: str, spans: list[tuple[int, int]]) -> str:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        work = work[:start] + _MARK + work[end:]
     return work
 
 
@@ -313,9 +694,13 @@ def _take_loose(work: str, result: NotesParse, default_unit: str) -> str:
     """Last resort: a bare m:ss is the pace (or, from 20 minutes up, the total time)."""
     match = _BARE_PACE.search(work)
     if match and work[: match.start()].rstrip().endswith("@"):
-        match = None  # "3 mi @ 6:50": the pace of a segment, not of the run
-    if match and result.pace_s is None:
-        minutes = int(match["m"])
+        # "tempo @ 6:40": the pace of a segment, not of the run
+        if result.rep_pace_s is None and pace_plausible(pace_seconds(match.group(0)), default_unit):
+            result.rep_pace_s, result.rep_pace_unit = pace_seconds(match.group(0)), default_unit
+            work = _consume(work, match)
+        match = None
+    minutes = int(match["m"]) if match else 0
+    if match and (result.pace_s is None or (minutes >= 20 and result.duration_s is None)):
         if minutes >= 20 and result.duration_s is None:
             result.duration_s = minutes * 60 + int(match["s"])
             result.flag(f"{match.group(0)} read as the total time", 0.2)
@@ -323,13 +708,43 @@ def _take_loose(work: str, result: NotesParse, default_unit: str) -> str:
         elif _set_pace(result, match.group(0), default_unit):
             work = _consume(work, match)
     numbers = _BARE_NUMBER.findall(work)
+    if len(_ANY_NUMBER.findall(work)) != len(numbers):
+        return work  # other numbers are left too: none of these is alone, nothing is guessed
     if len(numbers) == 2 and result.avg_hr is None and result.cadence_spm is None:
         hr, cadence = numbers
-        if _set_hr(result, hr) and _set_cadence(result, cadence):
+        if _plausible(hr, _HR_RANGE) and _plausible(cadence, _CADENCE_RANGE, per_leg=True):
+            _set_hr(result, hr)
+            _set_cadence(result, cadence)
             result.flag(f"{hr} and {cadence} guessed as HR and cadence by their order", 0.35)
             for number in numbers:
                 work = re.sub(rf"(?<![\d:.]){number}(?![\d:.])", _MARK, work, count=1)
+    elif len(numbers) == 1:
+        work = _take_lone(work, result, numbers[0])
     return work
+
+
+def _plausible(number: str, limits: tuple[int, int], *, per_leg: bool = False) -> bool:
+    value = int(number)
+    return limits[0] <= value <= limits[1] or (per_leg and _PER_LEG_RANGE[0] <= value <= _PER_LEG_RANGE[1])
+
+
+def _take_lone(work: str, result: NotesParse, number: str) -> str:
+    """One number and no label: the cadence when 150-200 and the HR is known or cadence is named
+    without a number; else the HR when 80-210 and none was read (see the module's docstring)."""
+    value = int(number)
+    if (
+        result.cadence_spm is None
+        and _LONE_CADENCE[0] <= value <= _LONE_CADENCE[1]
+        and (result.avg_hr is not None or _CADENCE_WORDS.search(work))
+    ):
+        _set_cadence(result, number)
+        result.flag(f"{number} read as the cadence: no label", 0.1)
+    elif result.avg_hr is None and _LONE_HR[0] <= value <= _LONE_HR[1]:
+        _set_hr(result, number)
+        result.flag(f"{number} read as the heart rate: no label", 0.15)
+    else:
+        return work
+    return re.sub(rf"(?<![\d:.]){number}(?![\d:.])", _MARK, work, count=1)
 
 
 def _take_hints(work: str, result: NotesParse) -> None:
@@ -344,9 +759,9 @@ def _take_hints(work: str, result: NotesParse) -> None:
 def _comment(work: str) -> str | None:
     pieces = []
     for piece in work.split(_MARK):
-        piece = re.sub(r"^[\s;,/|.!:-]+", "", piece)
-        piece = re.sub(r"[\s;,/|:-]+$", "", piece)
-        if piece and re.search(r"\w", piece):
+        piece = re.sub(r"^[\s;,/|.!:)~-]+", "", piece)
+        piece = re.sub(r"[\s;,/|:(~-]+$", "", piece)
+        if piece and re.search(r"\w", piece) and not _JOINER.fullmatch(piece):
             pieces.append(re.sub(r"\s+", " ", piece))
     return "; ".join(pieces) or None
 

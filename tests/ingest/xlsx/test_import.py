@@ -173,19 +173,19 @@ def test_a_row_restored_after_deletion_comes_back_to_its_record(tmp_path):
 
 def test_rows_the_regex_pass_doubts_are_flagged_when_no_llm_answers(tmp_path):
     path = book_write(
-        tmp_path / "log.xlsx", sample_layout([run(1, 5.0, "ran with Bob 152"), run(2, 5.0, "ok")])
+        tmp_path / "log.xlsx", sample_layout([run(1, 5.0, "ran with Bob, 2 laps, 152"), run(2, 5.0, "ok")])
     )
     result = xlsx_import(path=path)
     assert result.low_confidence == 1 and result.llm_answered == 0
     doubtful = _records()["Log|2013-01-01#1"]
-    assert doubtful.needs_review and doubtful.parse_confidence == 0.5
+    assert doubtful.needs_review and doubtful.parse_confidence == 0.4  # two numbers unexplained
     assert doubtful.raw["needs_review"] is True
     assert "numbers the regex pass did not understand" in doubtful.review_reason
     assert not _records()["Log|2013-01-02#1"].needs_review
 
 
 def test_a_reviewers_verdict_survives_an_unchanged_re_import(tmp_path):
-    path = book_write(tmp_path / "log.xlsx", sample_layout([run(1, 5.0, "ran with Bob 152")]))
+    path = book_write(tmp_path / "log.xlsx", sample_layout([run(1, 5.0, "ran with Bob, 2 laps, 152")]))
     xlsx_import(path=path)
     ActivitySource.objects.update(needs_review=False)
     xlsx_import(path=path)
@@ -195,13 +195,13 @@ def test_a_reviewers_verdict_survives_an_unchanged_re_import(tmp_path):
 def test_review_writes_a_self_contained_report_beside_the_database(tmp_path, settings):
     path = book_write(
         tmp_path / "my log.xlsx",
-        sample_layout([run(1, 5.0, "ran with <Bob> 152"), run(2, 5.0, "7:45; 152; 178; felt good")]),
+        sample_layout([run(1, 5.0, "ran with <Bob>, 2 laps, 152"), run(2, 5.0, "7:45; 152; 178; felt good")]),
     )
     result = xlsx_import(path=path, review=True)
     assert result.report_path == settings.DATA_DIR / "xlsx-review-my_log.html"
     page = result.report_path.read_text()
     assert page.count('<tr class="low">') == 1
-    assert "ran with &lt;Bob&gt; 152" in page
+    assert "ran with &lt;Bob&gt;, 2 laps, 152" in page
     assert "pace: 7:45/mi" in page and "HR: 152" in page
     assert "<script" not in page and "http" not in page.split("</style>")[0]
 

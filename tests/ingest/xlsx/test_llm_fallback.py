@@ -29,7 +29,7 @@ EMPTY = {
 }
 # What a careful model says about the doubtful notes below.
 ANSWERS = {
-    "felt great, avg 152": {**EMPTY, "avg_hr": 152, "comment": "felt great"},
+    "felt great, 152 after 2 laps": {**EMPTY, "avg_hr": 152, "comment": "felt great"},
     "easy 5 with Sam 7:58 171": {
         **EMPTY,
         "avg_pace": "7:58",
@@ -46,7 +46,7 @@ def log_path(tmp_path):
         tmp_path / "log.xlsx",
         sample_layout(
             [
-                run(1, 5.0, "felt great, avg 152"),
+                run(1, 5.0, "felt great, 152 after 2 laps"),
                 run(2, 5.0, "easy 5 with Sam 7:58 171"),
                 run(3, 6.0, "7:45; 150; 180; fine"),  # certain: never sent
             ]
@@ -74,7 +74,7 @@ def test_the_llm_fills_what_the_regex_doubted_and_its_values_are_checked(ollama,
         json.loads(line) for line in ollama.requests[0].json()["messages"][1]["content"].splitlines()[-2:]
     ]
     assert sent == [
-        {"id": 0, "note": "felt great, avg 152", "unit": "mi"},
+        {"id": 0, "note": "felt great, 152 after 2 laps", "unit": "mi"},
         {"id": 1, "note": "easy 5 with Sam 7:58 171", "unit": "mi"},
     ]
     first = _record(1)
@@ -85,7 +85,7 @@ def test_the_llm_fills_what_the_regex_doubted_and_its_values_are_checked(ollama,
         False,
     )
     assert first.raw["pass"] == {"avg_hr": "llm", "comment": "llm"}
-    assert first.raw["llm"] == {"answer": ANSWERS["felt great, avg 152"], "rejected": []}
+    assert first.raw["llm"] == {"answer": ANSWERS["felt great, 152 after 2 laps"], "rejected": []}
     second = _record(2)
     assert second.duration_s == pytest.approx(478 * 5.0, abs=0.1)  # 7:58/mi × 5 mi
     assert second.raw["pass"]["pace_s"] == "llm"
@@ -109,7 +109,7 @@ def test_numbers_the_model_invents_are_rejected_and_the_row_stays_flagged(ollama
     assert result.low_confidence == 2
     first = _record(1)
     assert (first.avg_hr, first.avg_cadence_spm, first.duration_s) == (152, None, None)
-    assert first.needs_review and first.parse_confidence == 0.5
+    assert first.needs_review and first.parse_confidence == 0.4  # two numbers the regex left
     assert first.raw["llm"]["rejected"] == [
         "avg_pace='7:45' is not written in the note",
         "cadence_spm=180 is not written in the note",
@@ -124,7 +124,7 @@ def test_malformed_json_leaves_the_regex_results_flagged(ollama, log_path):
     assert (result.created, result.llm_answered, result.low_confidence) == (3, 0, 2)
     assert any(m.startswith("LLM answer is not JSON") for m in messages)
     first = _record(1)
-    assert first.needs_review and first.notes == "felt great, avg 152" and first.avg_hr is None
+    assert first.needs_review and first.notes == "felt great, 152 after 2 laps" and first.avg_hr is None
     assert "llm" not in first.raw
 
 
@@ -142,7 +142,7 @@ def test_an_unreachable_llm_does_not_stop_the_import(settings, log_path):
 
 def test_rows_are_sent_in_batches(ollama, tmp_path, settings):
     settings.XLSX_LLM_BATCH_SIZE = 20
-    rows = [run(1 + i % 28, 5.0, f"with the club, {140 + i}") for i in range(45)]
+    rows = [run(1 + i % 28, 5.0, f"with the club, lap 2, {140 + i}") for i in range(45)]
     path = book_write(tmp_path / "many.xlsx", sample_layout(rows))
     ollama.route("POST", "/api/chat", ollama_answering(lambda item: None))
     result = xlsx_import(path=path)

@@ -132,11 +132,31 @@ def test_the_triple_without_semicolons_is_read_by_position():
     assert result.confidence == 0.9
 
 
-def test_a_bare_number_is_left_for_review():
+def test_a_lone_number_in_the_hr_range_is_the_heart_rate_with_a_small_confidence_cost():
     result = notes_parse("152")
-    assert result.avg_hr is None and result.cadence_spm is None
-    assert result.comment == "152"
-    assert result.confidence < 0.7
+    assert (result.avg_hr, result.cadence_spm, result.comment) == (152, None, None)
+    assert result.confidence == 0.85
+    assert result.issues == ["152 read as the heart rate: no label"]
+
+
+def test_a_lone_number_is_the_cadence_once_the_hr_is_known_or_cadence_is_named():
+    assert _values(notes_parse("HR 150, 180")) == dict(avg_hr=150, cadence_spm=180)
+    assert _values(notes_parse("quick turnover, 182")) == dict(cadence_spm=182, comment="quick")
+    assert notes_parse("HR 150, 120").cadence_spm is None  # below 150: no cadence guessed
+
+
+def test_a_number_with_others_left_is_not_alone_and_nothing_is_guessed():
+    result = notes_parse("ran with Bob, 2 laps, 152")
+    assert result.avg_hr is None
+    assert result.comment == "ran with Bob, 2 laps, 152"
+    assert result.confidence == 0.4  # two numbers left unexplained: below the LLM threshold
+    assert result.issues == ["numbers the regex pass did not understand: 2, 152"]
+
+
+def test_numbers_that_are_no_values_of_the_run_are_explained_and_kept_in_the_comment():
+    result = notes_parse("6am with 12 others, 25°C, 2nd loop 90% effort")
+    assert result.comment == "6am with 12 others, 25°C, 2nd loop 90% effort"
+    assert result.confidence == 0.5  # only the 12 is unexplained
 
 
 def test_two_bare_numbers_are_guessed_as_hr_and_cadence_below_the_threshold():
@@ -159,7 +179,9 @@ def test_a_segment_pace_is_not_taken_for_the_runs_average():
 
 def test_a_segment_as_long_as_the_run_is_the_runs_pace():
     result = notes_parse("10 mi @ 7:30 long run", distance=10.0)
-    assert _values(result) == dict(pace_s=450, pace_unit="mi", workout_type="long", comment="long run")
+    assert _values(result) == dict(
+        pace_s=450, pace_unit="mi", distance=10.0, distance_unit="mi", workout_type="long", comment="long run"
+    )
 
 
 def test_numbers_written_before_their_labels_and_minute_second_marks():
@@ -197,3 +219,88 @@ def test_pace_seconds_and_workout_hints():
     assert workout_type_hint("8x400") == "interval"
     assert workout_type_hint("Long run") == "long"
     assert workout_type_hint("") is None
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("avg HR was around 152", dict(avg_hr=152)),
+        ("heart rate stayed around 145 the whole way", dict(avg_hr=145, comment="the whole way")),
+        ("Cadence was 182ish, HR 149", dict(avg_hr=149, cadence_spm=182, comment="ish")),
+        (
+            "Avg HR: 151 | Cadence: 176 | Pace: 8:02",
+            dict(pace_s=482, pace_unit="mi", avg_hr=151, cadence_spm=176),
+        ),
+        (
+            "easy run (avg HR 141, cad 174)",
+            dict(avg_hr=141, cadence_spm=174, workout_type="easy", comment="easy run"),
+        ),
+        ("Puls 152, Kadenz 178", dict(avg_hr=152, cadence_spm=178)),
+        ("FC moy 155, allure 5:12/km", dict(pace_s=312, pace_unit="km", avg_hr=155)),
+        ("9:05 a mile with the dog", dict(pace_s=545, pace_unit="mi", comment="with the dog")),
+        ("7.5 min/mile", dict(pace_s=450, pace_unit="mi")),
+        ("HR: 152 (max 171)", dict(avg_hr=152, max_hr=171)),
+    ],
+)
+def test_a_label_takes_the_nearest_number_across_filler_words(note, expected):
+    assert _values(notes_parse(note)) == expected
+
+
+def test_a_number_between_two_labels_goes_the_way_that_explains_more_numbers():
+    assert _values(notes_parse("152 HR 178 cadence")) == dict(avg_hr=152, cadence_spm=178)
+    assert _values(notes_parse("HR 152 cadence 178")) == dict(avg_hr=152, cadence_spm=178)
+
+
+def test_a_label_words_apart_still_reads_with_a_small_cost():
+    result = notes_parse("quick turnover today, 182")
+    assert (result.cadence_spm, result.comment, result.confidence) == (182, "quick; today", 0.95)
+
+
+def test_a_range_is_read_as_its_middle_rounded_half_up():
+    result = notes_parse("hr 140 - 146, cad 176-180")
+    assert (result.avg_hr, result.cadence_spm) == (143, 178)
+    assert notes_parse("HR 150-155").avg_hr == 153
+    assert result.confidence == 0.8
+
+
+def test_decimal_commas_and_the_notes_own_distance():
+    result = notes_parse("8,5 km easy, 5:40/km", default_unit="km")
+    assert _values(result) == dict(
+        pace_s=340, pace_unit="km", distance=8.5, distance_unit="km", workout_type="easy", comment="easy"
+    )
+    assert notes_parse("5,30 min/km, 145 bpm").pace_s == 330
+    assert _values(notes_parse("Nice 6 miler")) == dict(distance=6.0, distance_unit="mi", comment="Nice")
+    assert notes_parse("at 10k pace").distance is None  # a pace's name, not a distance
+
+
+def test_a_splits_list_is_not_the_average_pace_and_stays_in_the_comment():
+    result = notes_parse("splits 7:50, 7:45, 7:38, 7:30; HR 155")
+    assert (result.pace_s, result.avg_hr, result.confidence) == (None, 155, 1.0)
+    assert result.comment == "splits 7:50, 7:45, 7:38, 7:30"
+    assert notes_parse("mile splits 8:01/7:55/7:49 avg 7:55").pace_s == 475
+
+
+@pytest.mark.parametrize(
+    ("note", "rep_pace_s"),
+    [
+        ("reps at 6:05, avg HR 158", 365),
+        ("mile repeats @ 6:10", 370),
+        ("intervals at 5:50 pace", 350),
+        ("800s at 3:05, 2 min jog", 372),  # 3:05 per 800 m is 6:12 per mile
+        ("8x400 in 1:32", 370),
+        ("tempo 20 min @ 6:45", 405),
+    ],
+)
+def test_a_pace_in_a_rep_shape_is_the_rep_pace(note, rep_pace_s):
+    result = notes_parse(note)
+    assert (result.rep_pace_s, result.pace_s) == (rep_pace_s, None)
+
+
+def test_timed_reps_are_a_workout():
+    result = notes_parse("Fartlek 10x1min hard, HR 158")
+    assert (result.workout, result.workout_type, result.avg_hr) == ("10x1min", "interval", 158)
+
+
+def test_a_clock_from_20_minutes_is_the_total_time_even_beside_a_pace():
+    result = notes_parse("parkrun 21:45, 4:21/km")
+    assert (result.duration_s, result.pace_s, result.pace_unit) == (1305, 261, "km")

@@ -19,6 +19,11 @@ class Shoe(models.Model):
     purchase_date = models.DateField(null=True, blank=True)
     retired = models.BooleanField(default=False)
     distance_m = models.FloatField(null=True, blank=True, help_text="As reported by Strava.")
+    retire_at_m = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Retirement distance in metres; empty: the analysis default (800 km).",
+    )
     needs_review = models.BooleanField(
         default=False, help_text="Created from an unknown name: merge or confirm it."
     )
@@ -225,6 +230,7 @@ class Interval(models.Model):
         LAPS = "laps", "Matched to laps"
         STREAM = "stream", "Found in the stream"
         PRESCRIBED = "prescribed", "Prescribed only (no laps or stream)"
+        DETECTED = "detected", "Detected from the pace (no workout name)"
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="intervals")
     rep_number = models.PositiveIntegerField()
@@ -239,6 +245,9 @@ class Interval(models.Model):
     start_offset_s = models.FloatField(null=True, blank=True)
     lap = models.ForeignKey(Lap, null=True, blank=True, on_delete=models.SET_NULL)
     detection = models.CharField(max_length=20, choices=Detection.choices, default=Detection.LAPS)
+    confidence = models.FloatField(
+        null=True, blank=True, help_text="How sure a detected session is (0–1); empty for named ones."
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -295,3 +304,48 @@ class AthleteDay(models.Model):
 
     def __str__(self) -> str:
         return str(self.date)
+
+
+class BestEffort(models.Model):
+    """The fastest continuous stretch of one standard distance within one activity's stream.
+
+    Computed by `activities.analysis.best_efforts` from the activity's most trusted stream; it goes when
+    that stream is replaced (`stream` cascades) and is rebuilt on the next refresh.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="best_efforts")
+    stream = models.ForeignKey(Stream, on_delete=models.CASCADE, related_name="best_efforts")
+    effort_m = models.FloatField(help_text="The effort's distance, metres.")
+    time_s = models.FloatField()
+    start_offset_s = models.FloatField(help_text="Seconds from the stream's start.")
+
+    class Meta:
+        ordering = ["activity", "effort_m"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "effort_m"], name="unique_best_effort"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.effort_m:g} m in {self.time_s:.1f} s"
+
+
+class ActivityLoad(models.Model):
+    """RunBase's own training load of one activity, with the method and inputs it was computed from."""
+
+    class Method(models.TextChoices):
+        TRIMP_STREAM = "trimp_stream", "Banister TRIMP from the heart-rate stream"
+        TRIMP_AVG = "trimp_avg", "Banister TRIMP from average heart rate and duration"
+        SRPE = "srpe", "Session RPE (Foster): RPE or log intensity × minutes"
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="load")
+    load = models.FloatField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    hr_rest = models.FloatField(null=True, blank=True)
+    hr_max = models.FloatField(null=True, blank=True)
+    hr_max_estimated = models.BooleanField(default=False, help_text="HRmax estimated from the data.")
+    inputs = models.CharField(
+        max_length=200, blank=True, help_text="What it was computed from: stale if changed."
+    )
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} load {self.load:.1f} ({self.method})"

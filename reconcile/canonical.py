@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from activities.analysis.refresh import activity_analysis_refresh
 from activities.models import Activity, ActivitySource, Interval, Lap
 from activities.selectors import stream_columns
 from reconcile.config import ReconcileConfig
@@ -161,4 +162,5 @@ def activity_refresh(
         now=now,
     )
     intervals_changed = _sync_intervals(activity, _interval_rows(plan, members, cfg))
+    activity_analysis_refresh(activity=activity)  # best efforts and load follow the activity
     return ActivityOutcome(changed=bool(changed) or intervals_changed, conflicts=counts)

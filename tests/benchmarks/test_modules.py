@@ -10,7 +10,17 @@ import pytest
 
 import tests.benchmarks
 
-BENCHMARKS = ["fit_parse", "garmin", "ingest", "reconcile", "review", "runalyze", "strava", "xlsx"]
+BENCHMARKS = [
+    "analysis",
+    "fit_parse",
+    "garmin",
+    "ingest",
+    "reconcile",
+    "review",
+    "runalyze",
+    "strava",
+    "xlsx",
+]
 
 
 def test_the_list_names_every_benchmark_module():

@@ -1,0 +1,195 @@
+"""Best efforts: the fastest continuous stretch of each standard distance within an activity.
+
+The stream gives cumulative distance and time per sample; between samples both are taken as linear.
+The time to cover D metres from distance s, T(s) = t(s + D) − t(s), is then piecewise linear in s and
+bends only where s or s + D meets a sample, so its minimum is at one of those points. Two sliding
+windows (two pointers, O(n) each) try them all: windows that start on a sample and end between two
+(interpolated), and windows that end on a sample and start between two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from activities.analysis.config import AnalysisConfig, analysis_config
+from activities.models import Activity, BestEffort, Stream
+from activities.selectors import STREAM_PRIORITY
+from activities.streams import stream_decode
+from ingest.units import HALF_MARATHON_M, MARATHON_M, MILE_M
+
+EFFORTS_M = {
+    "400 m": 400.0,
+    "1 km": 1000.0,
+    "1 mile": MILE_M,
+    "5 km": 5000.0,
+    "10 km": 10000.0,
+    "half marathon": HALF_MARATHON_M,
+    "marathon": MARATHON_M,
+}
+EFFORT_NAMES = {metres: name for name, metres in EFFORTS_M.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Effort:
+    effort_m: float
+    time_s: float
+    start_offset_s: float
+
+
+def _clean(times: Sequence, distances: Sequence) -> tuple[list[float], list[float]]:
+    """Samples with both values, distance never going back (a GPS wobble is held, not subtracted)."""
+    t_out: list[float] = []
+    d_out: list[float] = []
+    top = float("-inf")
+    for t, d in zip(times, distances, strict=True):
+        if t is None or d is None:
+            continue
+        top = d if d > top else top
+        t_out.append(t)
+        d_out.append(top)
+    return t_out, d_out
+
+
+def _fastest_from_starts(t: list[float], d: list[float], length: float) -> tuple[float, float] | None:
+    """Windows starting on a sample, their end interpolated: (time, start offset) of the fastest."""
+    n, j = len(t), 1
+    best: tuple[float, float] | None = None
+    best_time = float("inf")
+    for i in range(n):
+        goal = d[i] + length
+        if j <= i:
+            j = i + 1
+        while j < n and d[j] < goal:
+            j += 1
+        if j >= n:
+            break
+        d0 = d[j - 1]
+        span = d[j] - d0
+        end = t[j] if span <= 0 else t[j - 1] + (goal - d0) / span * (t[j] - t[j - 1])
+        if end - t[i] < best_time:
+            best_time = end - t[i]
+            best = (best_time, t[i])
+    return best
+
+
+def _fastest_to_ends(t: list[float], d: list[float], length: float) -> tuple[float, float] | None:
+    """Windows ending on a sample, their start interpolated: (time, start offset) of the fastest."""
+    n, i = len(t), 0
+    best: tuple[float, float] | None = None
+    best_time = float("inf")
+    for j in range(n):
+        goal = d[j] - length
+        if goal < d[0]:
+            continue
+        while d[i + 1] <= goal:  # the start lies in (d[i], d[i+1]]
+            i += 1
+        d0 = d[i]
+        span = d[i + 1] - d0
+        start = t[i + 1] if span <= 0 else t[i] + (goal - d0) / span * (t[i + 1] - t[i])
+        if t[j] - start < best_time:
+            best_time = t[j] - start
+            best = (best_time, start)
+    return best
+
+
+def best_efforts_compute(
+    *, times: Sequence, distances: Sequence, efforts_m: Sequence[float] = tuple(EFFORTS_M.values())
+) -> list[Effort]:
+    """Pure: the fastest stretch of each effort the stream is long enough for (times in s, distances in m
+    cumulative; None values are skipped)."""
+    t, d = _clean(times, distances)
+    if len(t) < 2:
+        return []
+    efforts = []
+    for length in efforts_m:
+        if d[-1] - d[0] < length:
+            continue
+        found = [r for r in (_fastest_from_starts(t, d, length), _fastest_to_ends(t, d, length)) if r]
+        if found:
+            time_s, start = min(found)
+            efforts.append(Effort(length, round(time_s, 3), round(start, 3)))
+    return efforts
+
+
+def activity_stream_pick(*, activity: Activity | int) -> Stream | None:
+    """The stream analysis reads for an activity: its most trusted live source's (the longest on a tie);
+    the blob is left unread."""
+    rank = {source: i for i, source in enumerate(STREAM_PRIORITY)}
+    streams = (
+        Stream.objects.filter(record__activity=activity, record__deleted_at__isnull=True)
+        .select_related("record")
+        .only("pk", "sample_count", "record__source", "record_id")
+    )
+    return min(streams, key=lambda s: (rank.get(s.record.source, len(rank)), -s.sample_count), default=None)
+
+
+def stream_data(stream: Stream) -> dict:
+    data = Stream.objects.filter(pk=stream.pk).values_list("data", flat=True).first()
+    return stream_decode(data) if data is not None else {}
+
+
+@transaction.atomic
+def activity_best_efforts_refresh(
+    *, activity: Activity, stream: Stream | None = None, read_columns: Callable[[], dict] | None = None
+) -> bool:
+    """Bring an activity's best efforts in step with its most trusted stream; True when they changed.
+
+    Nothing is read or written while the stored efforts come from the stream that is still the one to
+    read (a replaced stream takes its efforts with it). `stream`/`columns` let a caller that has
+    already picked and decoded the stream pass them on.
+    """
+    stream = stream or activity_stream_pick(activity=activity)
+    existing = list(BestEffort.objects.filter(activity=activity))
+    if stream is None:
+        return bool(BestEffort.objects.filter(activity=activity).delete()[0])
+    if existing and all(e.stream_id == stream.pk for e in existing):
+        return False
+    columns = read_columns() if read_columns is not None else stream_data(stream)
+    efforts = []
+    if "distance" in columns:
+        efforts = best_efforts_compute(times=columns["time"], distances=columns["distance"])
+    BestEffort.objects.filter(activity=activity).delete()
+    BestEffort.objects.bulk_create(
+        BestEffort(
+            activity=activity,
+            stream=stream,
+            effort_m=e.effort_m,
+            time_s=e.time_s,
+            start_offset_s=e.start_offset_s,
+        )
+        for e in efforts
+    )
+    return bool(efforts or existing)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    effort: str
+    effort_m: float
+    time_s: float
+    date: dt.date
+    activity_id: int
+    start_offset_s: float
+
+
+def personal_records(
+    *, sport: str | None = None, since: dt.date | None = None, cfg: AnalysisConfig | None = None
+) -> list[Record]:
+    """The fastest best effort of each distance over the activities of a sport (optionally since a day)."""
+    sport = sport or (cfg or analysis_config()).sport
+    efforts = BestEffort.objects.filter(activity__sport=sport)
+    if since is not None:
+        efforts = efforts.filter(activity__date__gte=since)
+    rows = efforts.order_by("effort_m", "time_s", "activity__date", "activity_id").values_list(
+        "effort_m", "time_s", "activity__date", "activity_id", "start_offset_s"
+    )
+    best: dict[float, Record] = {}
+    for effort_m, time_s, date, activity_id, offset in rows:
+        if effort_m not in best:
+            name = EFFORT_NAMES.get(effort_m, f"{effort_m:g} m")
+            best[effort_m] = Record(name, effort_m, time_s, date, activity_id, offset)
+    return list(best.values())

@@ -1,0 +1,28 @@
+"""The analysis knobs, read from `settings.RUNBASE_ANALYSIS` (a dict of overrides) over these defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisConfig:
+    sport: str = "running"  # the default sport of every figure
+    vdot_window_days: int = 42  # the current VDOT is the best of this many days
+    vdot_from_best_efforts: bool = False  # also count best efforts of 1,500 m and longer
+    race_snap_pct: float = 2.5  # a race within this % of a standard distance counts as that distance
+    hr_rest: float = 60.0  # bpm, for the heart-rate reserve of TRIMP
+    hr_max: float | None = None  # bpm; None: the highest max HR of the activities (shown as estimated)
+    sex: str = "male"  # Banister's weighting: "male" (0.64 e^1.92x) or "female" (0.86 e^1.67x)
+    week_start: int = 0  # 0 = Monday (ISO weeks) … 6 = Sunday
+    shoe_threshold_m: float = 800_000.0  # retirement distance of a shoe without its own
+    shoe_near_end_pct: float = 90.0  # a shoe past this % of its threshold is "near its end"
+
+
+def analysis_config() -> AnalysisConfig:
+    """The settings dict over the defaults; unknown keys are ignored."""
+    values = dict(getattr(settings, "RUNBASE_ANALYSIS", {}) or {})
+    known = {name: values[name] for name in AnalysisConfig.__dataclass_fields__ if name in values}
+    return AnalysisConfig(**known)

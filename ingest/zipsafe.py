@@ -21,6 +21,7 @@ member.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -329,7 +330,12 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget, l
 def _read(archive, info, budget, label, depth, sink: _Sink) -> ZipEntry:
     chunks = _inflate(archive, info, budget, label)
     if not sink.wants_file(info.filename):
-        data = b"".join(chunks)
+        # BytesIO hands its buffer over without a copy: memory peaks at the member's size, not twice it.
+        buffer = io.BytesIO()
+        for chunk in chunks:
+            buffer.write(chunk)
+        data = buffer.getvalue()
+        del buffer
         return ZipEntry(name=info.filename, path=label, data=data, depth=depth, size=len(data))
     suffix = "".join(Path(info.filename.replace("\\", "/")).suffixes[-2:])
     fd, spooled = tempfile.mkstemp(dir=sink.spool_dir, prefix="member-", suffix=suffix)

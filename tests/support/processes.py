@@ -4,6 +4,8 @@ runs (a zombie waiting for its reaper does not)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -43,3 +45,28 @@ def wait_gone(pids: set[int], *, timeout_s: float) -> set[int]:
     while (alive := {pid for pid in pids if is_running(pid)}) and time.monotonic() < deadline:
         time.sleep(0.05)
     return alive
+
+
+def manage_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a `manage.py` subprocess with its own data directory and SQLite file."""
+    return {
+        **os.environ,
+        "RUNBASE_DATA_DIR": str(data_dir),
+        "DATABASE_URL": f"sqlite:///{data_dir / 'runbase.sqlite3'}",
+        "RUNBASE_INGEST_SETTLE_SECONDS": "0",
+        "RUNBASE_LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.Popen:
+    """`python manage.py ARGS…` as a subprocess of the checkout, its output captured as text."""
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.Popen(
+        [sys.executable, str(root / "manage.py"), *args],
+        env=env,
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

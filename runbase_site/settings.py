@@ -166,6 +166,22 @@ RUNBASE_RECONCILE = {
     key: read(variable) for key, (variable, read) in _RECONCILE_FROM_ENV.items() if variable in env
 }
 
+# --- Training analysis --------------------------------------------------------------------------
+# Only overrides: the defaults live in activities/analysis/config.py; any other key of AnalysisConfig
+# (race_snap_pct, vdot_from_best_efforts, shoe_near_end_pct …) can be added in a settings file.
+_ANALYSIS_FROM_ENV = {
+    "sport": ("RUNBASE_ANALYSIS_SPORT", env.str),
+    "hr_rest": ("RUNBASE_HR_REST", env.float),
+    "hr_max": ("RUNBASE_HR_MAX", env.float),
+    "sex": ("RUNBASE_TRIMP_SEX", env.str),
+    "week_start": ("RUNBASE_WEEK_START", env.int),
+    "vdot_window_days": ("RUNBASE_VDOT_WINDOW_DAYS", env.int),
+    "shoe_threshold_m": ("RUNBASE_SHOE_THRESHOLD_M", env.float),
+}
+RUNBASE_ANALYSIS = {
+    key: read(variable) for key, (variable, read) in _ANALYSIS_FROM_ENV.items() if variable in env
+}
+
 # --- django-q2 -------------------------------------------------------------------------------------
 Q_CLUSTER = {
     "name": "runbase",

@@ -95,3 +95,10 @@ def test_acwr_of_a_hard_week_after_three_steady_ones():
     ratios = acwr_rolling(loads=[40.0] * 21 + [80.0] * 7)
     assert ratios[:27] == [None] * 27
     assert ratios[27] == 1.6
+
+
+@pytest.mark.django_db
+def test_the_settings_override_the_defaults(settings):
+    settings.RUNBASE_ANALYSIS = {"hr_rest": 48, "hr_max": 188, "sex": "female", "unknown": 1}
+    limits = heart_rate_limits()
+    assert (limits.rest, limits.max, limits.estimated, limits.sex) == (48, 188, False, "female")

@@ -224,6 +224,8 @@ def files_ingest(
     seen: dict[str, str] = {}  # sha256 -> origin of the files planned so far: no bytes kept
     planned: dict[int, _Planned] = {}  # in the parse pool now
 
+    max_bytes = int(settings.RUNBASE_ARCHIVE_MAX_FILE_MB * (1 << 20))  # the per-file budget, for workers
+
     def jobs() -> Iterator[ParseJob]:
         """Plan file by file (drawn lazily by the parse pool): report what needs no parsing, archive
         and hand on what does."""
@@ -244,6 +246,7 @@ def files_ingest(
                     path=str(step.raw.absolute),
                     home_tz=settings.RUNBASE_HOME_TZ,
                     hints=item.hints,
+                    max_bytes=max_bytes,
                 )
 
     for job, parsed in parse_many(jobs(), workers=resolve_workers(workers)):

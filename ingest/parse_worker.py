@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from ingest.parsers import file_records
+from ingest.parsers import DEFAULT_MAX_FILE_BYTES, file_records
 from ingest.records import FileHints, NotAnActivity, ParsedActivity, SourceError
 
 
@@ -41,6 +41,7 @@ class ParseJob:
     path: str  # the archived copy
     home_tz: str  # settings.RUNBASE_HOME_TZ, by name: workers read no settings
     hints: FileHints | None = None  # what the route knows (a HealthFit name's local start …)
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES  # RUNBASE_ARCHIVE_MAX_FILE_MB in bytes: the per-file budget
 
 
 @dataclass(slots=True)
@@ -58,7 +59,9 @@ def parse_job(job: ParseJob) -> ParseOutcome:
     """Parse one archived file; never raises, so one bad file cannot break the pool or the batch."""
     try:
         data = Path(job.path).read_bytes()
-        records = file_records(name=job.name, data=data, hints=job.hints, home_tz=job.home_tz)
+        records = file_records(
+            name=job.name, data=data, hints=job.hints, home_tz=job.home_tz, max_bytes=job.max_bytes
+        )
         return ParseOutcome(records=records)
     except NotAnActivity as exc:
         return ParseOutcome(skipped=_named(job.name, str(exc)))

@@ -15,10 +15,8 @@ session/track when a file holds several), so one file reaching us by two routes 
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
-import zlib
 from collections.abc import Callable
 
 from ingest.fit.adapter import is_fit
@@ -27,6 +25,7 @@ from ingest.gpx.parser import parse_gpx
 from ingest.placement import records_place
 from ingest.records import FileHints, ParsedActivity, Source, SourceError
 from ingest.tcx.parser import parse_tcx
+from ingest.zipsafe import ZipLimits, gunzip_capped
 
 SOURCE = Source.FIT_FILE.value
 
@@ -46,6 +45,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _XML_ROOT = re.compile(rb"<(?:[\w.-]+:)?(gpx|TrainingCenterDatabase)\b")
 _ROOT_KINDS = {b"gpx": "gpx", b"TrainingCenterDatabase": "tcx"}
 _SNIFF_BYTES = 4096
+MAX_FILE_SETTING = "RUNBASE_ARCHIVE_MAX_FILE_MB"
+DEFAULT_MAX_FILE_BYTES = ZipLimits().max_file_bytes  # the setting's default; callers pass the setting
 
 
 def file_kind(name: str, data: bytes) -> str | None:
@@ -59,30 +60,39 @@ def file_kind(name: str, data: bytes) -> str | None:
     return suffix[-1] if len(suffix) == 2 and suffix[-1] in PARSERS else None
 
 
-def _decompress(name: str, data: bytes) -> bytes:
-    """Strava exports keep uploads as `<id>.fit.gz`; gzip is recognised by its magic bytes."""
+def _decompress(name: str, data: bytes, *, max_bytes: int) -> bytes:
+    """Strava exports keep uploads as `<id>.fit.gz`; gzip is recognised by its magic bytes.
+
+    Inflated chunk by chunk and refused as soon as it passes `max_bytes` (the per-file budget), so a
+    gzip bomb never reaches memory whole. A plain file over the budget is refused as well.
+    """
     if not data.startswith(_GZIP_MAGIC):
         if name.lower().endswith(".gz"):
             raise SourceError(f"{name}: named .gz but not gzip-compressed")
+        if len(data) > max_bytes:
+            mb = max_bytes / (1 << 20)
+            raise SourceError(
+                f"{name}: refused: {len(data):,} bytes, over the per-file size limit of {mb:g} MB "
+                f"({MAX_FILE_SETTING}={mb:g}; raise it in the environment or .env if the file is genuine)"
+            )
         return data
-    try:
-        return gzip.decompress(data)
-    except (EOFError, OSError, zlib.error) as exc:
-        raise SourceError(f"{name}: truncated or corrupt gzip data ({exc})") from exc
+    return gunzip_capped(data, name=name, max_bytes=max_bytes, setting=MAX_FILE_SETTING)
 
 
-def parse_file(*, name: str, data: bytes, hints: FileHints | None = None) -> list[ParsedActivity]:
+def parse_file(
+    *, name: str, data: bytes, hints: FileHints | None = None, max_bytes: int = DEFAULT_MAX_FILE_BYTES
+) -> list[ParsedActivity]:
     """Every activity in one recording file as the file says it, named by the file's bytes.
 
     Not yet placed (no offset or local date beyond the file's own) nor validated: see `file_records`.
     `hints` reach the FIT parser only, to anchor a device-relative clock. Raises `NotAnActivity` for a
     valid file holding no activity (settings, monitoring, a route) and `SourceError` naming the file
-    and the fault for anything unreadable.
+    and the fault for anything unreadable, or for content (decompressed) over `max_bytes`.
     """
     if not data:
         raise SourceError(f"{name}: empty file")
     sha = hashlib.sha256(data).hexdigest()
-    content = _decompress(name, data)
+    content = _decompress(name, data, max_bytes=max_bytes)
     kind = file_kind(name, content)
     if kind is None:
         raise SourceError(f"{name}: unknown file type: not FIT, GPX or TCX (by content or extension)")
@@ -97,7 +107,12 @@ def parse_file(*, name: str, data: bytes, hints: FileHints | None = None) -> lis
 
 
 def file_records(
-    *, name: str, data: bytes, hints: FileHints | None = None, home_tz: str
+    *,
+    name: str,
+    data: bytes,
+    hints: FileHints | None = None,
+    home_tz: str,
+    max_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> list[ParsedActivity]:
     """The file path: parse, place (the file's own time first, then `hints`, then `home_tz`), validate
     once. What comes back is ready to store as it is.
@@ -105,7 +120,8 @@ def file_records(
     Raises what `parse_file` raises, `SourceError` for a file neither its bytes nor the route can place
     in time, and `RecordError` (a `SourceError`) for a record that breaks the contract.
     """
-    records = records_place(parse_file(name=name, data=data, hints=hints), hints=hints, home_tz=home_tz)
+    parsed = parse_file(name=name, data=data, hints=hints, max_bytes=max_bytes)
+    records = records_place(parsed, hints=hints, home_tz=home_tz)
     for record in records:
         if record.start_time is None and record.local_date is None:
             raise SourceError(

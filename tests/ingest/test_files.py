@@ -1,3 +1,4 @@
+import gzip
 import hashlib
 import os
 import shutil
@@ -320,3 +321,14 @@ def test_the_pool_draws_files_only_as_room_frees_up(samples):
     assert (first_job.key, len(first.records)) == (0, 1)
     assert drawn == [0, 1, 2, 3]  # the window of 3, plus the one submitted as the first came back
     assert [job.key for job, _ in results] == [1, 2, 3, 4, 5]
+
+
+def test_a_gzip_file_inflating_past_the_per_file_setting_fails_naming_it(settings, tmp_path):
+    settings.RUNBASE_ARCHIVE_MAX_FILE_MB = 1  # the workers get the setting, not the default
+    (tmp_path / "bomb.fit.gz").write_bytes(gzip.compress(bytes(4 << 20)))  # 4 MB of zeros in 4 KB
+
+    result = files_import_paths(paths=[tmp_path / "bomb.fit.gz"], workers=1)
+
+    (failed,) = result.by_status("failed")
+    assert "inflates past 1,048,576 bytes" in failed.error
+    assert "RUNBASE_ARCHIVE_MAX_FILE_MB=1" in failed.error

@@ -158,6 +158,24 @@ def test_a_truncated_gzip_file_fails_naming_the_file(samples):
         parse_file(name="run.fit.gz", data=data)
 
 
+def test_a_gzip_bomb_is_refused_at_the_per_file_limit_without_inflating_it_whole():
+    bomb = gzip.compress(bytes(8 << 20))  # 8 MB of zeros in 8 KB
+
+    refused = r"^bomb\.fit\.gz: refused: inflates past 1,048,576 bytes"
+    with pytest.raises(SourceError, match=refused) as caught:
+        parse_file(name="bomb.fit.gz", data=bomb, max_bytes=1 << 20)
+    assert "RUNBASE_ARCHIVE_MAX_FILE_MB=1" in str(caught.value)
+
+
+def test_a_plain_file_over_the_per_file_limit_is_refused_naming_the_setting(samples):
+    data = (samples / RUN).read_bytes()
+
+    refused = r"^run\.fit: refused: .* bytes, over the per-file size limit"
+    with pytest.raises(SourceError, match=refused) as caught:
+        parse_file(name="run.fit", data=data, max_bytes=1000)
+    assert "RUNBASE_ARCHIVE_MAX_FILE_MB=" in str(caught.value)
+
+
 def test_a_file_named_gz_that_is_not_compressed_fails(samples):
     with pytest.raises(SourceError, match=r"^run\.fit\.gz: named \.gz but not gzip-compressed"):
         parse_file(name="run.fit.gz", data=(samples / RUN).read_bytes())

@@ -129,7 +129,7 @@ def _track_samples(
                 altitude=point.elevation,
                 heart_rate=round(hr) if hr else None,
                 cadence=cadence * 2 if cadence is not None and per_leg else cadence,
-                speed=ext.get("speed"),
+                speed=ext.get("speed", point.speed),  # GPX 1.0 has <speed> in the point itself
                 power=round(ext["power"]) if "power" in ext else None,
             )
             temperatures.append(ext.get("temperature"))

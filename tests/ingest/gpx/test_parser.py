@@ -360,3 +360,18 @@ def test_a_damaged_namespace_declaration_fails_as_malformed_not_as_a_parser_cras
 
     with pytest.raises(SourceError, match=r"^bad-ns\.gpx: malformed or truncated GPX: "):
         parse_file(name="bad-ns.gpx", data=data)
+
+
+def test_a_gpx_1_0_point_keeps_its_own_speed():
+    data = (
+        b'<?xml version="1.0"?><gpx version="1.0" creator="old logger" xmlns="http://www.topografix.com/GPX/1/0">'
+        b'<trk><trkseg><trkpt lat="46.000" lon="14.0"><time>2020-05-01T06:00:00Z</time>'
+        b"<speed>3.2</speed></trkpt>"
+        b'<trkpt lat="46.001" lon="14.0"><time>2020-05-01T06:00:10Z</time><speed>3.4</speed></trkpt>'
+        b"</trkseg></trk></gpx>"
+    )
+
+    record = parse_file(name="gpx10.gpx", data=data)[0]
+
+    assert record.samples.speed == [3.2, 3.4]
+    assert record.samples.heart_rate == [None, None]

@@ -81,9 +81,17 @@ _INTERVAL = re.compile(rf"{REPS.pattern}(?:\s*{target('target')})?(?:\s*{recover
 _RACE = re.compile(rf"(?P<text>(?:{race_distance('race')}\s*)?race\b)\s*!*", re.I)
 _TOTAL_TIME = re.compile(r"(?<![\d:.])(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})(?![\d:])")
 # "tempo 4 @ 6:45", "10 mi @ 7:30": a stretch run at a pace (the whole run's when it is the whole distance)
+_SEGMENT_WORD = r"(?:tempo|threshold|steady|hard|fast|mp|hmp|progression)"  # "4 mi tempo @ 6:50"
 _SEGMENT = re.compile(
-    rf"(?<![\w.:])(?P<dist>{NUMBER})\s*(?:(?P<dist_unit>{LONG_UNIT}){END})?\s*(?:@|at)\s*{pace('p')}"
-    r"(?:\s*(?:avg|ave|average)\b\.?)?(?:\s*pace\b)?",
+    rf"(?<![\w.:])(?P<dist>{NUMBER})\s*(?:(?P<dist_unit>{LONG_UNIT}){END})?\s*(?:{_SEGMENT_WORD}\s+)?"
+    rf"(?:@|at)\s*{pace('p')}(?:\s*(?:avg|ave|average)\b\.?(?!\s*(?:hr|heart|pulse|cad)))?(?:\s*pace\b)?",
+    re.I,
+)
+# "6 @ MP (7:05)": a stretch at a named pace, its value in parentheses
+_NAMED_SEGMENT = re.compile(
+    rf"(?:(?<![\w.:])(?P<dist>{NUMBER})\s*(?:(?P<dist_unit>{LONG_UNIT}){END})?\s*)?(?:@|\bat\b)\s*"
+    r"(?:mp|hmp|mgp|t|lt|tempo|threshold|marathon|half|hm|\d+k)(?:\s*(?:race\s*)?pace)?\s*"
+    rf"\(\s*~?{pace('p')}\s*\)",
     re.I,
 )
 # "tempo 20 min @ 6:45": a stretch of time run at a pace
@@ -122,7 +130,7 @@ _LOOSE_TRIPLE = re.compile(
     r"(?P<p>(?<![\d:.])\d{1,2}:\d{2}(?![\d:]))[\s,/]+(?P<h>\d{2,3})[\s,/]+(?P<c>\d{2,3})\b(?P<rest>.*)\Z",
     re.S,
 )
-_BARE_PACE = re.compile(r"(?<![\d:.])(?P<m>\d{1,2}):(?P<s>\d{2})(?![\d:])")
+_BARE_PACE = re.compile(r"(?<![\d.])(?<!\d:)(?P<m>\d{1,2}):(?P<s>\d{2})(?![\d:])")  # "p:8:03" too
 _BARE_NUMBER = re.compile(r"(?<![\d:.])\d{2,3}(?![\d:.])")
 _ANY_NUMBER = re.compile(r"\d+(?:[.:,']\d+)*")
 
@@ -154,15 +162,18 @@ _EXPLAINED = (
         re.I,
     ),
 )
+_PAREN_REPS = re.compile(
+    r"(?<![\w.])(\d{1,2})\s*[x×]\s*\((\s*\d+(?:\.\d+)?\s*(?:m|k|km|mi|miles?)?\b[^()]*)\)", re.I
+)
 _HOLD = "\x1e"  # wraps the index of an explained span while the note is read (no digit in it)
 # decimal commas: "8,5 km" is 8.5 km, "5,30 min/km" is 5:30 per km
 _DECIMAL_COMMA = re.compile(rf"(?<![\d,.])(\d+),(\d)(?=\s*(?:{RUN_DISTANCE_UNIT}){END})", re.I)
 _CLOCK_COMMA = re.compile(rf"(?<![\d,.])(\d{{1,2}}),(\d{{2}})(?={PER_WORDS}(?:{LONG_UNIT}){END})", re.I)
 
 # --- The proximity reader: numbers, the units right after them, the labels near them ------------------
-_RANGE = re.compile(r"(?<![\d.:,'])(?P<lo>\d{2,3})\s*(?:-|–|to)\s*(?P<hi>\d{2,3})(?![\d:.])", re.I)
-_VALUE = re.compile(
-    r"(?<![\d.:,'])(?:(?P<clock>\d{1,2}(?::\d{2}|\.\d{2}|'\d{2}\"?))(?![\d:])|(?P<dec>\d+\.\d+)|(?P<int>\d+))"
+_RANGE = re.compile(r"(?<![\d.,'])(?<!\d:)(?P<lo>\d{2,3})\s*(?:-|–|to)\s*(?P<hi>\d{2,3})(?![\d:.])", re.I)
+_VALUE = re.compile(  # "HR:152" is a number; the 45 of 7:45 is not
+    r"(?<![\d.,'])(?<!\d:)(?:(?P<clock>\d{1,2}(?::\d{2}|\.\d{2}|'\d{2}\"?))(?![\d:])|(?P<dec>\d+\.\d+)|(?P<int>\d+))"
 )
 _UNIT_AFTER = re.compile(
     rf"""\s*(?:
@@ -271,7 +282,9 @@ def notes_parse(text: str | None, *, default_unit: str = "mi", distance: float |
 
 
 def _decimal_commas(text: str) -> str:
+    """Decimal commas to points, and `5x(1000m @ 3:40)` to `5x1000m @ 3:40` for the reps' grammar."""
     text = _DECIMAL_COMMA.sub(r"\1.\2", text)
+    text = _PAREN_REPS.sub(r"\1x\2", text)
     return _CLOCK_COMMA.sub(r"\1:\2", text)
 
 
@@ -386,7 +399,7 @@ def _take_race(work: str, result: NotesParse) -> str:
 
 
 def _take_segment(work: str, result: NotesParse, default_unit: str, distance: float | None) -> str:
-    match = _SEGMENT.search(work) or _SEGMENT_FOR.search(work)
+    match = _SEGMENT.search(work) or _SEGMENT_FOR.search(work) or _NAMED_SEGMENT.search(work)
     if not match or result.workout_type == "interval":
         return _take_timed_segment(work, result, default_unit)
     unit = pace_unit(match["dist_unit"], default_unit)
@@ -394,13 +407,13 @@ def _take_segment(work: str, result: NotesParse, default_unit: str, distance: fl
     if not pace_plausible(seconds, pace_per):
         return work
     dist = match["dist"]
-    if distance and unit == default_unit and abs(float(dist) - distance) <= 0.05 * distance:
+    if dist and distance and unit == default_unit and abs(float(dist) - distance) <= 0.05 * distance:
         if result.pace_s is None:
             _set_pace(result, match["p"], pace_per)  # the whole run at that pace
-        if match["dist_unit"]:
-            result.distance, result.distance_unit = float(dist), unit
+        result.distance, result.distance_unit = float(dist), unit  # the row's, as the note says it
         return _consume(work, match)
-    result.workout = result.workout or f"{dist}{unit}"
+    if dist:
+        result.workout = result.workout or f"{dist}{unit}"
     result.workout_text = result.workout_text or match.group(0).strip()
     result.rep_pace_s, result.rep_pace_unit = seconds, pace_per
     return _consume(work, match)

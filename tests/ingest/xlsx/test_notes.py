@@ -304,3 +304,28 @@ def test_timed_reps_are_a_workout():
 def test_a_clock_from_20_minutes_is_the_total_time_even_beside_a_pace():
     result = notes_parse("parkrun 21:45, 4:21/km")
     assert (result.duration_s, result.pace_s, result.pace_unit) == (1305, 261, "km")
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("5x(1000m @ 3:40/km), 2' rest", dict(workout="5x1000m", rep_pace_s=220, rep_pace_unit="km")),
+        ("4 mi tempo @ 6:50/mi", dict(workout="4mi", rep_pace_s=410, rep_pace_unit="mi")),
+        ("9 mi w/ 6 @ MP (7:05)", dict(workout="6mi", rep_pace_s=425, rep_pace_unit="mi")),
+        ("tempo @ 6:40 for 4 mi", dict(workout="4mi", rep_pace_s=400, rep_pace_unit="mi")),
+    ],
+)
+def test_a_stretch_at_a_pace_is_kept_as_the_rep_pace(note, expected):
+    result = notes_parse(note, distance=9.0)
+    assert {name: getattr(result, name) for name in expected} == expected
+    assert result.pace_s is None
+
+
+def test_a_label_glued_to_its_number_by_a_colon():
+    result = notes_parse("hr:147 cad:179 p:8:03")
+    assert (result.avg_hr, result.cadence_spm, result.pace_s) == (147, 179, 483)
+
+
+def test_a_segment_as_long_as_the_run_gives_the_note_its_distance_in_the_sheets_unit():
+    result = notes_parse("E 8 @ 8:45 avg, 141", distance=8.0)
+    assert (result.pace_s, result.distance, result.distance_unit, result.avg_hr) == (525, 8.0, "mi", 141)

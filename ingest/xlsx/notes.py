@@ -24,13 +24,14 @@ closest number of a kind they can have (a pace is m:ss, a heart rate or cadence 
 range). Where a number sits between two labels ("152 HR 178 cadence" vs "HR 152 cadence 178") the
 reading that explains more numbers wins.
 
-A lone number left over (not the triple, no label) is the heart rate when 80-210 and no HR was read;
+A lone number (the only one left: no triple, no label) is the heart rate when 80-210 and no HR read;
 it is the cadence instead when 150-200 and either the HR is already known or the note names cadence
 (`cadence`, `steps`, `turnover`, `stride rate`) without a number of its own. Both are small guesses
-and cost a little confidence.
+and cost a little confidence. A number a word follows ("with 150 others") is never taken alone.
 
-Each value found is consumed from the text; what is left, tidied, is the comment. Times of day, temperatures,
-percentages, ordinals, durations in minutes and splits lists are explained but kept in the comment.
+Each value found is consumed from the text; what is left, tidied, is the comment. Times of day,
+temperatures, percentages, ordinals, minutes, elevation, calories, weights, splits lists, progressions
+(`8:30 -> 7:20`) and warm-up or cool-down distances are explained but kept in the comment.
 Any other number left in the comment is one this pass did not understand: each lowers the confidence,
 one alone enough to send the row to the LLM fallback.
 Distances, paces, reps, recoveries and races are the shared grammar of `ingest.workout_text`; the
@@ -153,6 +154,12 @@ _EXPLAINED = (
     ),
     # splits by their lap: "mile 1 8:05, mile 2 7:58"
     re.compile(rf"(?:\b(?:mile|mi|km|k|lap)\s*\d{{1,2}}\s*[:=-]?\s*{_CLOCK}(?![\d:])[\s,;/|]*){{2,}}", re.I),
+    # elevation, energy, weight, power: "180 ft gain", "650 cal", "150 lbs", "220 watts"
+    re.compile(
+        r"(?<![\d.:])\d+(?:[.,]\d+)?\s*(?:ft|feet|k?cal|calories|kj|lbs?|kg|watts?)\b"
+        r"|(?<![\d.:])\d+\s*m\s*(?:gain|climb|elev(?:ation)?|up|vert)\b",
+        re.I,
+    ),
     # a progression, "8:30 -> 7:20", "8:30 down to 7:20": neither end is the average
     re.compile(rf"(?<![\d:.]){_CLOCK}\s*(?:-+>|→|=>|down\s+to)\s*{_CLOCK}(?![\d:])", re.I),
     # the warm-up's or cool-down's distance is not the run's: "warm up 1 mi", "2 km cool down"
@@ -713,8 +720,9 @@ def _take_loose(work: str, result: NotesParse, default_unit: str) -> str:
             work = _consume(work, match)
         match = None
     minutes = int(match["m"]) if match else 0
-    if match and (result.pace_s is None or (minutes >= 20 and result.duration_s is None)):
-        if minutes >= 20 and result.duration_s is None:
+    longest = 12 if result.workout_type == "race" else 20  # "5k race 19:45" is the finish time
+    if match and (result.pace_s is None or (minutes >= longest and result.duration_s is None)):
+        if minutes >= longest and result.duration_s is None:
             result.duration_s = minutes * 60 + int(match["s"])
             result.flag(f"{match.group(0)} read as the total time", 0.2)
             work = _consume(work, match)
@@ -743,8 +751,13 @@ def _plausible(number: str, limits: tuple[int, int], *, per_leg: bool = False) -
 
 def _take_lone(work: str, result: NotesParse, number: str) -> str:
     """One number and no label: the cadence when 150-200 and the HR is known or cadence is named
-    without a number; else the HR when 80-210 and none was read (see the module's docstring)."""
+    without a number; else the HR when 80-210 and none was read (see the module's docstring). A
+    number that a word follows ("150 others") counts that word, not heartbeats: it is left alone."""
     value = int(number)
+    match = re.search(rf"(?<![\d:.]){number}(?![\d:.])", work)
+    following = re.match(r"\s*([^\W\d_]+)", work[match.end() :]) if match else None
+    if following and following[1].lower() not in _FILLER | {"today"}:
+        return work
     if (
         result.cadence_spm is None
         and _LONE_CADENCE[0] <= value <= _LONE_CADENCE[1]

@@ -329,3 +329,23 @@ def test_a_label_glued_to_its_number_by_a_colon():
 def test_a_segment_as_long_as_the_run_gives_the_note_its_distance_in_the_sheets_unit():
     result = notes_parse("E 8 @ 8:45 avg, 141", distance=8.0)
     assert (result.pace_s, result.distance, result.distance_unit, result.avg_hr) == (525, 8.0, "mi", 141)
+
+
+def test_a_number_a_word_follows_counts_that_word_and_is_no_heart_rate():
+    result = notes_parse("with 150 others")
+    assert (result.avg_hr, result.comment, result.confidence) == (None, "with 150 others", 0.5)
+
+
+def test_elevation_energy_and_weight_are_no_values_of_the_run():
+    result = notes_parse("180 ft gain, 650 cal, HR 150")
+    assert (result.avg_hr, result.cadence_spm, result.comment, result.confidence) == (
+        150,
+        None,
+        "180 ft gain, 650 cal",
+        1.0,
+    )
+
+
+def test_a_race_time_from_12_minutes_is_the_finish_time_not_a_pace():
+    result = notes_parse("5k race 19:45")
+    assert (result.duration_s, result.pace_s, result.workout) == (1185, None, "5K race")

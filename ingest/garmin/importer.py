@@ -3,21 +3,22 @@
 1. Every uploaded FIT/GPX/TCX of the nested `UploadedFiles_*_Part*.zip` goes through the shared file
    pipeline (`files_ingest`, route `garmin_export`): archived, parsed in the worker pool, one
    transaction per file, `fit_file` records keyed by content hash, so duplicates land once and a
-   re-run skips what is done. Files are fed in batches so memory holds one batch, never the export.
+   re-run skips what is done. Members are read one at a time as the pipeline asks for them, and the
+   pipeline drops each file's bytes once archived: memory holds the largest file, never the export.
 2. Each summary (not a multisport parent: its legs are summaries of their own) becomes a `garmin`
    record (source_id = activityId), paired with the file session it came from by start time and
    device serial; the pairing is kept in `raw["paired_file_sha256"]` / `raw["paired_record"]`. A
    summary without a file (a manual activity) is a record without streams.
-Every record is its own transaction, so an interrupted import re-run finishes the rest, duplicating
-nothing.
+Before any of that, the whole export (its part zips included) is checked against the archive budget
+(`ingest.zipsafe.zip_validate`): a refused export imports nothing. Every record is its own
+transaction, so an interrupted import re-run finishes the rest, duplicating nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path, PurePosixPath
 from typing import Any, ClassVar
 
@@ -32,10 +33,10 @@ from ingest.placement import record_place
 from ingest.records import ParsedActivity, RecordError, Route, Source, SourceError
 from ingest.store import record_store
 from ingest.sync import SyncResult, sync_running
+from ingest.zipsafe import ZipLimits, zip_validate
 
 ROUTE = Route.GARMIN_EXPORT
 SYNC_NAME = "garmin_export"
-FILE_BATCH = 250  # uploaded files handed to the pipeline at a time: memory holds one batch
 _QUERY_CHUNK = 500
 
 Log = Callable[[str], None]
@@ -77,17 +78,13 @@ def _noop(_message: str) -> None:
     pass
 
 
-def _batched(items: Iterable[FileInput], size: int) -> Iterator[list[FileInput]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-def _file_inputs(path: Path, shas: set[str]) -> Iterator[FileInput]:
+def _file_inputs(path: Path, shas: set[str], limits: ZipLimits) -> Iterator[FileInput]:
     """The uploads as pipeline inputs; remembers each file's hash for the pairing step."""
-    for entry in export_uploads(path):
+    for entry in export_uploads(path, limits=limits):
         shas.add(hashlib.sha256(entry.data).hexdigest())
-        yield FileInput(name=PurePosixPath(entry.name).name, origin=entry.path, data=entry.data)
+        item = FileInput(name=PurePosixPath(entry.name).name, origin=entry.path, data=entry.data)
+        del entry  # the pipeline drops the item's bytes once archived: hold no other reference
+        yield item
 
 
 def _recordings(shas: set[str]) -> list[Recording]:
@@ -149,8 +146,9 @@ def garmin_import(
 ) -> GarminImportResult:
     """Import one Garmin "Export My Data" zip; safe to re-run, and to re-run after an interruption.
 
-    Raises SourceError when the zip cannot be read or breaks a safety limit (see ingest.zipsafe);
-    a bad file or summary is counted as failed and the import goes on.
+    Raises SourceError when the zip cannot be read or breaks a limit of the archive budget (checked
+    for the whole export before anything is imported, see ingest.zipsafe); a bad file or summary is
+    counted as failed and the import goes on.
     """
     log = log or _noop
     path = Path(path)
@@ -168,18 +166,19 @@ def garmin_import(
             if progress:
                 progress(state)
 
-        items = export_summaries(path)
+        limits = ZipLimits.from_settings()
+        zip_validate(path, limits=limits)
+        items = export_summaries(path, limits=limits)
         state.activities_total = sum(not summary_is_parent(item) for item in items)
         shas: set[str] = set()
-        for batch in _batched(_file_inputs(path, shas), FILE_BATCH):
-            files_ingest(
-                inputs=batch,
-                route=ROUTE,
-                workers=workers,
-                log=log,
-                progress=lambda _outcome: advance(files=1),
-                result=result.files,
-            )
+        files_ingest(
+            inputs=_file_inputs(path, shas, limits),
+            route=ROUTE,
+            workers=workers,
+            log=log,
+            progress=lambda _outcome: advance(files=1),
+            result=result.files,
+        )
         if not items and not state.files:
             raise SourceError(
                 f"{path.name}: no *_summarizedActivities.json and no UploadedFiles_*.zip inside: "

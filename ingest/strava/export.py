@@ -6,6 +6,8 @@ pipeline (route `strava_export`): each becomes a `fit_file` record keyed by its 
 also arrived from the watch or HealthFit is not imported twice. Each CSV row becomes the `strava`
 record of that id, carrying its upload's SHA-256 in `raw`; a manual entry has no file and no streams.
 A record the API already filled (laps, splits, offsets) is kept: the export row would only thin it.
+The whole zip is checked against the archive budget (`ingest.zipsafe`) before anything is imported;
+the uploads are read one at a time as the pipeline asks for them, so memory holds the largest file.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from ingest.records import Route, Source, SourceError
 from ingest.store import record_store
 from ingest.strava.parser import export_rows, export_shoe_names, parse_export_row
 from ingest.sync import RunningSync, SyncResult, sync_running
-from ingest.zipsafe import zip_entries
+from ingest.zipsafe import ZipLimits, zip_entries, zip_validate
 
 LOCK_NAME = "strava"  # the API sync writes the same records: never both at once
 SYNC_NAME = "strava_export"
@@ -49,12 +51,14 @@ class _Zip:
     """What one pass over the zip leaves behind besides the uploads: the CSVs and the file hashes."""
 
     path: Path
+    limits: ZipLimits
     activities_csv: str | None = None
     shoes_csv: str | None = None
     shas: dict[str, str] = field(default_factory=dict)  # member name -> sha256
 
     def uploads(self) -> Iterator[FileInput]:
-        for entry in zip_entries(self.path, nested=lambda _name: False):
+        entries = zip_entries(self.path, limits=self.limits, nested=lambda _name: False, want=_wanted)
+        for entry in entries:
             name = entry.name
             base = PurePosixPath(name).name.lower()
             if base == "activities.csv":
@@ -63,7 +67,15 @@ class _Zip:
                 self.shoes_csv = entry.data.decode("utf-8-sig")
             elif base.endswith(FILE_SUFFIXES):
                 self.shas[name] = hashlib.sha256(entry.data).hexdigest()
-                yield FileInput(name=PurePosixPath(name).name, origin=entry.path, data=entry.data)
+                item = FileInput(name=PurePosixPath(name).name, origin=entry.path, data=entry.data)
+                del entry  # the pipeline drops the item's bytes once archived: hold no other reference
+                yield item
+
+
+def _wanted(name: str) -> bool:
+    """The members read: the two CSVs and the uploads; nothing else is inflated."""
+    base = PurePosixPath(name).name.lower()
+    return base in ("activities.csv", "shoes.csv") or base.endswith(FILE_SUFFIXES)
 
 
 def strava_export_import(
@@ -73,13 +85,15 @@ def strava_export_import(
     log: Callable[[str], None] | None = None,
     progress: Callable[[object], None] | None = None,
 ) -> StravaExportResult:
-    """Import a Strava export zip; re-running changes nothing. SourceError for an unusable zip."""
+    """Import a Strava export zip; re-running changes nothing. SourceError for an unusable zip or one
+    over the archive budget (then nothing is imported)."""
     log = log or (lambda _line: None)
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: no such Strava export zip")
-    archive = _Zip(path=path)
+    archive = _Zip(path=path, limits=ZipLimits.from_settings())
     with sync_running(name=SYNC_NAME, result=StravaExportResult(), lock=LOCK_NAME) as run:
+        zip_validate(path, limits=archive.limits)  # a refused zip imports nothing
         files_ingest(
             inputs=archive.uploads(),
             route=Route.STRAVA_EXPORT,

@@ -26,6 +26,7 @@ from ingest.rawstore import RawFile, raw_store_put
 from ingest.records import ParsedActivity, Route, SourceError
 from ingest.store import parsed_content_hash, record_mark_deleted, record_store
 from ingest.sync import RunningSync, SyncResult, sync_running
+from ingest.xlsx.archive import workbook_check
 from ingest.xlsx.fallback import llm_merge, notes_fallback
 from ingest.xlsx.parser import SOURCE, SheetRow, WorkbookRead, row_activity, workbook_read
 from ingest.xlsx.report import ReportRow, report_write
@@ -59,11 +60,13 @@ def xlsx_import(*, path: str | Path, review: bool = False, log: Log = None) -> X
     """Import every run of the training log at `path` as `master_xlsx` source records: the `xlsx`
     sync (SyncBusy while another import of it runs).
 
-    The workbook is archived in the raw store before it is read. Re-running with the same file
-    changes nothing. Raises SourceError when the file cannot be read as a training log; a bad row
+    The workbook is checked against the archive budget (`ingest.xlsx.archive`; refused: nothing
+    archived or imported), then archived in the raw store before it is read. Re-running with the
+    same file changes nothing. Raises SourceError when the file cannot be read as a training log; a bad row
     is counted as failed and the rest goes on.
     """
     path = Path(path)
+    workbook_check(path)  # before a byte is read: a refused workbook leaves nothing behind
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -115,54 +115,60 @@ def best_efforts_compute(
     return efforts
 
 
-def activity_stream_pick(*, activity: Activity | int) -> Stream | None:
-    """The stream analysis reads for an activity: its most trusted live source's (the longest on a tie);
-    the blob is left unread."""
+def activity_stream_id(*, activity: Activity | int) -> int | None:
+    """The stream analysis reads for an activity: its most trusted live source's (the longest on a tie).
+    Only its id: the blob is read when a figure needs it."""
     rank = {source: i for i, source in enumerate(STREAM_PRIORITY)}
-    streams = (
-        Stream.objects.filter(record__activity=activity, record__deleted_at__isnull=True)
-        .select_related("record")
-        .only("pk", "sample_count", "record__source", "record_id")
+    streams = Stream.objects.filter(record__activity=activity, record__deleted_at__isnull=True).values_list(
+        "pk", "sample_count", "record__source"
     )
-    return min(streams, key=lambda s: (rank.get(s.record.source, len(rank)), -s.sample_count), default=None)
+    best = min(streams, key=lambda s: (rank.get(s[2], len(rank)), -s[1]), default=None)
+    return best[0] if best else None
 
 
-def stream_data(stream: Stream) -> dict:
-    data = Stream.objects.filter(pk=stream.pk).values_list("data", flat=True).first()
+def stream_data(stream_id: int) -> dict:
+    data = Stream.objects.filter(pk=stream_id).values_list("data", flat=True).first()
     return stream_decode(data) if data is not None else {}
 
 
-@transaction.atomic
 def activity_best_efforts_refresh(
-    *, activity: Activity, stream: Stream | None = None, read_columns: Callable[[], dict] | None = None
+    *,
+    activity: Activity,
+    stream_id: int | None = None,
+    read_columns: Callable[[], dict] | None = None,
+    picked: bool = False,
 ) -> bool:
     """Bring an activity's best efforts in step with its most trusted stream; True when they changed.
 
-    Nothing is read or written while the stored efforts come from the stream that is still the one to
-    read (a replaced stream takes its efforts with it). `stream`/`columns` let a caller that has
-    already picked and decoded the stream pass them on.
+    Nothing is decoded or written while the stored efforts come from the stream that is still the one
+    to read (a replaced stream takes its efforts with it). A caller that has picked the stream already
+    passes its id with `picked=True` (None then means "no stream"), and `read_columns` when it shares the
+    decoded columns with other figures.
     """
-    stream = stream or activity_stream_pick(activity=activity)
-    existing = list(BestEffort.objects.filter(activity=activity))
-    if stream is None:
-        return bool(BestEffort.objects.filter(activity=activity).delete()[0])
-    if existing and all(e.stream_id == stream.pk for e in existing):
+    if not picked:
+        stream_id = activity_stream_id(activity=activity)
+    existing = set(BestEffort.objects.filter(activity=activity).values_list("stream_id", flat=True))
+    if stream_id is None:
+        return bool(existing) and bool(BestEffort.objects.filter(activity=activity).delete()[0])
+    if existing == {stream_id}:
         return False
-    columns = read_columns() if read_columns is not None else stream_data(stream)
+    columns = read_columns() if read_columns is not None else stream_data(stream_id)
     efforts = []
     if "distance" in columns:
         efforts = best_efforts_compute(times=columns["time"], distances=columns["distance"])
-    BestEffort.objects.filter(activity=activity).delete()
-    BestEffort.objects.bulk_create(
-        BestEffort(
-            activity=activity,
-            stream=stream,
-            effort_m=e.effort_m,
-            time_s=e.time_s,
-            start_offset_s=e.start_offset_s,
+    with transaction.atomic():
+        if existing:
+            BestEffort.objects.filter(activity=activity).delete()
+        BestEffort.objects.bulk_create(
+            BestEffort(
+                activity=activity,
+                stream_id=stream_id,
+                effort_m=e.effort_m,
+                time_s=e.time_s,
+                start_offset_s=e.start_offset_s,
+            )
+            for e in efforts
         )
-        for e in efforts
-    )
     return bool(efforts or existing)
 
 

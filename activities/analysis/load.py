@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from activities.analysis.config import AnalysisConfig, analysis_config
-from activities.models import Activity, ActivityLoad, Stream
+from activities.models import Activity, ActivityLoad
 from activities.training_load import training_load_series
 
 BANISTER = {"male": (0.64, 1.92), "female": (0.86, 1.67)}
@@ -110,8 +110,10 @@ def activity_load_compute(
     return None
 
 
-def _inputs(activity: Activity, stream: Stream | None, limits: HeartRateLimits | None) -> str:
-    hr = f"{limits.rest:g}/{limits.max:g}/{limits.sex}" if limits else "-"
+def load_inputs(activity: Activity, stream_id: int | None, cfg: AnalysisConfig) -> str:
+    """What an activity's load is computed from. An estimated HRmax enters as `est`, not its value: a
+    new highest heart rate does not make every load stale (`refresh_analysis` recomputes them all)."""
+    hr = f"{cfg.hr_rest:g}/{cfg.hr_max or 'est'}/{cfg.sex}"
     values = (
         activity.avg_hr,
         activity.duration_s,
@@ -119,42 +121,45 @@ def _inputs(activity: Activity, stream: Stream | None, limits: HeartRateLimits |
         activity.rpe,
         activity.intensity_score,
     )
-    return "|".join(
-        [str(stream.pk if stream else "-"), hr, *(f"{v:g}" if v is not None else "-" for v in values)]
-    )
+    return "|".join([str(stream_id or "-"), hr, *(f"{v:g}" if v is not None else "-" for v in values)])
 
 
-@transaction.atomic
 def activity_load_refresh(
     *,
     activity: Activity,
-    stream: Stream | None,
-    read_columns,
-    limits: HeartRateLimits | None,
+    stream_id: int | None,
+    read_columns: Callable[[], dict],
+    cfg: AnalysisConfig | None = None,
+    limits: HeartRateLimits | None = None,
+    force: bool = False,
 ) -> bool:
-    """Store an activity's load when its inputs changed; True when it changed. `read_columns()` decodes
-    the stream (called only when the load is recomputed)."""
-    inputs = _inputs(activity, stream, limits)
+    """Store an activity's load when its inputs changed (or `force`); True when it changed.
+    `read_columns()` decodes the stream and `limits` default to `heart_rate_limits()`: both are used
+    only when the load is recomputed."""
+    cfg = cfg or analysis_config()
+    inputs = load_inputs(activity, stream_id, cfg)
     stored = ActivityLoad.objects.filter(activity=activity).first()
-    if stored is not None and stored.inputs == inputs:
+    if stored is not None and stored.inputs == inputs and not force:
         return False
+    limits = limits or heart_rate_limits(cfg=cfg)
     figure = activity_load_compute(
-        activity=activity, columns=read_columns() if stream else None, limits=limits
+        activity=activity, columns=read_columns() if stream_id else None, limits=limits
     )
-    if figure is None:
-        return bool(stored and stored.delete()[0])
-    uses_hr = figure.method != ActivityLoad.Method.SRPE
-    ActivityLoad.objects.update_or_create(
-        activity=activity,
-        defaults={
+    with transaction.atomic():
+        if figure is None:
+            return bool(stored and stored.delete()[0])
+        uses_hr = figure.method != ActivityLoad.Method.SRPE
+        values = {
             "load": figure.load,
             "method": figure.method,
             "hr_rest": limits.rest if uses_hr else None,
             "hr_max": limits.max if uses_hr else None,
             "hr_max_estimated": bool(uses_hr and limits.estimated),
             "inputs": inputs,
-        },
-    )
+        }
+        if stored is not None and all(getattr(stored, k) == v for k, v in values.items()):
+            return False
+        ActivityLoad.objects.update_or_create(activity=activity, defaults=values)
     return True
 
 

@@ -160,14 +160,20 @@ _EXPLAINED = (
         r"|(?<![\d.:])\d+\s*m\s*(?:gain|climb|elev(?:ation)?|up|vert)\b",
         re.I,
     ),
-    # a progression, "8:30 -> 7:20", "8:30 down to 7:20": neither end is the average
-    re.compile(rf"(?<![\d:.]){_CLOCK}\s*(?:-+>|→|=>|down\s+to)\s*{_CLOCK}(?![\d:])", re.I),
+    # a progression, "8:30 -> 7:20", "8:30 down to 7:20", "from 8:30 to 7:15": neither end is the average
+    re.compile(
+        rf"(?:\bfrom\s+{_CLOCK}\s*(?:to|-+>|→)|(?<![\d:.]){_CLOCK}\s*(?:-+>|→|=>|down\s+to))\s*{_CLOCK}(?![\d:])",
+        re.I,
+    ),
     # the warm-up's or cool-down's distance is not the run's: "warm up 1 mi", "2 km cool down"
     re.compile(
         rf"\b(?:warm[\s-]*up|wu|cool[\s-]*down|cd)\s*[:=]?\s*{NUMBER}\s*(?:{RUN_DISTANCE_UNIT}|m){END}"
         rf"|(?<![\w.]){NUMBER}\s*(?:{RUN_DISTANCE_UNIT}|m)\s*(?:warm[\s-]*up|wu|cool[\s-]*down|cd)\b",
         re.I,
     ),
+)
+_PACE_RANGE = re.compile(
+    r"(?<![\d:.])(?P<a>\d{1,2}:\d{2})\s*(?:-|–|to)\s*(?P<b>\d{1,2}:\d{2})(?![\d:])", re.I
 )
 _PAREN_REPS = re.compile(
     r"(?<![\w.])(\d{1,2})\s*[x×]\s*\((\s*\d+(?:\.\d+)?\s*(?:m|k|km|mi|miles?)?\b[^()]*)\)", re.I
@@ -271,6 +277,7 @@ def notes_parse(text: str | None, *, default_unit: str = "mi", distance: float |
     if not text:
         return result
     work, held = _hold_explained(_decimal_commas(text))
+    work = _pace_ranges(work, result)
     work = _take_treadmill(work, result)
     work = _take_interval(work, result, default_unit)
     work = _take_rep_at(work, result, default_unit)
@@ -293,6 +300,20 @@ def _decimal_commas(text: str) -> str:
     text = _DECIMAL_COMMA.sub(r"\1.\2", text)
     text = _PAREN_REPS.sub(r"\1x\2", text)
     return _CLOCK_COMMA.sub(r"\1:\2", text)
+
+
+def _pace_ranges(work: str, result: NotesParse) -> str:
+    """`6:45-6:50`, `7:40 to 7:50`: a pace range at most 30 s wide is its middle, rounded half up."""
+
+    def middle(match: re.Match) -> str:
+        low, high = sorted((pace_seconds(match["a"]), pace_seconds(match["b"])))
+        if high - low > 30:
+            return match.group(0)
+        seconds = int((low + high) / 2 + 0.5)
+        result.flag(f"pace range {match.group(0)} read as its middle", 0.1)
+        return f"{seconds // 60}:{seconds % 60:02d}"
+
+    return _PACE_RANGE.sub(middle, work)
 
 
 def _hold_explained(text: str) -> tuple[str, list[str]]:

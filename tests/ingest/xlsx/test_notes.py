@@ -349,3 +349,11 @@ def test_elevation_energy_and_weight_are_no_values_of_the_run():
 def test_a_race_time_from_12_minutes_is_the_finish_time_not_a_pace():
     result = notes_parse("5k race 19:45")
     assert (result.duration_s, result.pace_s, result.workout) == (1185, None, "5K race")
+
+
+def test_a_pace_range_is_its_middle_and_a_progression_no_pace_at_all():
+    result = notes_parse("3 x 2 mi @ 6:45-6:50, HR 168")
+    assert (result.rep_pace_s, result.pace_s, result.confidence) == (408, None, 0.9)
+    result = notes_parse("8 mi progression from 8:30 to 7:15")
+    assert (result.pace_s, result.distance, result.confidence) == (None, 8.0, 1.0)
+    assert result.comment == "progression from 8:30 to 7:15"

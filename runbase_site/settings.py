@@ -115,7 +115,9 @@ INGEST_SETTLE_SECONDS = env.int("RUNBASE_INGEST_SETTLE_SECONDS", default=10)
 # One budget for untrusted archives: Garmin and Strava export zips (nested part zips included), .xlsx
 # workbooks (a workbook is a zip) and gzipped recording files. Checked before anything is imported;
 # every refusal names the limit and the setting below. The defaults fit a real 10-year Garmin export.
-RUNBASE_ARCHIVE_MAX_FILE_MB = env.float("RUNBASE_ARCHIVE_MAX_FILE_MB", default=200)  # one member, inflated
+# One member or recording file, inflated. A 100 MB TCX already takes about 1 GB to parse; the largest
+# real recordings (a 24-hour race at 1 Hz) are 20-30 MB.
+RUNBASE_ARCHIVE_MAX_FILE_MB = env.float("RUNBASE_ARCHIVE_MAX_FILE_MB", default=100)
 RUNBASE_ARCHIVE_MAX_TOTAL_MB = env.float("RUNBASE_ARCHIVE_MAX_TOTAL_MB", default=4096)  # all members
 RUNBASE_ARCHIVE_MAX_MEMBERS = env.int("RUNBASE_ARCHIVE_MAX_MEMBERS", default=50_000)  # nested ones too
 RUNBASE_ARCHIVE_MAX_DEPTH = env.int("RUNBASE_ARCHIVE_MAX_DEPTH", default=2)  # zips inside zips

@@ -26,7 +26,7 @@ from django.conf import settings
 
 from activities.models import ActivitySource
 from ingest.files import FileInput, FilesResult, files_ingest
-from ingest.garmin.export import export_summaries, export_uploads
+from ingest.garmin.export import export_summaries, export_uploads, is_recording, is_summary_file
 from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
 from ingest.garmin.parser import summary_is_parent, summary_parse
 from ingest.placement import record_place
@@ -85,6 +85,11 @@ def _file_inputs(path: Path, shas: set[str], limits: ZipLimits) -> Iterator[File
         item = FileInput(name=PurePosixPath(entry.name).name, origin=entry.path, data=entry.data)
         del entry  # the pipeline drops the item's bytes once archived: hold no other reference
         yield item
+
+
+def _is_read(name: str) -> bool:
+    """The members the import inflates (others are name-checked and counted, never read)."""
+    return is_summary_file(name) or is_recording(name)
 
 
 def _recordings(shas: set[str]) -> list[Recording]:
@@ -167,7 +172,7 @@ def garmin_import(
                 progress(state)
 
         limits = ZipLimits.from_settings()
-        zip_validate(path, limits=limits)
+        zip_validate(path, limits=limits, want=_is_read)
         items = export_summaries(path, limits=limits)
         state.activities_total = sum(not summary_is_parent(item) for item in items)
         shas: set[str] = set()

@@ -93,7 +93,7 @@ def strava_export_import(
         raise SourceError(f"{path}: no such Strava export zip")
     archive = _Zip(path=path, limits=ZipLimits.from_settings())
     with sync_running(name=SYNC_NAME, result=StravaExportResult(), lock=LOCK_NAME) as run:
-        zip_validate(path, limits=archive.limits)  # a refused zip imports nothing
+        zip_validate(path, limits=archive.limits, want=_wanted)  # a refused zip imports nothing
         files_ingest(
             inputs=archive.uploads(),
             route=Route.STRAVA_EXPORT,

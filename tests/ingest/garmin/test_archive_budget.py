@@ -85,3 +85,13 @@ def test_the_same_export_within_the_budget_imports(settings, samples):
     result = garmin_import(path=samples / SAMPLE, workers=1)
 
     assert result.created > 0 and result.files.imported > 0
+
+
+def test_a_member_the_import_never_reads_is_not_held_to_the_per_file_limit(settings, samples, tmp_path):
+    settings.RUNBASE_ARCHIVE_MAX_FILE_MB = 1.2
+    wellness = {"DI_CONNECT/DI-Connect-Wellness/sleep.json": noise(1_400_000, 4)}  # never inflated
+    path = copy_with(samples / SAMPLE, tmp_path / "export.zip", wellness)
+
+    result = garmin_import(path=path, workers=1)
+
+    assert result.created > 0 and result.files.imported > 0

@@ -85,3 +85,12 @@ def test_the_same_export_within_the_budget_imports(settings, samples):
     result = strava_export_import(path=samples / SAMPLE, workers=1)
 
     assert result.created == 7 and result.files.imported == 6
+
+
+def test_a_member_the_import_never_reads_is_not_held_to_the_per_file_limit(settings, export_with):
+    settings.RUNBASE_ARCHIVE_MAX_FILE_MB = 0.2
+    path = export_with({"media/photo.jpg": noise(300_000, 5)})  # never inflated
+
+    result = strava_export_import(path=path, workers=1)
+
+    assert result.created == 7 and result.files.imported == 6

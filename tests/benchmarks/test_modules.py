@@ -15,6 +15,7 @@ BENCHMARKS = [
     "fit_parse",
     "garmin",
     "ingest",
+    "memory",
     "reconcile",
     "review",
     "runalyze",

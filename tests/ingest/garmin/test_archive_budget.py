@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.garmin.importer import garmin_import
+from ingest.models import SyncState
 from ingest.records import SourceError
 from tests.support.archives import assert_nothing_imported, copy_with, noise, zip_bytes
 
@@ -31,6 +32,7 @@ def _refused(path, pattern: str) -> None:
         garmin_import(path=path, workers=1)
     assert "archive refused" in str(caught.value)
     assert_nothing_imported()
+    assert SyncState.objects.get(name="garmin_export").last_error == str(caught.value)  # runbase_status
 
 
 def test_an_export_over_the_member_count_imports_nothing(settings, export_with):

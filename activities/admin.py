@@ -105,6 +105,7 @@ class IntervalInline(ReadOnlyInline, admin.TabularInline):
         "pace",
         "avg_hr",
         "detection",
+        "confidence",
         "note",
     )
 

@@ -230,6 +230,7 @@ class Interval(models.Model):
         LAPS = "laps", "Matched to laps"
         STREAM = "stream", "Found in the stream"
         PRESCRIBED = "prescribed", "Prescribed only (no laps or stream)"
+        DETECTED = "detected", "Detected from the pace (no workout name)"
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="intervals")
     rep_number = models.PositiveIntegerField()
@@ -244,6 +245,9 @@ class Interval(models.Model):
     start_offset_s = models.FloatField(null=True, blank=True)
     lap = models.ForeignKey(Lap, null=True, blank=True, on_delete=models.SET_NULL)
     detection = models.CharField(max_length=20, choices=Detection.choices, default=Detection.LAPS)
+    confidence = models.FloatField(
+        null=True, blank=True, help_text="How sure a detected session is (0–1); empty for named ones."
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -17,12 +17,14 @@ from django.db.models import Prefetch, QuerySet
 from activities.analysis.refresh import activity_analysis_refresh
 from activities.models import Activity, ActivitySource, Interval, Lap
 from activities.selectors import stream_columns
+from ingest.records import sport_family
 from reconcile.config import ReconcileConfig
 from reconcile.conflicts import ConflictCounts, conflicts_sync
 from reconcile.fields import field_attname, field_decode
 from reconcile.intervals import (
     IntervalRow,
     interval_row_key,
+    intervals_detect,
     intervals_from_laps,
     intervals_from_stream,
     intervals_prescribed,
@@ -33,6 +35,7 @@ from reconcile.workout_names import WorkoutPlan
 
 logger = logging.getLogger("runbase.reconcile")
 
+DETECTED = "interval_detection"  # provenance of a workout type found in the laps or stream
 ORPHAN_REASON = "No live source records (deleted at the source or moved to another run): keep or delete it."
 
 
@@ -116,6 +119,33 @@ def _lap_rows(
     return None
 
 
+def _detected_rows(members: list[ActivitySource], cfg: ReconcileConfig) -> list[IntervalRow] | None:
+    """An unnamed run's reps found in the best lap source's laps, or without laps in its stream."""
+    order = cfg.priority("interval_actual_distance")
+    for record in sorted(
+        (r for r in members if r.source in order), key=lambda r: (order.index(r.source), r.pk)
+    ):
+        laps = list(Lap.objects.filter(record=record).order_by("index"))
+        columns = None if len(laps) > 1 else stream_columns(record=record)
+        rows = intervals_detect(laps=laps, columns=columns, start=record.start_time, cfg=cfg)
+        if rows is not None or laps or columns:
+            return rows  # the best source with laps or a stream decides
+    return None
+
+
+def _detect_session(resolution, plan, members, overrides, cfg) -> list[IntervalRow] | None:
+    """A running activity that no name, log row or person types gets `interval` when its pace shows one."""
+    if plan is not None or resolution.values.get("workout_type") or "workout_type" in overrides:
+        return None
+    if sport_family(resolution.values.get("sport")) != "run":
+        return None
+    rows = _detected_rows(members, cfg)
+    if rows:
+        resolution.values["workout_type"] = "interval"
+        resolution.provenance["workout_type"] = DETECTED
+    return rows
+
+
 def _interval_rows(plan: WorkoutPlan | None, members: list[ActivitySource], cfg: ReconcileConfig) -> list:
     if plan is None or not plan.reps or any(not (r.distance_m or r.duration_s) for r in plan.reps):
         return []
@@ -150,6 +180,7 @@ def activity_refresh(
         return ActivityOutcome(changed=bool(changed), conflicts=ConflictCounts(), flagged=bool(changed))
     plan = workout_plan_for(members=members, overrides=overrides, cfg=cfg, readings=readings)
     resolution = activity_values_resolve(members=members, overrides=overrides, plan=plan, cfg=cfg)
+    detected = _detect_session(resolution, plan, members, overrides, cfg)
     changed = _apply_values(activity, resolution.values, resolution.provenance)
     changed += _review_flag(activity, orphan=False, members=members)
     if changed:
@@ -161,6 +192,7 @@ def activity_refresh(
         existing=list(activity.conflicts.all()),
         now=now,
     )
-    intervals_changed = _sync_intervals(activity, _interval_rows(plan, members, cfg))
+    rows = detected if detected else _interval_rows(plan, members, cfg)
+    intervals_changed = _sync_intervals(activity, rows)
     activity_analysis_refresh(activity=activity)  # best efforts and load follow the activity
     return ActivityOutcome(changed=bool(changed) or intervals_changed, conflicts=counts)

@@ -65,6 +65,12 @@ class ReconcileConfig:
     name_min_confidence: float = 0.6
     name_llm_retry_s: float = 6 * 3600.0  # a name the model gave no answer for is asked again after this
     interval_lap_tolerance_pct: float = 15.0
+    # An unnamed run is an interval session when it has this many work bouts, within this % of each
+    # other in length or duration, each this many times as fast as the recoveries between them.
+    interval_detect_min_bouts: int = 3
+    interval_detect_similar_pct: float = 20.0
+    interval_detect_speed_ratio: float = 1.3
+    interval_detect_window_s: float = 10.0  # the stream's pace is smoothed over this many seconds
     field_priority: dict[str, list[str]] = field(default_factory=lambda: dict(DEFAULT_PRIORITY))
     tolerances: dict[str, dict[str, float]] = field(default_factory=lambda: dict(DEFAULT_TOLERANCES))
 

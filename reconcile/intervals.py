@@ -5,12 +5,18 @@ are those close to the prescribed distance (or duration) and at least as fast as
 average, taken in order; the laps between two reps are that rep's recovery. When the laps do not
 line up (auto-laps every mile), the reps are the fastest non-overlapping stretches of the prescribed
 length in the per-second stream, in time order, and each row says so in its note.
+
+A run with no name or log row saying what it was may still be an interval session: `intervals_detect`
+looks for at least three work bouts of similar length or duration, each faster than the recoveries
+between them by a clear margin, in the laps (or, without laps, in the stream cut where the pace
+changes). Its rows are `detected`, with a confidence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from itertools import pairwise
 
 from activities.models import Interval
 from reconcile.workout_names import Rep
@@ -35,6 +41,7 @@ class IntervalRow:
     start_offset_s: float | None = None
     lap_id: int | None = None
     detection: str = Interval.Detection.LAPS
+    confidence: float | None = None
     note: str = ""
 
     def key(self) -> tuple:
@@ -282,3 +289,195 @@ def intervals_prescribed(*, reps: list[Rep]) -> list[IntervalRow]:
         )
         for number, rep in enumerate(reps, start=1)
     ]
+
+
+# --- Sessions found without a name -------------------------------------------------------------------
+
+DETECTED_NOTE = "no workout name: {bouts} similar work bouts with slower recoveries found in the {where}"
+
+
+@dataclass(slots=True)
+class _Segment:
+    """A stretch of a stream shaped like a lap, so laps and stream segments are detected alike."""
+
+    distance_m: float
+    duration_s: float
+    start_offset_s: float
+    avg_hr: float | None = None
+    avg_cadence_spm: float | None = None
+    pk: None = None
+    start_time: None = None
+
+    @property
+    def elapsed_s(self) -> float:
+        return self.duration_s
+
+
+def _speed(lap) -> float | None:
+    """Metres per second; a standing rest (a lap without distance) is 0."""
+    return (lap.distance_m or 0.0) / lap.duration_s if lap.duration_s else None
+
+
+def _similar(values: list[float], pct: float) -> float | None:
+    """The largest deviation from the median as a fraction, when every value is within `pct`; else None."""
+    ordered = sorted(values)
+    median = ordered[len(ordered) // 2]
+    if median <= 0:
+        return None
+    spread = max(abs(v - median) for v in values) / median
+    return spread if spread <= pct / 100.0 else None
+
+
+@dataclass(slots=True)
+class _Bouts:
+    groups: list[list[int]]  # lap indexes of each work bout, in order
+    ratio: float  # slowest work lap / fastest recovery lap between bouts
+    spread: float  # largest deviation of a bout's length (or duration) from the median
+
+
+def _bouts_at(laps: list, speeds: list[float], threshold: float, cfg) -> _Bouts | None:
+    groups: list[list[int]] = []
+    for index, speed in enumerate(speeds):
+        if speed > threshold:
+            if groups and groups[-1][-1] == index - 1:
+                groups[-1].append(index)
+            else:
+                groups.append([index])
+    if len(groups) < cfg.interval_detect_min_bouts:
+        return None
+    distances = [sum(laps[i].distance_m or 0.0 for i in g) for g in groups]
+    durations = [sum(laps[i].duration_s for i in g) for g in groups]
+    spreads = [
+        s
+        for s in (
+            _similar(distances, cfg.interval_detect_similar_pct),
+            _similar(durations, cfg.interval_detect_similar_pct),
+        )
+        if s is not None
+    ]
+    if not spreads:
+        return None
+    between = [i for a, b in pairwise(groups) for i in range(a[-1] + 1, b[0])]
+    work = min(speeds[i] for g in groups for i in g)
+    rest = max(speeds[i] for i in between)
+    ratio = work / rest if rest > 0 else float("inf")
+    if ratio < cfg.interval_detect_speed_ratio:
+        return None
+    return _Bouts(groups=groups, ratio=ratio, spread=min(spreads))
+
+
+def _find_bouts(laps: list, cfg) -> _Bouts | None:
+    """The clearest split of the laps into fast work bouts and slow recoveries, or None."""
+    speeds = [_speed(lap) for lap in laps]
+    if len(laps) < 2 * cfg.interval_detect_min_bouts - 1 or any(s is None for s in speeds):
+        return None
+    levels = sorted(set(speeds))
+    # Of the splits that make a session, the one at the widest gap between two neighbouring paces.
+    found = [
+        (high / low if low > 0 else float("inf"), bouts)
+        for low, high in pairwise(levels)
+        if (bouts := _bouts_at(laps, speeds, (low + high) / 2, cfg)) is not None
+    ]
+    return max(found, key=lambda item: (item[0], len(item[1].groups)), default=(None, None))[1]
+
+
+def _confidence(bouts: _Bouts, cfg, *, stream: bool) -> float:
+    """0.6 for the bare minimum; more for more bouts, a clearer pace gap and more even bouts."""
+    score = 0.6
+    score += min(0.1, 0.025 * (len(bouts.groups) - cfg.interval_detect_min_bouts))
+    score += min(0.15, max(0.0, bouts.ratio - cfg.interval_detect_speed_ratio) * 0.3)
+    score += 0.1 * (1.0 - bouts.spread / (cfg.interval_detect_similar_pct / 100.0))
+    return round(min(score, 0.95) - (0.1 if stream else 0.0), 2)
+
+
+def _bout_rows(laps: list, bouts: _Bouts, offsets: list, confidence: float, note: str) -> list[IntervalRow]:
+    detected = {"detection": Interval.Detection.DETECTED, "confidence": confidence, "note": note}
+    rows: list[IntervalRow] = []
+    for number, group in enumerate(bouts.groups, start=1):
+        part = [laps[i] for i in group]
+        distance = sum(lap.distance_m or 0.0 for lap in part)
+        duration = sum(lap.duration_s for lap in part)
+        rows.append(
+            IntervalRow(
+                rep_number=number,
+                actual_distance_m=distance,
+                canonical_distance_m=distance,
+                duration_s=duration,
+                avg_pace_s_per_km=_pace(duration, distance),
+                avg_hr=_weighted(part, "avg_hr"),
+                avg_cadence_spm=_weighted(part, "avg_cadence_spm"),
+                start_offset_s=offsets[group[0]],
+                lap_id=part[0].pk,
+                **detected,
+            )
+        )
+        if number < len(bouts.groups):
+            between = laps[group[-1] + 1 : bouts.groups[number][0]]
+            rows.append(
+                _recovery_row(
+                    number, Rep(), between, offsets[group[-1] + 1], lap_id=between[0].pk, **detected
+                )
+            )
+    return rows
+
+
+def _stream_segments(columns: dict, start: dt.datetime | None, window_s: float) -> list[_Segment]:
+    """The stream cut where the pace crosses halfway between its slow and fast levels."""
+    stream = _StreamRows(columns, start)
+    times, distances = stream.times, stream.distances
+    if len(times) < 3:
+        return []
+    speeds: list[float] = []
+    j = 0
+    for i in range(len(times)):
+        j = max(j, i + 1)
+        while j < len(times) - 1 and times[j] - times[i] < window_s:
+            j += 1
+        span = times[min(j, len(times) - 1)] - times[i]
+        speeds.append((distances[min(j, len(times) - 1)] - distances[i]) / span if span > 0 else 0.0)
+    ordered = sorted(speeds)
+    slow, fast = ordered[len(ordered) // 5], ordered[len(ordered) * 9 // 10]
+    threshold = (slow + fast) / 2
+    cuts = [0] + [i for i in range(1, len(speeds)) if (speeds[i] > threshold) != (speeds[i - 1] > threshold)]
+    cuts.append(len(times) - 1)
+    segments = []
+    for lo, hi in pairwise(cuts):
+        if hi <= lo:
+            continue
+        row = stream.row(0, lo, hi, prescribed=None, recovery=False)
+        segments.append(
+            _Segment(
+                distance_m=row.actual_distance_m or 0.0,
+                duration_s=row.duration_s or 0.0,
+                start_offset_s=row.start_offset_s or 0.0,
+                avg_hr=row.avg_hr,
+                avg_cadence_spm=row.avg_cadence_spm,
+            )
+        )
+    return [s for s in segments if s.duration_s > 0]
+
+
+def intervals_detect(
+    *, laps: list, columns: dict | None, start: dt.datetime | None, cfg
+) -> list[IntervalRow] | None:
+    """Rows of an unnamed interval session found in the laps (or, without laps, the stream), or None.
+
+    At least `interval_detect_min_bouts` work bouts within `interval_detect_similar_pct` of each other
+    in length or duration, each lap of them at least `interval_detect_speed_ratio` times as fast as every
+    recovery lap between them. Warm-up and cool-down laps may be anything.
+    """
+    if len(laps) > 1:
+        bouts = _find_bouts(laps, cfg)
+        if bouts is None:
+            return None
+        note = DETECTED_NOTE.format(bouts=len(bouts.groups), where="laps")
+        return _bout_rows(laps, bouts, _lap_offsets(laps, start), _confidence(bouts, cfg, stream=False), note)
+    if not columns:
+        return None
+    segments = _stream_segments(columns, start, cfg.interval_detect_window_s)
+    bouts = _find_bouts(segments, cfg)
+    if bouts is None:
+        return None
+    note = DETECTED_NOTE.format(bouts=len(bouts.groups), where="stream")
+    offsets = [s.start_offset_s for s in segments]
+    return _bout_rows(segments, bouts, offsets, _confidence(bouts, cfg, stream=True), note)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.conf import settings
 
 from activities.models import Activity, Interval
+from ingest.parsers import file_records
 from ingest.placement import record_place
 from ingest.records import ParsedActivity
 from ingest.store import record_store
 from reconcile.intervals import STREAM_NOTE
 from reconcile.services import reconcile_run
-from tests.support.records import laps, samples_for
+from tests.support.records import laps, samples_for, stored
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2024, 5, 7, 13, 0, tzinfo=dt.UTC)
@@ -103,3 +105,124 @@ def test_a_steady_run_has_no_intervals():
     reconcile_run()
     assert not Interval.objects.exists()
     assert Activity.objects.get().workout_type == "easy"
+
+
+# --- Sessions found without a name -------------------------------------------------------------------
+
+DEMO_FIT = settings.BASE_DIR / "activities" / "demo" / "fit"
+
+
+def _demo(file_name: str, **changes) -> None:
+    """A demo recording stored as its route would store it, with `changes` (its name removed, say)."""
+    path = DEMO_FIT / file_name
+    (parsed,) = file_records(name=path.name, data=path.read_bytes(), hints=None, home_tz="UTC")
+    record_store(parsed=dataclasses.replace(parsed, **changes), route="files")
+
+
+def test_the_demo_6x800m_without_its_name_is_found_to_be_an_interval_session():
+    _demo("2025-10-07-183000-Running-Forerunner 255.fit", workout_name="")
+
+    reconcile_run()
+
+    activity = Activity.objects.get()
+    assert activity.workout_name == ""
+    assert activity.workout_type == "interval"
+    assert activity.provenance["workout_type"] == "interval_detection"
+    reps = list(activity.intervals.filter(is_recovery=False).order_by("rep_number"))
+    assert [round(r.actual_distance_m) for r in reps] == [800] * 6
+    assert all(175 <= r.duration_s <= 182 for r in reps)
+    assert reps[0].lap.index == 1  # the warm-up lap is not a rep
+    assert activity.intervals.filter(is_recovery=True).count() == 5
+    assert {i.detection for i in activity.intervals.all()} == {Interval.Detection.DETECTED}
+    assert {i.confidence for i in activity.intervals.all()} == {reps[0].confidence}
+    assert 0.8 <= reps[0].confidence <= 0.95
+    assert "6 similar work bouts" in reps[0].note and reps[0].prescribed_distance_m is None
+
+
+def test_a_detected_session_is_stable_across_reruns():
+    _demo("2025-10-07-183000-Running-Forerunner 255.fit", workout_name="")
+    reconcile_run()
+    ids = list(Interval.objects.values_list("pk", flat=True))
+
+    result = reconcile_run(all=True)
+
+    assert list(Interval.objects.values_list("pk", flat=True)) == ids
+    assert result.updated == 0
+
+
+@pytest.mark.parametrize(
+    "file_name",
+    [
+        "2025-10-14-174500-Running-Forerunner 255.fit",  # tempo: warm-up, 5 even fast km, cool-down
+        "2025-10-12-080000-Running-Forerunner 255.fit",  # long run, auto-laps every km
+        "2025-10-10-121500-Indoor Running-Forerunner 255.fit",  # treadmill
+        "2025-10-18-093000-Running-Forerunner 255.fit",  # 5k race
+    ],
+)
+def test_steady_demo_runs_without_their_names_are_not_interval_sessions(file_name):
+    _demo(file_name, workout_name="")
+
+    reconcile_run()
+
+    assert Activity.objects.get().workout_type == ""
+    assert not Interval.objects.exists()
+
+
+def test_a_named_type_is_never_overridden_by_detection():
+    _session(name="Long run")  # laps alternate, but the runner called it a long run
+
+    reconcile_run()
+
+    assert Activity.objects.get().workout_type == "long"
+    assert not Interval.objects.exists()
+
+
+def test_a_log_row_typing_the_run_wins_over_detection():
+    _session(name="")
+    stored(
+        source="master_xlsx",
+        source_id="Log!2024-05-07#2",
+        local_date=dt.date(2024, 5, 7),
+        distance_m=sum(d for d, _ in SESSION),
+        workout_type="fartlek",
+        route="xlsx",
+    )
+
+    reconcile_run()
+
+    assert Activity.objects.get().workout_type == "fartlek"
+    assert not Interval.objects.exists()
+
+
+def test_without_laps_the_stream_shows_the_session():
+    _session(name="Morning Run", laps=[], samples=samples_for(SESSION, START))
+
+    reconcile_run()
+
+    activity = Activity.objects.get()
+    assert activity.workout_type == "interval"
+    reps = list(activity.intervals.filter(is_recovery=False).order_by("rep_number"))
+    assert len(reps) == 6
+    assert all(790 <= r.actual_distance_m <= 820 for r in reps)
+    assert {r.detection for r in reps} == {"detected"} and "stream" in reps[0].note
+    assert reps[0].confidence < 0.9
+
+
+def test_a_steady_stream_without_laps_is_not_a_session():
+    steady = [(1000.0, 300.0), (1000.0, 310.0), (1000.0, 295.0), (1000.0, 305.0), (1000.0, 300.0)]
+    _session(name="", laps=[], samples=samples_for(steady, START))
+
+    reconcile_run()
+
+    assert Activity.objects.get().workout_type == ""
+    assert not Interval.objects.exists()
+
+
+def test_standing_rests_between_reps_are_recoveries_too():
+    standing = [(2000.0, 620.0)] + [(1000.0, 210.0), (0.0, 90.0)] * 3 + [(1000.0, 212.0), (1500.0, 480.0)]
+    _session(name="", laps=laps(*standing, start=START))
+
+    reconcile_run()
+
+    assert Activity.objects.get().workout_type == "interval"
+    assert Interval.objects.filter(is_recovery=False).count() == 4

@@ -1,6 +1,6 @@
 """Seeded mutants of recording files for the fuzz test: byte flips, truncation, zeroed chunks, spliced
 repeats and, for FIT, headers that lie about their size (with a valid header checksum, so the lie gets
-past the first check)."""
+past the first check) and bit flips behind a recomputed file checksum."""
 
 from __future__ import annotations
 
@@ -49,8 +49,25 @@ def fit_header_lie(data: bytearray, rng: random.Random) -> bytearray:
     return data
 
 
+def fit_flip_with_valid_crc(data: bytearray, rng: random.Random) -> bytearray:
+    """Bits flipped in the messages and the file CRC recomputed, so the damage reaches past the checksum
+    into the decoder, the parser and the store."""
+    if len(data) < 16 or data[0] not in (12, 14):
+        return flip_bits(data, rng)
+    body = data[: len(data) - 2]
+    for _ in range(rng.randint(1, 4)):
+        body[rng.randrange(data[0], len(body))] ^= 1 << rng.randrange(8)
+    return body + struct.pack("<H", Crc.calculate(bytes(body)))
+
+
 COMMON: tuple[Mutation, ...] = (flip_bits, truncate, zero_chunk, splice_repeat)
-FIT_ONLY: tuple[Mutation, ...] = (fit_header_lie, fit_header_lie)  # twice: lying headers are the point
+# each twice: lying headers and damage behind a valid checksum are what a FIT reader must survive
+FIT_ONLY: tuple[Mutation, ...] = (
+    fit_header_lie,
+    fit_header_lie,
+    fit_flip_with_valid_crc,
+    fit_flip_with_valid_crc,
+)
 
 
 def mutant(data: bytes, *, name: str, seed: int) -> tuple[bytes, str]:

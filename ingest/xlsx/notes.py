@@ -128,7 +128,7 @@ _TRIPLE = re.compile(
 )
 # "7:45 152 178 felt good" or "7:45, 152, 178": the triple without semicolons (pace written with ':').
 _LOOSE_TRIPLE = re.compile(
-    r"(?P<p>(?<![\d:.])\d{1,2}:\d{2}(?![\d:]))[\s,/]+(?P<h>\d{2,3})[\s,/]+(?P<c>\d{2,3})\b(?P<rest>.*)\Z",
+    r"(?P<p>(?<![\d:.])\d{1,2}:\d{2}(?![\d:]))[\s,/|(]+(?P<h>\d{2,3})[\s,/|]+(?P<c>\d{2,3})\b\)?(?P<rest>.*)\Z",
     re.S,
 )
 _BARE_PACE = re.compile(r"(?<![\d.])(?<!\d:)(?P<m>\d{1,2}):(?P<s>\d{2})(?![\d:])")  # "p:8:03" too
@@ -143,9 +143,11 @@ _EXPLAINED = (
     re.compile(r"(?<![\w.])-?\d{1,3}[CF]\b"),  # 25C, 70F (capitals only: 5c is no temperature)
     re.compile(r"\d+(?:[.,]\d+)?\s*%"),
     re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I),
-    re.compile(  # "45 min", not the 1min of "10x1min" nor the 20 min of "20 min @ 6:45"
-        r"(?<![\d:.x×])(?<![x×]\s)\d{1,3}\s*(?:mins?|minutes|hrs|hours)\b(?!\s*(?:/|per\b|@|at\b))", re.I
+    re.compile(  # "45 min", "45'", not the 1min of "10x1min" nor the 20 min of "20 min @ 6:45"
+        r"(?<![\d:.x×'])(?<![x×]\s)\d{1,3}\s*(?:(?:mins?|minutes|hrs|hours)\b|'(?![\d']))(?!\s*(?:/|per\b|@|at\b))",
+        re.I,
     ),
+    re.compile(r"\b(?:z|zone\s*)[1-5]\b", re.I),  # a heart-rate zone: "Z2", "zone 2"
     # a splits list, "splits: 7:50, 7:45, 7:38" or three paces in a row: lap paces, not the average
     re.compile(
         rf"(?:\b(?:(?:mile|km|lap)\s+)?splits?\b\s*[:=-]?\s*{_CLOCK}(?:\s*[,/;|]?\s*{_CLOCK}(?![\d:]))+"
@@ -186,7 +188,7 @@ _CLOCK_COMMA = re.compile(rf"(?<![\d,.])(\d{{1,2}}),(\d{{2}})(?={PER_WORDS}(?:{L
 # --- The proximity reader: numbers, the units right after them, the labels near them ------------------
 _RANGE = re.compile(r"(?<![\d.,'])(?<!\d:)(?P<lo>\d{2,3})\s*(?:-|–|to)\s*(?P<hi>\d{2,3})(?![\d:.])", re.I)
 _VALUE = re.compile(  # "HR:152" is a number; the 45 of 7:45 is not
-    r"(?<![\d.,'])(?<!\d:)(?:(?P<clock>\d{1,2}(?::\d{2}|\.\d{2}|'\d{2}\"?))(?![\d:])|(?P<dec>\d+\.\d+)|(?P<int>\d+))"
+    r"(?<![\d.,'])(?<!\d:)(?:(?P<clock>\d{1,2}(?::\d{2}|\.\d{2}|'\d{2}(?:\"|'')?))(?![\d:])|(?P<dec>\d+\.\d+)|(?P<int>\d+))"
 )
 _UNIT_AFTER = re.compile(
     rf"""\s*(?:
@@ -197,7 +199,7 @@ _UNIT_AFTER = re.compile(
     ){END}""",
     re.I | re.X,
 )
-_AVG = r"(?:avg|ave|average|mean|moy)\b\.?"
+_AVG = r"(?:avg|ave|average|mean|moy|moyenne|media|medio|schnitt|ø)\b\.?"
 _CUE = re.compile(
     rf"""(?<![a-z])(?:
         (?P<max_hr>(?:max(?:imum)?|peak|top)\.?(?:\s*(?:hr|heart\s*-?\s*rate|pulse|bpm))?
@@ -347,8 +349,9 @@ def _take_treadmill(work: str, result: NotesParse) -> str:
 
 def _take_interval(work: str, result: NotesParse, default_unit: str) -> str:
     match = _INTERVAL.search(work)
-    if not match:
-        return _take_timed_reps(work, result)
+    timed = TIMED_REPS.search(work)
+    if not match or (timed and timed.start() == match.start() and timed.end() > match.end()):
+        return _take_timed_reps(work, result)  # "10 x 1' on": minutes, not miles
     rep = distance_of(match, "rep", default_unit=default_unit)
     result.workout = f"{int(match['count'])}x{rep.label}"
     result.workout_text = match.group(0).strip()
@@ -569,7 +572,8 @@ def _numbers(work: str) -> list[_Number]:
         if any(n.start <= match.start() < n.end for n in numbers):
             continue
         kind = next(name for name in ("clock", "dec", "int") if match[name])
-        numbers.append(_Number(match.start(), match.end(), match.group(0), kind))
+        text = match.group(0).rstrip("'\"")  # 5'05'' → 5'05
+        numbers.append(_Number(match.start(), match.end(), text, kind))
     numbers.sort(key=lambda n: n.start)
     for number in numbers:
         _unit_after(work, number)

@@ -357,3 +357,20 @@ def test_a_pace_range_is_its_middle_and_a_progression_no_pace_at_all():
     result = notes_parse("8 mi progression from 8:30 to 7:15")
     assert (result.pace_s, result.distance, result.confidence) == (None, 8.0, 1.0)
     assert result.comment == "progression from 8:30 to 7:15"
+
+
+def test_minute_and_second_marks_and_zones():
+    result = notes_parse("Pace 5'05''/km")
+    assert (result.pace_s, result.pace_unit, result.comment) == (305, "km", None)
+    result = notes_parse("10 x 1' on / 1' off, HR 165")
+    assert (result.workout, result.avg_hr, result.confidence) == ("10x1'", 165, 1.0)  # minutes, not miles
+    result = notes_parse("Z2 run, HR 135-140, Easy 45' run")
+    assert (result.avg_hr, result.confidence) == (138, 0.9)  # the zone and the minutes are explained
+
+
+def test_the_triple_between_pipes_or_in_parentheses_is_read_by_position():
+    assert _values(notes_parse("7:55 | 150 | 181 | good")) == dict(
+        pace_s=475, pace_unit="mi", avg_hr=150, cadence_spm=181, comment="good"
+    )
+    result = notes_parse("7:45 (152/178)")
+    assert (result.pace_s, result.avg_hr, result.cadence_spm, result.confidence) == (465, 152, 178, 0.9)

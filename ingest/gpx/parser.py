@@ -103,6 +103,19 @@ def _decode(name: str, data: bytes) -> tuple[gpxpy.gpx.GPX, str | None]:
         return tracks, str(exc)
 
 
+def _is_finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _position(point: gpxpy.gpx.GPXTrackPoint) -> tuple[float | None, float | None]:
+    """The point's (lat, lon), or (None, None) for no place on Earth (`lon="inf"`, `lat="95"`): the
+    point keeps its time and values, no distance is counted to or from it (found by fuzzing)."""
+    lat, lon = point.latitude, point.longitude
+    if not (_is_finite(lat) and _is_finite(lon)) or abs(lat) > 90 or abs(lon) > 180:
+        return None, None
+    return lat, lon
+
+
 def _track_samples(
     track: gpxpy.gpx.GPXTrack, per_leg: bool, temperatures: list[float | None]
 ) -> tuple[Samples, set[int], list[Any]]:
@@ -122,11 +135,12 @@ def _track_samples(
             ext = _extensions(point)
             cadence = ext.get("cadence")
             hr = ext.get("heart_rate")
+            lat, lon = _position(point)
             samples.append(
                 to_utc(point.time),
-                lat=point.latitude,
-                lon=point.longitude,
-                altitude=point.elevation,
+                lat=lat,
+                lon=lon,
+                altitude=point.elevation if _is_finite(point.elevation) else None,
                 heart_rate=round(hr) if hr else None,
                 cadence=cadence * 2 if cadence is not None and per_leg else cadence,
                 speed=ext.get("speed", point.speed),  # GPX 1.0 has <speed> in the point itself
@@ -152,8 +166,9 @@ def _track_activity(
     temperatures: list[float | None] = []
     samples, breaks, untimed = _track_samples(track, cadence_is_per_leg(sport), temperatures)
     points = [p for s in track.segments for p in s.points]
+    positions = [_position(p) for p in points]
     distance = cumulative_distance(
-        [p.latitude for p in points], [p.longitude for p in points], _point_breaks(track)
+        [lat for lat, _ in positions], [lon for _, lon in positions], _point_breaks(track)
     )[-1]
     raw: dict[str, Any] = {
         "creator": gpx.creator,
@@ -165,7 +180,7 @@ def _track_activity(
         "timed_points": len(samples),
         "temperature_c": _temperature(temperatures),
     }
-    ascent, descent = ascent_descent([p.elevation for p in points])
+    ascent, descent = ascent_descent([p.elevation if _is_finite(p.elevation) else None for p in points])
     if untimed:
         raw["points_without_time"] = len(untimed)
     if len(samples) and points[0].time is not None:

@@ -375,3 +375,20 @@ def test_a_gpx_1_0_point_keeps_its_own_speed():
 
     assert record.samples.speed == [3.2, 3.4]
     assert record.samples.heart_rate == [None, None]
+
+
+@pytest.mark.parametrize("lon", ["inf", "nan", "-inf", "200"])
+def test_a_point_with_no_place_on_earth_loses_its_position_not_the_file(lon):
+    data = _gpx(["", "", ""]).replace(b'lat="46.002" lon="14.0"', f'lat="46.002" lon="{lon}"'.encode())
+    record = parse_file(name="odd-point.gpx", data=data)[0]  # a math domain error before (found by fuzzing)
+    assert record.samples.lat[2] is None and record.samples.lon[2] is None
+    assert record.distance_m == pytest.approx(111.32, abs=0.01)  # counted between the first two only
+    assert record.duration_s == 20.0
+
+
+@pytest.mark.parametrize("ele", ["inf", "nan"])
+def test_an_elevation_that_is_not_a_number_is_dropped_from_its_point(ele):
+    data = _gpx(["<ele>100</ele>", f"<ele>{ele}</ele>", "<ele>110</ele>"])
+    record = parse_file(name="odd-ele.gpx", data=data)[0]
+    assert record.samples.altitude == [100.0, None, 110.0]
+    assert record.total_ascent_m == pytest.approx(10.0)

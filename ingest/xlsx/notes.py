@@ -95,6 +95,7 @@ _NAMED_SEGMENT = re.compile(
     rf"\(\s*~?{pace('p')}\s*\)",
     re.I,
 )
+_PACE_AFTER = re.compile(rf"\s*\(\s*~?{pace('p')}\s*\)", re.I)  # "(6:36/mi)" right after a time
 # "tempo 20 min @ 6:45": a stretch of time run at a pace
 _TIMED_SEGMENT = re.compile(
     rf"(?<![\w.:])(?P<min>\d{{1,3}})\s*(?:mins?|minutes?)\s*(?:@|at)\s*{pace('p')}(?:\s*pace\b)?", re.I
@@ -436,7 +437,7 @@ def _take_segment(work: str, result: NotesParse, default_unit: str, distance: fl
     unit = pace_unit(match["dist_unit"], default_unit)
     seconds, pace_per = pace_seconds(match["p"]), pace_unit(match["p_unit"], default_unit)
     if not pace_plausible(seconds, pace_per):
-        return work
+        return _take_timed_stretch(work, result, match, default_unit)
     dist = match["dist"]
     if dist and distance and unit == default_unit and abs(float(dist) - distance) <= 0.05 * distance:
         if result.pace_s is None:
@@ -448,6 +449,28 @@ def _take_segment(work: str, result: NotesParse, default_unit: str, distance: fl
     result.workout_text = result.workout_text or match.group(0).strip()
     result.rep_pace_s, result.rep_pace_unit = seconds, pace_per
     return _consume(work, match)
+
+
+def _take_timed_stretch(work: str, result: NotesParse, match: re.Match, default_unit: str) -> str:
+    """`tempo 5k @ 20:30 (6:36/mi)`: a distance at a time, not a pace; the pace in parentheses after it
+    (else the time over the distance) is the stretch's."""
+    if not match["dist"] or not match["dist_unit"] or match.re is not _SEGMENT:
+        return work
+    written = _PACE_AFTER.match(work, match.end())
+    metres = to_metres(match["dist"], match["dist_unit"])
+    if written:
+        seconds, unit = pace_seconds(written["p"]), pace_unit(written["p_unit"], default_unit)
+    else:
+        unit = default_unit
+        seconds = round(rep_time_as_pace(pace_seconds(match["p"]), metres, unit))
+        result.flag(f"{match['p']} read as the time of the {match['dist']}{match['dist_unit']}", 0.1)
+    if not pace_plausible(seconds, unit):
+        return work
+    result.workout = result.workout or f"{match['dist']}{unit_name(match['dist_unit'])}"
+    result.rep_pace_s, result.rep_pace_unit = seconds, unit
+    end = written.end() if written else match.end()
+    result.workout_text = result.workout_text or work[match.start() : end].strip()
+    return work[: match.start()] + _MARK + work[end:]
 
 
 def _take_timed_segment(work: str, result: NotesParse, default_unit: str) -> str:

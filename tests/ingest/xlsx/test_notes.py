@@ -374,3 +374,11 @@ def test_the_triple_between_pipes_or_in_parentheses_is_read_by_position():
     )
     result = notes_parse("7:45 (152/178)")
     assert (result.pace_s, result.avg_hr, result.cadence_spm, result.confidence) == (465, 152, 178, 0.9)
+
+
+def test_a_distance_at_a_time_is_a_stretch_whose_pace_is_written_after_it_or_worked_out():
+    result = notes_parse("tempo 5k @ 20:30 (6:36/mi), HR 172")
+    assert (result.rep_pace_s, result.pace_s, result.workout, result.distance) == (396, None, "5km", None)
+    assert result.confidence == 1.0
+    result = notes_parse("tempo 5k @ 20:30")
+    assert (result.rep_pace_s, result.confidence) == (396, 0.9)  # 20:30 over 5 km is 6:36 per mile

@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from activities.analysis.refresh import activity_analysis_refresh
-from activities.models import Activity, ActivitySource, Interval, Lap
+from activities.models import Activity, ActivitySource, Interval, Lap, Stream
 from activities.selectors import stream_columns
 from ingest.records import sport_family
 from reconcile.config import ReconcileConfig
@@ -49,7 +49,12 @@ class ActivityOutcome:
 def activities_for_resolve(ids: list[int]) -> QuerySet[Activity]:
     """Activities with everything resolution reads, in a fixed number of queries."""
     live = (
-        ActivitySource.objects.filter(deleted_at__isnull=True).select_related("runalyze_metrics").defer("raw")
+        ActivitySource.objects.filter(deleted_at__isnull=True)
+        .select_related("runalyze_metrics")
+        .defer("raw")
+        # Unnamed interval sessions are looked for without a query per record: laps, has a stream.
+        .prefetch_related("laps")
+        .annotate(has_stream=Exists(Stream.objects.filter(record=OuterRef("pk"))))
     )
     return Activity.objects.filter(pk__in=ids).prefetch_related(
         Prefetch("sources", queryset=live, to_attr="live_sources"),
@@ -125,8 +130,9 @@ def _detected_rows(members: list[ActivitySource], cfg: ReconcileConfig) -> list[
     for record in sorted(
         (r for r in members if r.source in order), key=lambda r: (order.index(r.source), r.pk)
     ):
-        laps = list(Lap.objects.filter(record=record).order_by("index"))
-        columns = None if len(laps) > 1 else stream_columns(record=record)
+        laps = sorted(record.laps.all(), key=lambda lap: lap.index)
+        has_stream = getattr(record, "has_stream", True)
+        columns = stream_columns(record=record) if len(laps) <= 1 and has_stream else None
         rows = intervals_detect(laps=laps, columns=columns, start=record.start_time, cfg=cfg)
         if rows is not None or laps or columns:
             return rows  # the best source with laps or a stream decides

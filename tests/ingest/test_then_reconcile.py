@@ -1,6 +1,7 @@
 """Reconcile after a sync is one explicit option: `--reconcile` on the commands, `reconcile=` on the tasks."""
 
 import shutil
+import time
 from io import StringIO
 
 import pytest
@@ -13,6 +14,8 @@ from activities.demo.load import DEMO_DIR
 from activities.models import Activity, ActivitySource
 from ingest import tasks
 from ingest.schedules import SCHEDULES
+from ingest.strava.tokens import Tokens, tokens_save
+from tests.support.fake_strava import FakeStrava
 from tests.support.workbooks import book_write, run, sample_layout
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +157,25 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_the_file(caplog):
     assert record.getMessage() == (
         "files sync failed: OperationalError: disk I/O error (while importing /data/a.fit) (imported=2)"
     )
+
+
+def test_an_api_route_logs_its_summary(samples, settings, caplog):
+    caplog.set_level("INFO", logger="runbase")
+    with FakeStrava(samples / "strava" / "api").load_fixtures() as fake:
+        settings.STRAVA_BASE_URL = fake.url
+        settings.STRAVA_CLIENT_ID = "54321"
+        settings.STRAVA_CLIENT_SECRET = "fake-client-secret"
+        settings.STRAVA_TIMEOUT_S = 1.0
+        tokens_save(
+            Tokens(
+                access_token=fake.access_token,
+                refresh_token=fake.refresh_token,
+                expires_at=int(time.time()) + 21600,
+                scope=["read", "activity:read_all", "profile:read_all"],
+                athlete_id=48213576,
+            )
+        )
+        _command("sync_strava")
+
+    (summary,) = [line for line in _logged(caplog) if " sync: " in line]
+    assert summary.startswith("INFO strava sync: created=6 ")

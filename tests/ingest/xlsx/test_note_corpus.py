@@ -15,8 +15,9 @@ warm-up distances) were added. A second held-out batch of 32 then scored 149/160
 values written) before its shapes (`hr:147`, `5x(1000m @ 3:40/km)`, `4 mi tempo @ 6:50`, `6 @ MP
 (7:05)`, `E 8 @ 8:45`) were added. A third batch of 20 scored 97/100 (37/38 of the values written)
 before pace ranges (`@ 6:45-6:50`) and `from 8:30 to 7:15` progressions were added. A fourth batch of
-20 scored 97/100 (40/41 of the values written) before `tempo 5k @ 20:30 (6:36/mi)` was read. All four
-batches are part of the corpus now, so only notes written after the reader measure how it generalises.
+20 scored 97/100 (40/41 of the values written) before `tempo 5k @ 20:30 (6:36/mi)` was read. A fifth
+batch of 20, written last, is left as it scored: 97/100 (43/44 of the values written); its two misses
+are in `KNOWN_MISSES`. Only notes written after the reader measure how it generalises.
 """
 
 from __future__ import annotations
@@ -264,7 +265,41 @@ CORPUS: list[tuple[str, dict]] = [
         dict(unit="km", pace="4:58/km", hr=155, cad=182, dist="10 km"),
     ),
     ("HR 139; 8.0 mi; 8:55", dict(pace="8:55/mi", hr=139, dist="8 mi")),
+    # A fifth held-out batch, written last and left as it scored: its misses are marked below.
+    (
+        "Recovery 4 mi @ 9:40, HR 125, cadence 166",
+        dict(row=4.0, pace="9:40/mi", hr=125, cad=166, dist="4 mi"),
+    ),
+    ("AVG PACE 8:22 AVG HR 147 AVG CADENCE 174", dict(pace="8:22/mi", hr=147, cad=174)),
+    ("hr 150 avg; 168 max; 8:15 pace", dict(pace="8:15/mi", hr=150)),
+    ("7:50 / mi; 153 HR; 179 SPM", dict(pace="7:50/mi", hr=153, cad=179)),
+    (
+        "ran the 5k loop twice (10k), 4:55 min/km, hr 158",
+        dict(unit="km", pace="4:55/km", hr=158, dist="10 km"),
+    ),
+    ("fast finish: last mile 6:45, avg 7:40, HR 160", dict(pace="7:40/mi", hr=160)),
+    ("4 x 4 min @ 5k effort (~6:00), HR 170", dict(rep="6:00/mi", hr=170)),
+    ("HR avg 142 (HRM-pro)", dict(hr=142)),
+    ("easy, 8:59 avg pace, 138 avg hr, 170 avg cad", dict(pace="8:59/mi", hr=138, cad=170)),
+    ("Pulse 60 at rest this morning, ran 5 mi easy 9:00", dict(pace="9:00/mi", dist="5 mi")),
+    ("9:12/mi avg, HR data bad", dict(pace="9:12/mi")),
+    ("Cadence ~ 180, pace 7:30-7:40", dict(pace="7:35/mi", cad=180)),
+    ("ran 12.5 km in 1:02:30, avg 5:00/km", dict(unit="km", pace="5:00/km", dist="12.5 km")),
+    ("HR 151 avg, pace 7:55 avg, 176 cad", dict(pace="7:55/mi", hr=151, cad=176)),
+    ("strides 6x20s, HR 140", dict(hr=140)),
+    ("tempo 2x15min @ 6:50, HR 165", dict(rep="6:50/mi", hr=165)),
+    ("HR 145 – 150", dict(hr=148)),
+    ("felt flat, 161 HR on a 9:10 pace", dict(pace="9:10/mi", hr=161)),
+    ("8:20, 151, 177, windy", dict(pace="8:20/mi", hr=151, cad=177)),
+    ("hill reps 8x60s, HR 168, avg pace 8:40 incl. recoveries", dict(pace="8:40/mi", hr=168)),
 ]
+
+
+# Notes the reader gets wrong, kept in the corpus (and its figure) so the gap stays visible.
+KNOWN_MISSES = {
+    "4 x 4 min @ 5k effort (~6:00), HR 170": "a rep pace after an effort name is taken for the average",
+    "Pulse 60 at rest this morning, ran 5 mi easy 9:00": "a resting pulse is taken for the run's heart rate",
+}
 
 
 def _clock(seconds: int | None, unit: str | None) -> str | None:
@@ -315,7 +350,16 @@ def test_the_regex_pass_gets_at_least_97_percent_of_the_corpus_fields_right():
     assert right_valued / valued >= 0.97, "\n".join(wrong)
 
 
-@pytest.mark.parametrize(("note", "expected"), CORPUS, ids=[note for note, _ in CORPUS])
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        pytest.param(note, expected, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[note]))
+        if note in KNOWN_MISSES
+        else pytest.param(note, expected)
+        for note, expected in CORPUS
+    ],
+    ids=[note for note, _ in CORPUS],
+)
 def test_each_corpus_note(note, expected):
     got = _read(note, expected)
     assert got == {name: expected.get(name) for name in FIELDS}

@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from activities import selectors as activity_selectors
-from activities.formatting import format_field
 from activities.models import Activity
 from activities.services import activity_review_done
 from reconcile import selectors as conflict_selectors
@@ -70,7 +69,7 @@ def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ReconcileError as error:
         messages.error(request, f"Not resolved: {error}")
         return redirect("review:conflict_detail", pk=pk)
-    shown = format_field(conflict.field_name, value)
+    shown = conflict_selectors.conflict_value_labels(field_name=conflict.field_name, values=[value])[0]
     messages.success(request, f"{conflict.field_name} of {conflict.activity} set to {shown}.")
     return redirect("review:conflict_list")
 

@@ -141,6 +141,10 @@ def test_two_different_shoes_make_a_pending_conflict_resolved_on_the_review_page
     )
 
     assert response.status_code == 302
+    assert (
+        "shoe of 2024-05-01 running 8.05 km set to Vaporfly 3."
+        in admin_client.get(response["Location"]).content.decode()
+    )
     assert Activity.objects.get().shoe == vaporfly
     assert ManualOverride.objects.get(field_name="shoe").value == vaporfly.pk
 
@@ -217,3 +221,19 @@ def test_a_distance_typo_conflict_still_counts_the_recording_with_every_new_fiel
     assert Activity.objects.get().distance_m == 8050.0
     assert set(Conflict.objects.values_list("field_name", flat=True)) == {"distance_m"}
     assert _conflict("distance_m").source_values["master_xlsx"] == pytest.approx(15 * MILE, abs=0.01)
+
+
+def test_the_review_pages_name_the_shoes_of_a_shoe_conflict(admin_client):
+    pegasus = Shoe.objects.create(name="Pegasus 40", strava_gear_id="g1")
+    vaporfly = Shoe.objects.create(name="Vaporfly 3")
+    fit(SHA_A, MORNING, 8050.0)
+    strava("9001", MORNING, 8050.0, gear="g1", shoe=pegasus)
+    xlsx(MAY_1, 5.0, gear="vaporfly", shoe=vaporfly)
+    reconcile_run()
+
+    listing = admin_client.get(reverse("review:conflict_list")).content.decode()
+    detail = admin_client.get(reverse("review:activity_detail", args=[Activity.objects.get().pk]))
+    admin_list = admin_client.get(reverse("admin:reconcile_conflict_changelist")).content.decode()
+
+    for page in (listing, detail.content.decode(), admin_list):
+        assert "strava: Pegasus 40" in page and "master_xlsx: Vaporfly 3" in page

@@ -25,6 +25,7 @@ skipped. The sport comes from `<type>` when it names one; otherwise it is None, 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import gpxpy
@@ -85,15 +86,28 @@ def _finite(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
+# <?xml version="1.0" encoding="ISO-8859-1"?>: older loggers and desktop tools write Latin-1
+_DECLARATION = re.compile(rb"""^<\?xml[^>]*?encoding=["']([A-Za-z0-9._-]+)["'][^>]*\?>""")
+
+
+def _text(name: str, data: bytes) -> str:
+    """The document as text in the encoding its declaration names (UTF-8 when it names none), without
+    the declaration: gpxpy would hand lxml the text re-encoded as UTF-8 under the old label."""
+    match = _DECLARATION.match(data)
+    encoding = match.group(1).decode() if match else "utf-8"
+    try:
+        return data[match.end() if match else 0 :].decode(encoding)
+    except LookupError as exc:
+        raise SourceError(f"{name}: unknown text encoding {encoding!r} in the XML declaration") from exc
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{name}: not {encoding} text ({exc})") from exc
+
+
 def _decode(name: str, data: bytes) -> tuple[gpxpy.gpx.GPX, str | None]:
     """The document and, when gpxpy refused it and only its tracks could be read, gpxpy's complaint."""
     data = data.removeprefix(b"\xef\xbb\xbf").lstrip()  # a BOM or blank lines before <?xml …?>
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{name}: not UTF-8 text ({exc})") from exc
-    try:
-        return gpxpy.parse(text), None
+        return gpxpy.parse(_text(name, data)), None
     # ValueError: gpxpy hands every xmlns declaration to lxml's register_namespace, which refuses a
     # damaged prefix or URI (`xmlns:gpxtpx="http://…|tension/v1"`); found by fuzzing.
     except (gpxpy.gpx.GPXException, ValueError) as exc:

@@ -392,3 +392,29 @@ def test_an_elevation_that_is_not_a_number_is_dropped_from_its_point(ele):
     record = parse_file(name="odd-ele.gpx", data=data)[0]
     assert record.samples.altitude == [100.0, None, 110.0]
     assert record.total_ascent_m == pytest.approx(10.0)
+
+
+def test_a_latin_1_gpx_is_read_in_the_encoding_its_declaration_names():
+    data = _gpx(["", ""]).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+    data = data.replace(b"<trk>", "<trk><name>Café à Cerknica</name>".encode("latin-1"))
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")  # what refused the file before
+
+    record = parse_file(name="latin1.gpx", data=data)[0]
+
+    assert record.raw["track_name"] == "Café à Cerknica"
+    assert summary(record) == TWO_POINTS
+
+
+def test_a_gpx_whose_bytes_do_not_match_its_declared_encoding_fails_naming_it():
+    data = _gpx(["", ""]).replace(b"<trk>", "<trk><name>Café</name>".encode("latin-1"))
+
+    with pytest.raises(SourceError, match=r"^bad\.gpx: not UTF-8 text \("):
+        parse_file(name="bad.gpx", data=data)
+
+
+def test_a_gpx_declaring_an_unknown_encoding_fails_naming_it():
+    data = _gpx(["", ""]).replace(b'encoding="UTF-8"', b'encoding="klingon-8"')
+
+    with pytest.raises(SourceError, match=r"^odd\.gpx: unknown text encoding 'klingon-8' in the XML"):
+        parse_file(name="odd.gpx", data=data)

@@ -418,3 +418,14 @@ def test_a_gpx_declaring_an_unknown_encoding_fails_naming_it():
 
     with pytest.raises(SourceError, match=r"^odd\.gpx: unknown text encoding 'klingon-8' in the XML"):
         parse_file(name="odd.gpx", data=data)
+
+
+def test_the_tolerant_read_keeps_the_point_extensions():
+    template = EXTENSION_STYLES["garmin TrackPointExtension v1"]
+    points = [template.format(hr=150, cad=85, temp=21), template.format(hr=154, cad=86, temp=23)]
+
+    record = parse_file(name="wpt.gpx", data=_gpx(points, before_tracks='<wpt lat="abc" lon="14"/>'))[0]
+
+    assert record.raw["read_with"].startswith("tracks only:")
+    assert (record.samples.heart_rate, record.samples.cadence) == ([150, 154], [170.0, 172.0])
+    assert record.raw["temperature_c"] == {"avg": 22.0, "min": 21.0, "max": 23.0}

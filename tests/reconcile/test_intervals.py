@@ -226,3 +226,15 @@ def test_standing_rests_between_reps_are_recoveries_too():
 
     assert Activity.objects.get().workout_type == "interval"
     assert Interval.objects.filter(is_recovery=False).count() == 4
+
+
+def test_bouts_of_different_lengths_are_not_taken_for_reps():
+    ladder = [(2000.0, 620.0)]
+    for rep in (400.0, 800.0, 1200.0, 800.0, 400.0):
+        ladder += [(rep, rep * 0.21), (400.0, 150.0)]
+    _session(name="", laps=laps(*ladder[:-1], (1500.0, 480.0), start=START))
+
+    reconcile_run()
+
+    assert Activity.objects.get().workout_type == ""
+    assert not Interval.objects.exists()

@@ -237,3 +237,17 @@ def test_the_review_pages_name_the_shoes_of_a_shoe_conflict(admin_client):
 
     for page in (listing, detail.content.decode(), admin_list):
         assert "strava: Pegasus 40" in page and "master_xlsx: Vaporfly 3" in page
+
+
+def test_a_workout_type_conflict_is_resolved_on_the_review_page_by_source_or_typed_value(admin_client):
+    fit(SHA_A, MORNING, 8050.0)
+    strava("9001", MORNING, 8050.0, workout_type="race")
+    xlsx(MAY_1, 5.0, workout_type="long")
+    reconcile_run()
+    url = reverse("review:conflict_resolve", args=[_conflict("workout_type").pk])
+
+    admin_client.post(url, {"choice": "source:strava"})
+    assert Activity.objects.get().workout_type == "race"
+    admin_client.post(url, {"choice": "custom", "custom_value": "  Tempo  "})
+    assert Activity.objects.get().workout_type == "tempo"
+    assert ManualOverride.objects.get(field_name="workout_type").value == "tempo"

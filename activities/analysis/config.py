@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,4 +26,13 @@ def analysis_config() -> AnalysisConfig:
     """The settings dict over the defaults; unknown keys are ignored."""
     values = dict(getattr(settings, "RUNBASE_ANALYSIS", {}) or {})
     known = {name: values[name] for name in AnalysisConfig.__dataclass_fields__ if name in values}
-    return AnalysisConfig(**known)
+    cfg = AnalysisConfig(**known)
+    if cfg.sex not in ("male", "female"):
+        raise ImproperlyConfigured(f"RUNBASE_ANALYSIS sex={cfg.sex!r}: use male or female")
+    if cfg.week_start not in range(7):
+        raise ImproperlyConfigured(
+            f"RUNBASE_ANALYSIS week_start={cfg.week_start!r}: use 0 (Monday) to 6 (Sunday)"
+        )
+    if cfg.hr_max is not None and cfg.hr_max <= cfg.hr_rest:
+        raise ImproperlyConfigured(f"RUNBASE_ANALYSIS hr_max={cfg.hr_max} is not above hr_rest={cfg.hr_rest}")
+    return cfg

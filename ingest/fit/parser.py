@@ -93,6 +93,28 @@ class _Columns(Samples):
         self.power.append(v.get("power"))
 
 
+# The lap, session and activity fields read as one number, time or name. fitparse returns a tuple when a
+# field's definition gives it a size that is a multiple of its type's: for these fields that is a damaged
+# definition (found by fuzzing), and the value is unreadable.
+_SCALAR_FIELDS = frozenset(
+    (
+        "timestamp", "start_time", "local_timestamp", "total_elapsed_time", "total_timer_time",
+        "total_distance", "avg_heart_rate", "max_heart_rate", "avg_running_cadence", "avg_cadence",
+        "max_running_cadence", "max_cadence", "avg_fractional_cadence", "max_fractional_cadence",
+        "enhanced_avg_speed", "avg_speed", "enhanced_max_speed", "max_speed", "total_ascent",
+        "total_descent", "total_calories", "avg_power", "first_lap_index", "num_laps", "sport",
+        "sub_sport", "lap_trigger", "intensity",
+    )
+)  # fmt: skip
+
+
+def _scalars(values: Values) -> Values:
+    """The message without the fields of `_SCALAR_FIELDS` that came out as tuples: a missing field is
+    derived from the records where it can be, as when the device did not write it."""
+    damaged = [name for name in _SCALAR_FIELDS if isinstance(values.get(name), tuple)]
+    return {k: v for k, v in values.items() if k not in damaged} if damaged else values
+
+
 @dataclass(slots=True)
 class _FitFile:
     """What one pass over the messages keeps."""
@@ -116,15 +138,15 @@ class _FitFile:
                 self.untimed_records += 1
             self.records.add(values)
         elif mesg == "lap":
-            self.laps.append(values)
+            self.laps.append(_scalars(values))
         elif mesg == "session":
-            self.sessions.append(values)
+            self.sessions.append(_scalars(values))
         elif mesg == "file_id" and not self.file_id:
             self.file_id = values
         elif mesg == "device_info" and not self.creator and values.get("device_index") in ("creator", 0):
             self.creator = values
         elif mesg == "activity":
-            self.activity = values
+            self.activity = _scalars(values)
         elif mesg == "file_creator" and not self.file_creator:
             self.file_creator = values
         elif mesg == "sport" and not self.sport:

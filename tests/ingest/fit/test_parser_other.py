@@ -251,3 +251,44 @@ def test_it_fails_an_unknown_field_whose_size_does_not_fit_its_type_with_a_named
     data = _fit_with_one_definition(b"\x01\x03\x84")
     with pytest.raises(SourceError, match=r"^odd\.fit: not a readable FIT file \(AttributeError"):
         parse_file(name="odd.fit", data=data)
+
+
+def _definition(local: int, global_number: int, fields: list[tuple[int, int, int]]) -> bytes:
+    import struct
+
+    body = struct.pack("<BBBHB", 0x40 | local, 0, 0, global_number, len(fields))
+    return body + b"".join(struct.pack("<3B", *field) for field in fields)
+
+
+def _fit_bytes(messages: bytes) -> bytes:
+    import struct
+
+    from fitparse.records import Crc
+
+    header = struct.pack("<BBHI4s", 14, 0x10, 2093, len(messages), b".FIT")
+    header += struct.pack("<H", Crc.calculate(header))
+    return header + messages + struct.pack("<H", Crc.calculate(header + messages))
+
+
+def test_a_session_field_written_as_an_array_is_unreadable_and_derived_from_the_records():
+    """A damaged definition gives the session's total_distance 8 bytes (two uint32): fitparse returns a
+    tuple, which crashed the parser (TypeError; found by fuzzing). It is dropped, as if unwritten."""
+    import struct
+
+    from ingest.parsers import parse_file
+
+    t0 = 1_000_000_000  # FIT seconds: 2021-09-09T01:46:40Z
+    messages = _definition(0, 0, [(0, 1, 0x00), (1, 2, 0x84), (4, 4, 0x86)])  # file_id
+    messages += struct.pack("<BBHI", 0, 4, 1, t0)  # activity file, Garmin
+    messages += _definition(1, 20, [(253, 4, 0x86), (5, 4, 0x86), (3, 1, 0x02)])  # record
+    for second in range(61):
+        messages += struct.pack("<BIIB", 1, t0 + second, second * 300, 150)  # 3 m/s (distance in cm)
+    session_fields = [(253, 4, 0x86), (2, 4, 0x86), (7, 4, 0x86), (8, 4, 0x86), (9, 8, 0x86), (5, 1, 0x00)]
+    messages += _definition(2, 18, session_fields)
+    messages += struct.pack("<BIIIIIIB", 2, t0 + 60, t0, 60_000, 60_000, 18_000, 18_000, 1)
+
+    (record,) = parse_file(name="array-distance.fit", data=_fit_bytes(messages))
+
+    assert record.distance_m == 180.0
+    assert record.duration_s == 60.0
+    assert "distance_m" in record.raw["derived_from_records"]

@@ -57,7 +57,7 @@ class ZipLimits:
 
     max_members: int = 50_000  # entries of every directory walked, nested zips' included
     max_total_bytes: int = 4 << 30  # uncompressed bytes of the members read (a nested zip: its own size)
-    max_file_bytes: int = 200 << 20  # one member read (a recording, a CSV, a workbook part)
+    max_file_bytes: int = 100 << 20  # one member read (a recording, a CSV, a workbook part)
     max_depth: int = 2  # zips inside the outer zip (1) and inside those (2); deeper is refused
     max_ratio: float = 100.0  # uncompressed / compressed, for members of `ratio_min_bytes` or more
     ratio_min_bytes: int = 64 << 10

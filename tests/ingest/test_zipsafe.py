@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import random
 import struct
 import zipfile
@@ -147,11 +148,18 @@ def test_the_defaults_fit_a_ten_year_export():
 
     assert limits.max_members == 50_000
     assert limits.max_total_bytes == 4096 * MB
-    assert limits.max_file_bytes == 200 * MB
+    assert limits.max_file_bytes == 100 * MB  # settings.py has the same defaults
     assert limits.max_depth == 2
     assert limits.max_ratio == 100
     assert limits.ratio_min_bytes == 64 << 10
     assert limits.max_total_ratio == 100
+
+
+def test_the_settings_defaults_are_the_dataclass_defaults():
+    if any(name.startswith("RUNBASE_ARCHIVE_") for name in os.environ):  # .env is read into os.environ
+        pytest.skip("RUNBASE_ARCHIVE_* set in this environment")
+
+    assert ZipLimits.from_settings() == ZipLimits()
 
 
 def test_the_limits_come_from_the_settings(settings):

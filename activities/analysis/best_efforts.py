@@ -115,14 +115,21 @@ def best_efforts_compute(
     return efforts
 
 
+def stream_rank(*, source: str, sample_count: int) -> tuple[int, int]:
+    """Streams sort by this, best first: the most trusted source, then the longest."""
+    return (
+        STREAM_PRIORITY.index(source) if source in STREAM_PRIORITY else len(STREAM_PRIORITY),
+        -sample_count,
+    )
+
+
 def activity_stream_id(*, activity: Activity | int) -> int | None:
     """The stream analysis reads for an activity: its most trusted live source's (the longest on a tie).
     Only its id: the blob is read when a figure needs it."""
-    rank = {source: i for i, source in enumerate(STREAM_PRIORITY)}
     streams = Stream.objects.filter(record__activity=activity, record__deleted_at__isnull=True).values_list(
         "pk", "sample_count", "record__source"
     )
-    best = min(streams, key=lambda s: (rank.get(s[2], len(rank)), -s[1]), default=None)
+    best = min(streams, key=lambda s: stream_rank(source=s[2], sample_count=s[1]), default=None)
     return best[0] if best else None
 
 

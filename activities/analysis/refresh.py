@@ -2,8 +2,8 @@
 
 Reconcile calls `activity_analysis_refresh` whenever it brings an activity up to date; the command
 `refresh_analysis` runs `analysis_refresh` over every activity (after changing HRrest/HRmax, say, or to
-apply a new estimated HRmax). On an unchanged activity a refresh is three small queries: which stream to
-read, and what the stored efforts and load were computed from.
+apply a new estimated HRmax). On an unchanged activity a refresh is one query (`_stored_state`): the
+streams it could read, and what the stored efforts and load were computed from.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from activities.analysis.best_efforts import activity_best_efforts_refresh, activity_stream_id, stream_data
+from django.db import connection
+
+from activities.analysis.best_efforts import activity_best_efforts_refresh, stream_data, stream_rank
 from activities.analysis.config import AnalysisConfig, analysis_config
 from activities.analysis.load import (
     HeartRateLimits,
@@ -19,7 +21,7 @@ from activities.analysis.load import (
     heart_rate_limits,
     load_inputs,
 )
-from activities.models import Activity, ActivityLoad, BestEffort
+from activities.models import Activity, ActivityLoad, ActivitySource, BestEffort, Stream
 
 
 @dataclass(slots=True)
@@ -35,6 +37,29 @@ class AnalysisRefreshResult:
         )
 
 
+def _stored_state(activity_id: int) -> tuple[int | None, set[int], str | None]:
+    """(the stream to read, the streams of the stored efforts, the stored load's inputs) in one round trip.
+
+    Plain SQL on purpose: reconcile asks this of every activity it visits, and building three ORM
+    queries costs several times what running them does.
+    """
+    sql = (
+        f"SELECT 's', s.id, s.sample_count, r.source FROM {Stream._meta.db_table} s "
+        f"JOIN {ActivitySource._meta.db_table} r ON r.id = s.record_id "
+        "WHERE r.activity_id = %s AND r.deleted_at IS NULL "
+        f"UNION ALL SELECT 'e', stream_id, 0, '' FROM {BestEffort._meta.db_table} WHERE activity_id = %s "
+        f"UNION ALL SELECT 'l', 0, 0, inputs FROM {ActivityLoad._meta.db_table} WHERE activity_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [activity_id] * 3)
+        rows = cursor.fetchall()
+    streams = [(pk, count, source) for kind, pk, count, source in rows if kind == "s"]
+    best = min(streams, key=lambda s: stream_rank(source=s[2], sample_count=s[1]), default=None)
+    efforts = {pk for kind, pk, _, _ in rows if kind == "e"}
+    inputs = next((text for kind, _, _, text in rows if kind == "l"), None)
+    return (best[0] if best else None), efforts, inputs
+
+
 def activity_analysis_refresh(
     *,
     activity: Activity,
@@ -48,10 +73,8 @@ def activity_analysis_refresh(
     result = result or AnalysisRefreshResult()
     result.activities += 1
     cfg = cfg or analysis_config()
-    stream_id = activity_stream_id(activity=activity)
-    effort_streams = set(BestEffort.objects.filter(activity=activity).values_list("stream_id", flat=True))
+    stream_id, effort_streams, inputs = _stored_state(activity.pk)
     efforts_fresh = effort_streams == ({stream_id} if stream_id else set())
-    inputs = ActivityLoad.objects.filter(activity=activity).values_list("inputs", flat=True).first()
     load_fresh = inputs == load_inputs(activity, stream_id, cfg) and not force
     if efforts_fresh and load_fresh:
         return result

@@ -28,6 +28,8 @@ MANUAL = "manual_override"
 DERIVED = "derived"
 # Strava's workout_type "default" says nothing; its "workout" is a generic session.
 WORKOUT_TYPE_ALIASES = {"default": None, "": None, "workout": "workout", "intervals": "interval"}
+# A generic type agrees with any specific one ("workout" beside "interval" is no disagreement).
+GENERIC_WORKOUT_TYPES = frozenset({"workout"})
 VAGUE_SPORTS = ("", "generic")
 # Fields resolved by plain priority (start time, sport and notes have their own rules).
 PRIORITY_FIELDS = (
@@ -218,6 +220,8 @@ def _compare(
         shown = {source: value.astimezone(dt.UTC).isoformat() for source, value in found.items()}
         return Comparison(field_name, shown, chosen_source, shown[chosen_source], within, keys=seconds)
     keys = {source: _normalised(value) for source, value in found.items()}
+    if field_name == "workout_type" and set(keys.values()) - GENERIC_WORKOUT_TYPES:
+        keys = {source: key for source, key in keys.items() if key not in GENERIC_WORKOUT_TYPES}
     if field_name == "sport":
         families = {sport_family(key) for key in keys.values()}
         within = len(families) == 1

@@ -35,6 +35,8 @@ from tests.benchmarks.support import say, throwaway_database
 
 MILE = 1609.344
 NAMES = ("Morning Run", "Lunch Run", "Evening Run", "easy 6", "tempo 5", "long 14", "6x800m", "10k race")
+# Strava's workout type as a runner would tag each name (a typed session is Strava's generic "workout").
+STRAVA_TYPES = {"long 14": "long", "10k race": "race", "tempo 5": "workout", "6x800m": "workout"}
 
 
 @dataclass
@@ -124,7 +126,7 @@ def history_generate(*, runs: int, seed: int = 3650) -> int:
                 duration_s=round(duration + rng.randint(0, 10), 1),
                 avg_hr=hr + rng.choice((-1, 0, 0, 1)),
                 workout_name=name,
-                workout_type=rng.choice(("default", "long", "workout", "race")),
+                workout_type=STRAVA_TYPES.get(name, "default"),
                 notes=rng.choice(("", "nice one", "windy")),
                 **common,
             ),

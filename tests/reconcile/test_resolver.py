@@ -251,3 +251,14 @@ def test_a_workout_type_conflict_is_resolved_on_the_review_page_by_source_or_typ
     admin_client.post(url, {"choice": "custom", "custom_value": "  Tempo  "})
     assert Activity.objects.get().workout_type == "tempo"
     assert ManualOverride.objects.get(field_name="workout_type").value == "tempo"
+
+
+def test_stravas_generic_workout_type_agrees_with_a_specific_one():
+    fit(SHA_A, MORNING, 8050.0)
+    strava("9001", MORNING, 8050.0, workout_type="workout")
+    xlsx(MAY_1, 5.0, workout_type="interval")
+
+    reconcile_run()
+
+    assert not Conflict.objects.filter(field_name="workout_type").exists()
+    assert Activity.objects.get().workout_type == "interval"

@@ -15,8 +15,10 @@ from django.utils.html import format_html, format_html_join
 from activities.formatting import format_duration, format_km, format_pace, format_value, pretty_json
 from activities.models import (
     Activity,
+    ActivityLoad,
     ActivitySource,
     AthleteDay,
+    BestEffort,
     Interval,
     Lap,
     RunalyzeMetrics,
@@ -561,3 +563,39 @@ class AthleteDayAdmin(admin.ModelAdmin):
     @admin.display(description="raw values")
     def raw_pretty(self, obj: AthleteDay) -> str:
         return format_html("<pre>{}</pre>", pretty_json(obj.raw))
+
+
+@admin.register(BestEffort)
+class BestEffortAdmin(admin.ModelAdmin):
+    """Read-only: reconcile (or `refresh_analysis`) computes them from the activity's stream."""
+
+    list_display = ("activity", "effort", "time", "start_offset_s")
+    list_filter = ("effort_m",)
+    search_fields = ("activity__workout_name",)
+    list_select_related = ("activity",)
+    readonly_fields = ("activity", "stream", "effort_m", "time_s", "start_offset_s")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="effort", ordering="effort_m")
+    def effort(self, obj: BestEffort) -> str:
+        return format_km(obj.effort_m)
+
+    @admin.display(description="time", ordering="time_s")
+    def time(self, obj: BestEffort) -> str:
+        return format_duration(obj.time_s)
+
+
+@admin.register(ActivityLoad)
+class ActivityLoadAdmin(admin.ModelAdmin):
+    """Read-only: the load figure of each activity with the method and inputs it came from."""
+
+    list_display = ("activity", "load", "method", "hr_max", "hr_max_estimated")
+    list_filter = ("method", "hr_max_estimated")
+    search_fields = ("activity__workout_name",)
+    list_select_related = ("activity",)
+    readonly_fields = ("activity", "load", "method", "hr_rest", "hr_max", "hr_max_estimated", "inputs")
+
+    def has_add_permission(self, request) -> bool:
+        return False

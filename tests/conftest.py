@@ -41,10 +41,12 @@ def private_data_dir(settings, tmp_path: Path) -> Path:
 def review_data(db):
     """A reconciled-looking activity (FIT + Strava, provenance, conflicts, intervals) and the rows of
     every other model (sync state, a failed file, metrics, athlete days): what the pages and admin show."""
+    from activities.analysis.refresh import activity_analysis_refresh
     from tests.support.factories import activity_with_sources, side_rows
 
     activity = activity_with_sources()
     side_rows()
+    activity_analysis_refresh(activity=activity)  # its best efforts and load, as reconcile would store
     return activity
 
 

@@ -18,7 +18,9 @@ def test_every_runbase_model_is_registered():
     names = {model.__name__ for model in _models()}
     assert names == {
         "Activity",
+        "ActivityLoad",
         "ActivitySource",
+        "BestEffort",
         "Lap",
         "Stream",
         "Interval",

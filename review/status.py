@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -62,6 +63,7 @@ class StatusReport:
     database_bytes: int = 0
     raw_files: int = 0
     raw_bytes: int = 0
+    home_tz: str = ""
 
     def lines(self) -> list[str]:
         out = ["Syncs:"]
@@ -80,6 +82,9 @@ class StatusReport:
                 out.append(f"  … and {self.failed_total - len(self.failed_files)} more (see the admin)")
         out.append(f"Database ({self.database_vendor}): {_size(self.database_bytes)}")
         out.append(f"Raw store: {self.raw_files} file(s), {_size(self.raw_bytes)}")
+        out.append(
+            f"Home time zone: {self.home_tz} (dates a record with no offset of its own; RUNBASE_HOME_TZ)"
+        )
         return out
 
 
@@ -154,6 +159,7 @@ def status_report() -> StatusReport:
     report.conflicts_pending = pending_conflicts().count()
     report.database_vendor, report.database_bytes = database_size()
     report.raw_files, report.raw_bytes = _raw_store_size(raw_store_dir())
+    report.home_tz = settings.RUNBASE_HOME_TZ
     return report
 
 

@@ -38,6 +38,7 @@ def test_an_empty_database_says_so():
     ]
     assert lines[5] == "Pending: 0 record(s) to reconcile, 0 conflict(s) to review"
     assert lines[6].startswith("Database (") and lines[7] == "Raw store: 0 file(s), 0 B"
+    assert lines[8] == "Home time zone: UTC (RUNBASE_HOME_TZ: dates a record with no offset of its own)"
 
 
 def test_it_shows_the_last_sync_counts_failed_files_and_sizes(light_healthfit_dir, samples):

@@ -83,7 +83,7 @@ class StatusReport:
         out.append(f"Database ({self.database_vendor}): {_size(self.database_bytes)}")
         out.append(f"Raw store: {self.raw_files} file(s), {_size(self.raw_bytes)}")
         out.append(
-            f"Home time zone: {self.home_tz} (dates a record with no offset of its own; RUNBASE_HOME_TZ)"
+            f"Home time zone: {self.home_tz} (RUNBASE_HOME_TZ: dates a record with no offset of its own)"
         )
         return out
 

@@ -8,10 +8,10 @@ uploads (uncompressed), and a TCX file of `--tcx-mb`. The uploads are GPX tracks
 every one a distinct recording (its own start, its own random walk), so nothing is deduplicated;
 GPX rather than FIT because fit-tool needs about a second per file, and the bytes travel the same path
 (zip member -> hash -> raw store -> parser). Each import runs in a child process of its own, in a
-throwaway database (`support.throwaway_database`), and reports its peak RSS and its parse workers'
-(`getrusage`); a first child that only sets up Django and the database gives the baseline. Memory
-bounded by the largest file shows as a peak that does not grow with `--strava-mb` / `--garmin-mb`:
-run it at two sizes to see it.
+throwaway database (`support.throwaway_database`) with DEBUG off, and reports its own peak RSS
+(`VmHWM`) and its parse workers' (`getrusage`); a first child that only sets up Django and the
+database gives the baseline. Memory bounded by the largest file shows as a peak that does not grow
+with `--strava-mb` / `--garmin-mb`: run it at two sizes to see it.
 """
 
 from __future__ import annotations
@@ -157,6 +157,18 @@ def _peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # Linux: kilobytes
 
 
+def _own_peak_mb() -> float:
+    """This process's own peak RSS. On Linux `VmHWM`: `ru_maxrss` survives exec, so a child started by
+    a parent that had just built a big zip in memory would report the parent's peak as its own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return _peak_mb(resource.RUSAGE_SELF)
+
+
 def child(kind: str, path: str, workers: int) -> None:
     """Run one import in this (child) process and print its figures as one JSON line."""
     from ingest.files import files_import_paths
@@ -170,7 +182,10 @@ def child(kind: str, path: str, workers: int) -> None:
         "garmin": lambda: garmin_import(path=path, workers=workers),
         "tcx": lambda: files_import_paths(paths=[Path(path)], workers=workers),
     }
-    with tempfile.TemporaryDirectory(prefix="runbase-bench-memory-") as tmp, throwaway_database(Path(tmp)):
+    # DEBUG off, as in production: with it on, Django keeps the last 9,000 queries (their parameters,
+    # stream blobs included) and that log, not the import, would grow with the export.
+    database = throwaway_database
+    with tempfile.TemporaryDirectory(prefix="runbase-bench-memory-") as tmp, database(Path(tmp), DEBUG=False):
         started = time.perf_counter()
         try:
             result = imports[kind]()
@@ -180,7 +195,7 @@ def child(kind: str, path: str, workers: int) -> None:
             summary, errors = "refused", [str(exc)]
         seconds = time.perf_counter() - started
     figures = {
-        "peak_mb": _peak_mb(resource.RUSAGE_SELF),
+        "peak_mb": _own_peak_mb(),
         "workers_peak_mb": _peak_mb(resource.RUSAGE_CHILDREN),
         "seconds": seconds,
         "summary": summary,

@@ -54,13 +54,16 @@ def test_pool_workers_die_when_their_parent_is_killed(samples):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_watchdog_ends_a_worker_whose_parent_is_gone_without_the_kernel_telling_it():
-    """The portable half (macOS has no PR_SET_PDEATHSIG): a thread that watches os.getppid()."""
+    """The portable half (macOS has no PR_SET_PDEATHSIG): a thread that watches os.getppid().
+
+    The child reads its parent's pid before it says it is ready: read after, the parent may already have
+    exited and the child would be watching init."""
     middle = _python(
         """
         import subprocess, sys
         child = subprocess.Popen([sys.executable, "-c",
-            "import os; from ingest.parse_worker import parent_watchdog; "
-            "print(flush=True); parent_watchdog(os.getppid(), interval_s=0.1)"],
+            "import os; parent = os.getppid(); from ingest.parse_worker import parent_watchdog; "
+            "print(flush=True); parent_watchdog(parent, interval_s=0.1)"],
             stdout=subprocess.PIPE, text=True)
         child.stdout.readline()
         print(child.pid, flush=True)

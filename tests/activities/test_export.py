@@ -131,7 +131,7 @@ def test_the_command_writes_a_file(tmp_path):
 def test_the_command_rejects_a_bad_date():
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="--since 'May' is not a date"):
+    with pytest.raises(CommandError, match="--since: 'May' is not a date: use YYYY-MM-DD"):
         call_command("export_activities", "--since", "May")
 
 

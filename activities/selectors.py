@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 
 from activities.formatting import format_field
-from activities.models import Activity, ActivitySource, Stream
+from activities.models import Activity, ActivitySource, Shoe, ShoeAlias, Stream
 from activities.streams import stream_decode
 
 # The canonical fields a runner reviews, in reading order, with their labels.
@@ -126,3 +127,31 @@ def activity_best_stream(*, activity: Activity) -> tuple[ActivitySource, dict] |
     if best is None:
         return None
     return best.record, stream_columns(record=best.record_id)
+
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def shoe_alias_key(name: str) -> str:
+    """`Peg 38`, `peg38` and `PEG-38` share one key: lower case, letters and digits only."""
+    return _NOT_ALNUM.sub("", name.casefold())
+
+
+def shoe_by_alias(*, key: str) -> Shoe | None:
+    """The shoe whose alias table holds `key` (a `shoe_alias_key`)."""
+    alias = ShoeAlias.objects.select_related("shoe").filter(alias=key).first()
+    return alias.shoe if alias is not None else None
+
+
+def shoe_by_own_name(*, key: str) -> Shoe | None:
+    """The shoe whose own name has `key`, for a name no alias records yet."""
+    return next((s for s in Shoe.objects.only("id", "name") if shoe_alias_key(s.name) == key), None)
+
+
+def shoe_named(*, name: str) -> Shoe | None:
+    """The shoe a written name means (`Peg 38` = `peg38`), through its aliases or its own name; None
+    when unknown. Reads only: `shoe_resolve` is the service that also learns the alias."""
+    key = shoe_alias_key(name)
+    if not key:
+        return None
+    return shoe_by_alias(key=key) or shoe_by_own_name(key=key)

@@ -3,20 +3,13 @@ written variants) and the review flag of an activity."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from activities.models import Activity, ActivitySource, Shoe, ShoeAlias
-
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def shoe_alias_key(name: str) -> str:
-    """`Peg 38`, `peg38` and `PEG-38` share one key: lower case, letters and digits only."""
-    return _NOT_ALNUM.sub("", name.casefold())
+from activities.selectors import shoe_alias_key, shoe_by_alias, shoe_by_own_name
 
 
 @transaction.atomic
@@ -49,17 +42,16 @@ def shoe_resolve(*, name: str | None = None, strava_gear_id: str | None = None) 
 
 
 def _shoe_by_name(name: str) -> Shoe | None:
+    """`shoe_named`, learning the alias when the shoe was found by its own name."""
     key = shoe_alias_key(name)
     if not key:
         return None
-    alias = ShoeAlias.objects.select_related("shoe").filter(alias=key).first()
-    if alias is not None:
-        return alias.shoe
-    for shoe in Shoe.objects.all().only("id", "name"):
-        if shoe_alias_key(shoe.name) == key:
+    shoe = shoe_by_alias(key=key)
+    if shoe is None:
+        shoe = shoe_by_own_name(key=key)
+        if shoe is not None:
             _remember_alias(shoe, name)
-            return shoe
-    return None
+    return shoe
 
 
 def _remember_alias(shoe: Shoe, name: str) -> None:

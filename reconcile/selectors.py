@@ -9,8 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from activities.formatting import format_field, format_value
-from activities.models import Activity, Shoe, ShoeAlias
-from activities.services import shoe_alias_key
+from activities.models import Activity, Shoe
 from reconcile.config import reconcile_config
 from reconcile.fields import FLOAT_FIELDS
 from reconcile.models import Conflict, ManualOverride
@@ -86,17 +85,6 @@ def _moment(value: Any) -> Any:
         return dt.datetime.fromisoformat(value) if isinstance(value, str) else value
     except ValueError:
         return value
-
-
-def shoe_named(*, name: str) -> Shoe | None:
-    """The shoe a typed name means, through the alias table (`Peg 38` = `peg38`); None when unknown."""
-    key = shoe_alias_key(name)
-    if not key:
-        return None
-    alias = ShoeAlias.objects.select_related("shoe").filter(alias=key).first()
-    if alias is not None:
-        return alias.shoe
-    return next((s for s in Shoe.objects.only("id", "name") if shoe_alias_key(s.name) == key), None)
 
 
 def conflict_average(*, conflict: Conflict) -> float | None:

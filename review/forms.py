@@ -6,8 +6,9 @@ import datetime as dt
 
 from django import forms
 
+from activities.selectors import shoe_named
 from reconcile.models import Conflict
-from reconcile.selectors import conflict_average, conflict_choices, shoe_named
+from reconcile.selectors import conflict_average, conflict_choices
 
 DURATION_FIELDS = {"duration_s", "elapsed_s"}
 # Categorical fields typed by hand are compared after normalisation: case and spacing do not count.

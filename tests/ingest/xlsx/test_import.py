@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from activities.models import ActivitySource, Shoe, ShoeAlias
-from activities.services import shoe_alias_key
+from activities.selectors import shoe_alias_key
 from ingest.locks import SyncBusy, sync_lock
 from ingest.models import ProcessedFile, SyncState
 from ingest.records import SourceError

@@ -7,6 +7,7 @@ Python packages. On a VPS set DATABASE_URL (PostgreSQL), SECRET_KEY, DEBUG=false
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from runbase_site.timezones import machine_time_zone
 
@@ -20,10 +21,34 @@ RAW_STORE_DIR = Path(env.str("RUNBASE_RAW_STORE_DIR", default=str(DATA_DIR / "ra
 LOG_DIR = Path(env.str("RUNBASE_LOG_DIR", default=str(DATA_DIR / "logs"))).expanduser()
 # Settings only name these folders; `ingest`'s AppConfig.ready() creates them (see ingest/apps.py).
 
-SECRET_KEY = env.str("SECRET_KEY", default="runbase-local-only-insecure-key-change-me-on-a-server")
 DEBUG = env.bool("DEBUG", default=True)
+# The built-in key is good enough on one's own Mac (DEBUG on) and refused anywhere else: a server that
+# forgot SECRET_KEY stops at start-up instead of signing sessions with a key published in this file.
+LOCAL_SECRET_KEY = "runbase-local-only-insecure-key-change-me-on-a-server"
+SECRET_KEY = env.str("SECRET_KEY", default="") or (LOCAL_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", LOCAL_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or is RunBase's built-in development key, and DEBUG is false: set "
+        "SECRET_KEY to a long random value in the environment or .env (for example the output of "
+        'python3 -c "import secrets; print(secrets.token_urlsafe(50))").'
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- HTTPS behind a reverse proxy (Caddy, nginx): secure by default whenever DEBUG is off ----------
+# Each can be switched from the environment, e.g. SECURE_SSL_REDIRECT=false for a plain-HTTP run on
+# 127.0.0.1. The proxy header is trusted only because gunicorn listens on 127.0.0.1 behind the proxy,
+# which sets it (Caddy does by default; nginx needs `proxy_set_header X-Forwarded-Proto $scheme`).
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+_PROXY_SSL_HEADER = env.str("RUNBASE_PROXY_SSL_HEADER", default="" if DEBUG else "X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from gunicorn (collected into STATIC_ROOT): no proxy rule needed for them.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,6 +133,11 @@ HEALTHFIT_DIR = Path(
     env.str(
         "HEALTHFIT_DIR",
         default="~/Library/Mobile Documents/iCloud~com~altifondo~HealthFit/Documents/",
+# Compressed copies made by collectstatic, no manifest: pages render before any collectstatic (tests).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
     )
 ).expanduser()
 # Parse worker processes for bulk imports; 0 means one per core.

@@ -12,7 +12,14 @@ from django.db.models.functions import Coalesce, Length
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from activities.formatting import format_duration, format_km, format_pace, format_value, pretty_json
+from activities.formatting import (
+    format_distance,
+    format_duration,
+    format_km,
+    format_pace,
+    format_value,
+    pretty_json,
+)
 from activities.models import (
     Activity,
     ActivityLoad,
@@ -51,7 +58,7 @@ def _lap_row(lap: Lap) -> list:
     pace = 1000 / lap.avg_speed_mps if lap.avg_speed_mps else None
     return [
         lap.index + 1,
-        format_km(lap.distance_m),
+        format_distance(lap.distance_m),
         format_duration(lap.duration_s),
         format_pace(pace),
         format_value(lap.avg_hr),
@@ -233,7 +240,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
     @admin.display(description="distance", ordering="distance_m")
     def distance(self, obj: Activity) -> str:
-        return format_km(obj.distance_m)
+        return format_distance(obj.distance_m)
 
     @admin.display(description="time", ordering="duration_s")
     def duration(self, obj: Activity) -> str:
@@ -386,7 +393,7 @@ class ActivitySourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="distance", ordering="distance_m")
     def distance(self, obj: ActivitySource) -> str:
-        return format_km(obj.distance_m)
+        return format_distance(obj.distance_m)
 
     @admin.display(description="time", ordering="duration_s")
     def duration(self, obj: ActivitySource) -> str:
@@ -421,7 +428,7 @@ class LapAdmin(admin.ModelAdmin):
 
     @admin.display(description="distance", ordering="distance_m")
     def distance(self, obj: Lap) -> str:
-        return format_km(obj.distance_m)
+        return format_distance(obj.distance_m)
 
     @admin.display(description="time", ordering="duration_s")
     def duration(self, obj: Lap) -> str:
@@ -510,7 +517,7 @@ class ShoeAdmin(admin.ModelAdmin):
 
     @admin.display(description="Strava distance", ordering="distance_m")
     def total(self, obj: Shoe) -> str:
-        return format_km(obj.distance_m)
+        return format_distance(obj.distance_m)
 
     @admin.action(description="Merge selected shoes into one (the oldest confirmed one)")
     def merge_shoes(self, request, queryset) -> None:

@@ -6,6 +6,7 @@ canonical run that reconcile builds from its sources; `provenance` names the sou
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from ingest.records import Route, Source
@@ -349,3 +350,20 @@ class ActivityLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id} load {self.load:.1f} ({self.method})"
+
+
+class RunnerProfile(models.Model):
+    """A signed-in runner's display choices; values are stored in SI whatever is chosen here."""
+
+    class Units(models.TextChoices):
+        SITE = "", "As the site is set (RUNBASE_UNITS)"
+        METRIC = "metric", "Metric (km, min/km, m)"
+        IMPERIAL = "imperial", "Imperial (mi, min/mi, ft)"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runbase_profile"
+    )
+    units = models.CharField(max_length=10, choices=Units.choices, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_units_display()})"

@@ -8,33 +8,12 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 
-from activities.formatting import format_field
+from activities.formatting import FIELD_LABELS, format_field
 from activities.models import Activity, ActivitySource, Shoe, ShoeAlias, Stream
 from activities.streams import stream_decode
 
 # The canonical fields a runner reviews, in reading order, with their labels.
-CANONICAL_FIELDS: list[tuple[str, str]] = [
-    ("start_time", "Start (UTC)"),
-    ("sport", "Sport"),
-    ("distance_m", "Distance"),
-    ("duration_s", "Moving time"),
-    ("elapsed_s", "Elapsed time"),
-    ("avg_pace_s_per_km", "Pace"),
-    ("avg_hr", "Avg HR"),
-    ("max_hr", "Max HR"),
-    ("avg_cadence_spm", "Cadence (spm)"),
-    ("max_cadence_spm", "Max cadence (spm)"),
-    ("total_ascent_m", "Ascent (m)"),
-    ("total_descent_m", "Descent (m)"),
-    ("calories", "Calories"),
-    ("workout_type", "Workout type"),
-    ("workout_name", "Workout name"),
-    ("intensity_score", "Intensity"),
-    ("shoe", "Shoe"),
-    ("trimp", "TRIMP"),
-    ("vo2max", "VO2max"),
-    ("notes", "Notes"),
-]
+CANONICAL_FIELDS: list[tuple[str, str]] = list(FIELD_LABELS.items())
 # Stream sources in order of trust for the charts: a recording file first.
 STREAM_PRIORITY = ["fit_file", "garmin", "strava", "runalyze"]
 

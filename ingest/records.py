@@ -31,11 +31,12 @@ class NotAnActivity(SourceError):
 
 
 class Source(TextChoices):
-    FIT_FILE = "fit_file", "Recording file (FIT/GPX/TCX)"
-    GARMIN = "garmin", "Garmin Connect summary"
+    # The labels are what a runner reads on every page and in the admin.
+    FIT_FILE = "fit_file", "Watch file"
+    GARMIN = "garmin", "Garmin Connect"
     STRAVA = "strava", "Strava"
     RUNALYZE = "runalyze", "Runalyze"
-    MASTER_XLSX = "master_xlsx", "Training log (xlsx)"
+    MASTER_XLSX = "master_xlsx", "Training log"
 
 
 class Route(TextChoices):

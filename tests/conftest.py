@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 # Fixtures shared across apps (the HealthFit folder serves ingest's and review's tests alike).
-pytest_plugins = ["tests.support.healthfit"]
+pytest_plugins = ["tests.support.healthfit", "tests.support.browser"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"

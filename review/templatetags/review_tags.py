@@ -1,18 +1,56 @@
-"""Presentation filters for the review pages: SI values in the units a runner reads."""
+"""Presentation filters for the review pages: SI values in the units and local time a runner reads.
+
+The units come from `activities.formatting.display_units()`, set per request by the middleware.
+"""
 
 from __future__ import annotations
 
 from django import template
 
-from activities.formatting import format_duration, format_field, format_km, format_pace, format_value
+from activities.formatting import (
+    field_label,
+    format_distance,
+    format_duration,
+    format_elevation,
+    format_field,
+    format_local_time,
+    format_pace,
+    format_utc,
+    format_value,
+    record_label,
+)
+from ingest.records import Source
 from reconcile.selectors import conflict_value_labels
 
 register = template.Library()
 
-register.filter("km", format_km)
+register.filter("distance", format_distance)
+register.filter("elevation", format_elevation)
 register.filter("duration", format_duration)
-register.filter("pace", format_pace)
 register.filter("value", format_value)
+register.filter("utc", format_utc)
+register.filter("field_label", field_label)
+register.filter("record_label", record_label)
+
+_SOURCE_LABELS = dict(Source.choices)
+
+
+@register.filter
+def pace(seconds_per_km) -> str:
+    """`{{ activity.avg_pace_s_per_km|pace }}`: min/km or min/mi as the runner chose."""
+    return format_pace(seconds_per_km)
+
+
+@register.filter
+def source_label(source: str) -> str:
+    """`fit_file` → "Watch file", `master_xlsx` → "Training log"; anything else as written."""
+    return _SOURCE_LABELS.get(source, source or "—")
+
+
+@register.filter
+def local_time(activity_or_record) -> str:
+    """`{{ activity|local_time }}`: "Thu 9 Oct 2025, 19:40 (UTC−07:00)" from its own UTC offset."""
+    return format_local_time(activity_or_record.start_time, activity_or_record.utc_offset_s)
 
 
 @register.filter

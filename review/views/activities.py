@@ -1,0 +1,64 @@
+"""Activity pages: the filtered list and one activity with its sources, charts and decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from activities import selectors as activity_selectors
+from activities.models import Activity
+from activities.services import activity_review_done
+from reconcile import selectors as conflict_selectors
+from review import selectors
+from review.charts import stream_charts
+from review.forms import ActivityFilterForm
+
+PAGE_SIZE = 50
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    activities = selectors.activity_list(**{k: v for k, v in filters.items() if v})
+    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        **activity_selectors.activity_filter_options(),
+    }
+    return render(request, "review/activity_list.html", context)
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity.objects.select_related("shoe"), pk=pk)
+    records = activity_selectors.activity_records(activity=activity)
+    stream = activity_selectors.activity_best_stream(activity=activity)
+    context = {
+        "activity": activity,
+        "records": records,
+        "rows": activity_selectors.activity_field_rows(activity=activity, records=records),
+        "intervals": activity.intervals.all(),
+        "conflicts": activity.conflicts.all(),
+        "overrides": conflict_selectors.activity_overrides(activity=activity),
+        "chart_record": stream[0] if stream else None,
+        "charts": stream_charts(stream[1]) if stream else [],
+    }
+    return render(request, "review/activity_detail.html", context)
+
+
+@login_required
+@require_POST
+def activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    activity_review_done(activity=activity)
+    messages.success(request, f"{activity} marked as reviewed.")
+    return redirect("review:activity_detail", pk=pk)

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "runbase_site.middleware.DisplayUnitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "review.context_processors.display",
             ],
         },
     },
@@ -124,8 +126,18 @@ TIME_ZONE = "UTC"
 # By default the machine's own zone (runbase_site/timezones.py): a Mac is set to where its runner lives.
 RUNBASE_HOME_TZ = env.str("RUNBASE_HOME_TZ", default="") or machine_time_zone()
 
+# Units every page, chart, form and admin column shows (a runner may choose otherwise on the pages).
+RUNBASE_UNITS = env.str("RUNBASE_UNITS", default="metric")
+if RUNBASE_UNITS not in ("metric", "imperial"):
+    raise ImproperlyConfigured(f"RUNBASE_UNITS must be metric or imperial, not {RUNBASE_UNITS!r}.")
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))
+# Compressed copies made by collectstatic, no manifest: pages render before any collectstatic (tests).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 LOGIN_URL = "admin:login"
 
 # --- Sources ----------------------------------------------------------------------------------
@@ -133,11 +145,6 @@ HEALTHFIT_DIR = Path(
     env.str(
         "HEALTHFIT_DIR",
         default="~/Library/Mobile Documents/iCloud~com~altifondo~HealthFit/Documents/",
-# Compressed copies made by collectstatic, no manifest: pages render before any collectstatic (tests).
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
     )
 ).expanduser()
 # Parse worker processes for bulk imports; 0 means one per core.

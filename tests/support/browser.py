@@ -20,7 +20,9 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DESKTOP = (1400, 1000)
 PHONE = (390, 844)
-INSTALL_HINT = "browser tests need Chromium: apt-get install chromium chromium-driver (and pip install selenium)"
+INSTALL_HINT = (
+    "browser tests need Chromium: apt-get install chromium chromium-driver (and pip install selenium)"
+)
 
 
 def screenshot_dir() -> Path:
@@ -111,9 +113,8 @@ class Browser:
         client = Client()
         client.force_login(user)
         self.open("/favicon.ico")  # a cookie needs a page of the site open first
-        self.driver.add_cookie(
-            {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "path": "/"}
-        )
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": session, "path": "/"})
 
     def horizontal_overflow(self) -> int:
         """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""

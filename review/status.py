@@ -4,15 +4,17 @@ Per sync (SyncState row): when it last ran, last succeeded, its summary or error
 aborted run was on), a held lock — RUNNING while its holder lives, DIED with the run's start time when
 the holder is gone or stopped renewing its lease — and files waiting for iCloud. Per source: record
 counts; per route: files by manifest status; the failed files with their errors; records waiting for
-reconcile; the database and raw-store size.
+reconcile; the database and raw-store size. Over it all, one verdict for scripts (`--json`): ok,
+warning or error, with the reasons (`status_level`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
@@ -24,6 +26,7 @@ from ingest.locks import Holder, holder_is_gone
 from ingest.models import ProcessedFile, SyncState
 from ingest.rawstore import raw_store_dir
 from reconcile.selectors import pending_conflicts
+from review.health import Health, health_check
 
 FAILED_LIMIT = 50
 
@@ -64,6 +67,15 @@ class StatusReport:
     raw_files: int = 0
     raw_bytes: int = 0
     home_tz: str = ""
+    health: Health | None = None
+    level: str = "ok"  # ok, warning or error: see status_level
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every fact of `lines()`, machine-readable (times as ISO 8601 through DjangoJSONEncoder)."""
+        facts = asdict(self)
+        facts["health"] = self.health.as_dict() if self.health is not None else None
+        return facts
 
     def lines(self) -> list[str]:
         out = ["Syncs:"]
@@ -85,6 +97,7 @@ class StatusReport:
         out.append(
             f"Home time zone: {self.home_tz} (RUNBASE_HOME_TZ: dates a record with no offset of its own)"
         )
+        out.append(f"Overall: {self.level}" + (f" — {'; '.join(self.reasons)}" if self.reasons else ""))
         return out
 
 
@@ -160,7 +173,38 @@ def status_report() -> StatusReport:
     report.database_vendor, report.database_bytes = database_size()
     report.raw_files, report.raw_bytes = _raw_store_size(raw_store_dir())
     report.home_tz = settings.RUNBASE_HOME_TZ
+    report.health = health_check()
+    report.level, report.reasons = status_level(report, report.health)
     return report
+
+
+def status_level(report: StatusReport, health: Health) -> tuple[str, list[str]]:
+    """error: a set-up scheduled source whose last run failed or that has not succeeded within its
+    limit, or a django-q2 cluster that is not running its schedules; warning: any other failed run or
+    failed items, a run that died, a set-up source that has never run; else ok."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    watched = {s.name for s in health.sources}
+    ran = {s.name for s in report.syncs}
+    for source in health.sources:
+        if source.age_s is None:
+            (errors if source.name in ran else warnings).append(f"{source.name}: no successful run yet")
+        elif not source.ok:
+            errors.append(f"{source.name}: no successful run for {source.age_s // 3600} h")
+    for sync in report.syncs:
+        if sync.error and sync.summary.startswith("failed"):
+            (errors if sync.name in watched else warnings).append(f"{sync.name}: the last run failed")
+        elif sync.error:
+            warnings.append(f"{sync.name}: the last run had failures")
+        if sync.died:
+            warnings.append(f"{sync.name}: a run died without finishing")
+    if health.cluster is not None and not health.cluster.ok:
+        errors.append(
+            f"django-q2 cluster: {health.cluster.overdue} schedule(s) overdue (is qcluster running?)"
+        )
+    if errors:
+        return "error", errors + warnings
+    return ("warning" if warnings else "ok"), warnings
 
 
 def _died(state: SyncState) -> str:

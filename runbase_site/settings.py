@@ -42,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # an uptime monitor on the machine itself may ask over HTTP
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
@@ -67,8 +68,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files straight from gunicorn (collected into STATIC_ROOT): no proxy rule needed for them.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -77,6 +76,14 @@ MIDDLEWARE = [
     "runbase_site.middleware.DisplayUnitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if not DEBUG:
+    # On a server, gunicorn serves the static files collected into STATIC_ROOT itself (WhiteNoise): no
+    # proxy rule needed for them. With DEBUG on, runserver serves them from the apps (the demo).
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "runbase_site.urls"
 
@@ -233,6 +240,14 @@ Q_CLUSTER = {
     "max_attempts": 1,
     "catch_up": False,
     "save_limit": 500,
+# --- Unattended operation: health checks -----------------------------------------------------------
+# /healthz and runbase_status: hours a set-up source may go without a successful sync, per source
+# (JSON, merged over ingest/watch.py's {"icloud": 48, "strava": 48, "runalyze": 192}); whether the
+# django-q2 cluster must be running (false when cron runs the syncs) and how late a schedule may be.
+RUNBASE_HEALTH_MAX_AGE_HOURS: dict[str, float] = env.json("RUNBASE_HEALTH_MAX_AGE_HOURS", default={})
+RUNBASE_HEALTH_CLUSTER = env.bool("RUNBASE_HEALTH_CLUSTER", default=True)
+RUNBASE_HEALTH_CLUSTER_GRACE_MINUTES = env.int("RUNBASE_HEALTH_CLUSTER_GRACE_MINUTES", default=15)
+
     "sync": env.bool("Q_SYNC", default=False),
 }
 

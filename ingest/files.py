@@ -4,9 +4,10 @@ Every route that brings files (HealthFit folder, `import_files`, Garmin and Stra
 data) feeds `files_ingest` with `FileInput`s, on disk (`path`) or in memory (`data`). Per file:
 
 1. a file seen before at the same path with the same size and mtime is left alone, unread;
-2. otherwise its bytes are hashed: known content is not imported twice (a renamed copy, or the same
-   recording through another route); a failed file is retried only when its content changes;
-3. new content is archived in the raw store BEFORE it is parsed;
+2. otherwise it is identified by its content (`parsers.file_identity`: the SHA-256 of the bytes, of
+   the inflated bytes when gzipped): known content is not imported twice (a renamed copy, the same
+   recording through another route, plain or `.gz`); a failed file is retried only when it changes;
+3. new content is archived in the raw store, the bytes as received, BEFORE it is parsed;
 4. parsing runs in a pool of worker processes; the parent writes, one transaction per file: the
    manifest row (`ProcessedFile`) and every record of the file commit together or not at all;
 5. a file changed in place (same path, new bytes) updates the records it produced before.
@@ -19,7 +20,6 @@ an exception that does end a run names the file it was working on.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -35,6 +35,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError, transact
 from activities.models import ActivitySource
 from ingest.models import ProcessedFile, clip_to_field
 from ingest.parse_worker import ParseJob, ParseOutcome, default_workers, parse_many
+from ingest.parsers import file_identity
 from ingest.rawstore import RawFile, raw_store_put
 from ingest.records import FileHints, ParsedActivity, SourceError
 from ingest.store import record_mark_deleted, record_store
@@ -184,13 +185,19 @@ class _Planned:
 
     item: FileInput
     location: str  # manifest `path`: the absolute path, or the origin of an in-memory file
-    raw: RawFile
+    sha256: str  # the file's identity (`file_identity`): the manifest's key and its records' source_id
+    raw: RawFile  # the archived bytes as received (a `.gz` stays compressed)
     mtime: float | None
     prior_id: int | None  # the manifest row of this path's previous content (changed in place)
     prior_sha: str = ""
 
 
 Log = Callable[[str], Any] | None
+
+
+def max_file_bytes() -> int:
+    """The per-file budget in bytes (RUNBASE_ARCHIVE_MAX_FILE_MB): for identifying and parsing alike."""
+    return int(settings.RUNBASE_ARCHIVE_MAX_FILE_MB * (1 << 20))
 
 
 def resolve_workers(workers: int | None) -> int:
@@ -224,7 +231,7 @@ def files_ingest(
     seen: dict[str, str] = {}  # sha256 -> origin of the files planned so far: no bytes kept
     planned: dict[int, _Planned] = {}  # in the parse pool now
 
-    max_bytes = int(settings.RUNBASE_ARCHIVE_MAX_FILE_MB * (1 << 20))  # the per-file budget, for workers
+    max_bytes = max_file_bytes()  # the per-file budget, for workers
 
     def jobs() -> Iterator[ParseJob]:
         """Plan file by file (drawn lazily by the parse pool): report what needs no parsing, archive
@@ -238,7 +245,7 @@ def files_ingest(
                     report(step)
                     continue
                 key = len(seen)
-                seen[step.raw.sha256] = item.origin
+                seen[step.sha256] = item.origin
                 planned[key] = step
                 yield ParseJob(
                     key=key,
@@ -385,7 +392,7 @@ def _plan(
             return _outcome(item, "pending", error="still being written (its size changed): next sync")
     else:
         location, data, previous = item.origin, item.read_bytes(), None
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = file_identity(name=item.name, data=data, max_bytes=max_file_bytes())
     if sha256 in seen:
         return _outcome(item, "already_seen", sha256=sha256, error=f"same content as {seen[sha256]}")
     existing = ProcessedFile.objects.filter(sha256=sha256).first()
@@ -395,6 +402,7 @@ def _plan(
     return _Planned(
         item=item,
         location=location,
+        sha256=sha256,
         raw=raw,
         mtime=mtime,
         prior_id=previous.pk if previous is not None else None,
@@ -448,14 +456,14 @@ def _write(plan: _Planned, parsed: ParseOutcome, *, route: str, result: FilesRes
         with transaction.atomic():
             row = _save_row(plan, route=route, status=status, error=parsed.skipped)
             if parsed.skipped:
-                return _outcome(item, "skipped", sha256=plan.raw.sha256, error=parsed.skipped)
+                return _outcome(item, "skipped", sha256=plan.sha256, error=parsed.skipped)
             outcome = _store_records(plan, row, parsed.records, route=route)
     except _DB_GONE:
         raise
     except IntegrityError as exc:
-        if ProcessedFile.objects.filter(sha256=plan.raw.sha256).exists():
+        if ProcessedFile.objects.filter(sha256=plan.sha256).exists():
             # A concurrent run (another route's lock) imported the same bytes first.
-            return _outcome(item, "already_seen", sha256=plan.raw.sha256, error="imported meanwhile")
+            return _outcome(item, "already_seen", sha256=plan.sha256, error="imported meanwhile")
         return _fail(plan, route=route, error=f"{item.name}: could not be stored ({exc})")
     except SourceError as exc:
         return _fail(plan, route=route, error=str(exc) if item.name in str(exc) else f"{item.name}: {exc}")
@@ -486,7 +494,7 @@ def _store_records(
     if gone:
         record_mark_deleted(source="fit_file", source_ids=gone)
     status = "updated" if old or outcomes == {"updated"} else "imported"
-    return _outcome(item, status, sha256=plan.raw.sha256, record_ids=ids)
+    return _outcome(item, status, sha256=plan.sha256, record_ids=ids)
 
 
 def _retarget(plan: _Planned, row: ProcessedFile) -> dict[int, str]:
@@ -497,7 +505,7 @@ def _retarget(plan: _Planned, row: ProcessedFile) -> dict[int, str]:
     for record in ActivitySource.objects.select_for_update().filter(file=row, source="fit_file"):
         if not record.source_id.startswith(old_sha):
             continue
-        new_id = plan.raw.sha256 + record.source_id[len(old_sha) :]
+        new_id = plan.sha256 + record.source_id[len(old_sha) :]
         if ActivitySource.objects.filter(source="fit_file", source_id=new_id).exists():
             continue
         ActivitySource.objects.filter(pk=record.pk).update(source_id=new_id)
@@ -509,7 +517,7 @@ def _save_row(plan: _Planned, *, route: str, status: str, error: str) -> Process
     """Create the manifest row, or move this path's row (changed in place) to the new content."""
     item = plan.item
     values = dict(
-        sha256=plan.raw.sha256,
+        sha256=plan.sha256,
         path=clip_to_field(ProcessedFile, "path", plan.location),
         name=clip_to_field(ProcessedFile, "name", item.name),
         route=route,
@@ -540,12 +548,12 @@ def _fail(plan: _Planned, *, route: str, error: str) -> FileOutcome:
         with transaction.atomic():
             _save_row(plan, route=route, status=ProcessedFile.Status.FAILED, error=error)
     except IntegrityError:
-        other = ProcessedFile.objects.filter(sha256=plan.raw.sha256).first()
+        other = ProcessedFile.objects.filter(sha256=plan.sha256).first()
         if other is None:
             raise
         note = f"recorded meanwhile by another run ({other.status} at {other.path})"
-        return _outcome(plan.item, "already_seen", sha256=plan.raw.sha256, error=note)
-    return _outcome(plan.item, "failed", sha256=plan.raw.sha256, error=error)
+        return _outcome(plan.item, "already_seen", sha256=plan.sha256, error=note)
+    return _outcome(plan.item, "failed", sha256=plan.sha256, error=error)
 
 
 def _outcome(item: FileInput, status: str, **values: Any) -> FileOutcome:

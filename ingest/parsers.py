@@ -9,8 +9,9 @@ Garmin export, Strava export): bytes in, placed and validated records out.
 time zone passed by name), so bulk imports run it in worker processes.
 The file type comes from the content when it is recognisable (a FIT header, gzip magic, a GPX or TCX
 root element) and from the extension otherwise: an extension may lie, the bytes do not.
-Every record is `source="fit_file"` with `source_id` = SHA-256 of the bytes as given (`#<index>` per
-session/track when a file holds several), so one file reaching us by two routes is one record.
+Every record is `source="fit_file"` with `source_id` = the file's identity (`file_identity`: SHA-256 of
+its content, decompressed when gzipped; `#<index>` per session/track when a file holds several), so one
+recording reaching us by two routes, plain or as a Strava export's `.fit.gz`, is one record.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ingest.gpx.parser import parse_gpx
 from ingest.placement import records_place
 from ingest.records import FileHints, ParsedActivity, Source, SourceError
 from ingest.tcx.parser import parse_tcx
-from ingest.zipsafe import ZipLimits, gunzip_capped
+from ingest.zipsafe import ZipLimits, gunzip_capped, gunzip_chunks
 
 SOURCE = Source.FIT_FILE.value
 
@@ -79,10 +80,30 @@ def _decompress(name: str, data: bytes, *, max_bytes: int) -> bytes:
     return gunzip_capped(data, name=name, max_bytes=max_bytes, setting=MAX_FILE_SETTING)
 
 
+def file_identity(*, name: str, data: bytes, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
+    """A recording file's identity: the SHA-256 of its content, inflated first when it is gzipped.
+
+    The same recording arrives plain (`import_files`, HealthFit) and gzipped (a Strava export's
+    `<id>.fit.gz`, a `.gz` handed to `import_files`): one content, one identity, one record. Hashed a
+    chunk at a time, never held inflated. A gzip that cannot be inflated (corrupt, or past
+    `max_bytes`) is identified by its bytes as given: parsing fails on it and names the fault.
+    """
+    if data.startswith(_GZIP_MAGIC):
+        inflated = hashlib.sha256()
+        try:
+            for chunk in gunzip_chunks(data, name=name, max_bytes=max_bytes):
+                inflated.update(chunk)
+        except SourceError:
+            pass  # parsing fails on it, naming the fault
+        else:
+            return inflated.hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
 def parse_file(
     *, name: str, data: bytes, hints: FileHints | None = None, max_bytes: int = DEFAULT_MAX_FILE_BYTES
 ) -> list[ParsedActivity]:
-    """Every activity in one recording file as the file says it, named by the file's bytes.
+    """Every activity in one recording file as the file says it, named by its content (`file_identity`).
 
     Not yet placed (no offset or local date beyond the file's own) nor validated: see `file_records`.
     `hints` reach the FIT parser only, to anchor a device-relative clock. Raises `NotAnActivity` for a
@@ -91,8 +112,8 @@ def parse_file(
     """
     if not data:
         raise SourceError(f"{name}: empty file")
-    sha = hashlib.sha256(data).hexdigest()
     content = _decompress(name, data, max_bytes=max_bytes)
+    sha = hashlib.sha256(content).hexdigest()  # file_identity, from the content already inflated
     kind = file_kind(name, content)
     if kind is None:
         raise SourceError(f"{name}: unknown file type: not FIT, GPX or TCX (by content or extension)")

@@ -412,7 +412,12 @@ def gunzip_capped(data: bytes, *, name: str, max_bytes: int, setting: str = "") 
     """Inflate gzip `data` (every member of a multi-member file, as `gzip.decompress` does) chunk by
     chunk, refusing it as soon as it passes `max_bytes`: a gzip bomb never reaches memory whole.
     SourceError names the file, the limit and `setting` (in MB)."""
-    parts: list[bytes] = []
+    return b"".join(gunzip_chunks(data, name=name, max_bytes=max_bytes, setting=setting))
+
+
+def gunzip_chunks(data: bytes, *, name: str, max_bytes: int, setting: str = "") -> Iterator[bytes]:
+    """`gunzip_capped` one inflated chunk at a time, for a caller that only hashes the content and
+    need not hold it whole. Raises the same SourceError, when it gets there."""
     size = 0
     view = memoryview(data)
     try:
@@ -427,12 +432,11 @@ def gunzip_capped(data: bytes, *, name: str, max_bytes: int, setting: str = "") 
                 size += len(chunk)
                 if size > max_bytes:
                     raise _too_big(name, max_bytes, setting)
-                parts.append(chunk)
+                yield chunk
             if view[:2] != _GZIP_MAGIC:
                 break  # the end, or padding after the last member
     except (EOFError, zlib.error) as exc:
         raise SourceError(f"{name}: truncated or corrupt gzip data ({exc})") from exc
-    return b"".join(parts)
 
 
 def _too_big(name: str, max_bytes: int, setting: str) -> SourceError:

@@ -2,9 +2,10 @@
 
 1. Every uploaded FIT/GPX/TCX of the nested `UploadedFiles_*_Part*.zip` goes through the shared file
    pipeline (`files_ingest`, route `garmin_export`): archived, parsed in the worker pool, one
-   transaction per file, `fit_file` records keyed by content hash, so duplicates land once and a
-   re-run skips what is done. Members are read one at a time as the pipeline asks for them, and the
-   pipeline drops each file's bytes once archived: memory holds the largest file, never the export.
+   transaction per file, `fit_file` records keyed by content hash (`parsers.file_identity`), so
+   duplicates land once and a re-run skips what is done. Members are read one at a time as the
+   pipeline asks for them, and the pipeline drops each file's bytes once archived: memory holds the
+   largest file, never the export.
 2. Each summary (not a multisport parent: its legs are summaries of their own) becomes a `garmin`
    record (source_id = activityId), paired with the file session it came from by start time and
    device serial; the pairing is kept in `raw["paired_file_sha256"]` / `raw["paired_record"]`. A
@@ -16,7 +17,6 @@ transaction, so an interrupted import re-run finishes the rest, duplicating noth
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -25,10 +25,11 @@ from typing import Any, ClassVar
 from django.conf import settings
 
 from activities.models import ActivitySource
-from ingest.files import FileInput, FilesResult, files_ingest
+from ingest.files import FileInput, FilesResult, files_ingest, max_file_bytes
 from ingest.garmin.export import export_summaries, export_uploads, is_recording, is_summary_file
 from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
 from ingest.garmin.parser import summary_is_parent, summary_parse
+from ingest.parsers import file_identity
 from ingest.placement import record_place
 from ingest.records import ParsedActivity, RecordError, Route, Source, SourceError
 from ingest.store import record_store
@@ -81,7 +82,7 @@ def _noop(_message: str) -> None:
 def _file_inputs(path: Path, shas: set[str], limits: ZipLimits) -> Iterator[FileInput]:
     """The uploads as pipeline inputs; remembers each file's hash for the pairing step."""
     for entry in export_uploads(path, limits=limits):
-        shas.add(hashlib.sha256(entry.data).hexdigest())
+        shas.add(file_identity(name=entry.name, data=entry.data, max_bytes=max_file_bytes()))
         item = FileInput(name=PurePosixPath(entry.name).name, origin=entry.path, data=entry.data)
         del entry  # the pipeline drops the item's bytes once archived: hold no other reference
         yield item

@@ -2,9 +2,10 @@
 
 The zip holds `activities.csv` (one row per activity, id = the API's activity id), the original uploads
 under `activities/` (`.fit.gz`, `.tcx.gz`, `.gpx`), and `shoes.csv`. Uploads go through the shared file
-pipeline (route `strava_export`): each becomes a `fit_file` record keyed by its SHA-256, so a file that
-also arrived from the watch or HealthFit is not imported twice. Each CSV row becomes the `strava`
-record of that id, carrying its upload's SHA-256 in `raw`; a manual entry has no file and no streams.
+pipeline (route `strava_export`): each becomes a `fit_file` record keyed by its content's SHA-256 (the
+`.gz` inflated: `parsers.file_identity`), so a file that also arrived from the watch or HealthFit is not
+imported twice. Each CSV row becomes the `strava` record of that id, carrying its upload's identity in
+`raw`; a manual entry has no file and no streams.
 A record the API already filled (laps, splits, offsets) is kept: the export row would only thin it.
 The whole zip is checked against the archive budget (`ingest.zipsafe`) before anything is imported;
 the uploads are read one at a time as the pipeline asks for them, so memory holds the largest file.
@@ -12,7 +13,6 @@ the uploads are read one at a time as the pipeline asks for them, so memory hold
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -21,7 +21,8 @@ from typing import ClassVar
 from django.conf import settings
 
 from activities.models import ActivitySource
-from ingest.files import FILE_SUFFIXES, FileInput, FilesResult, files_ingest
+from ingest.files import FILE_SUFFIXES, FileInput, FilesResult, files_ingest, max_file_bytes
+from ingest.parsers import file_identity
 from ingest.placement import record_place
 from ingest.records import Route, Source, SourceError
 from ingest.store import record_store
@@ -54,7 +55,7 @@ class _Zip:
     limits: ZipLimits
     activities_csv: str | None = None
     shoes_csv: str | None = None
-    shas: dict[str, str] = field(default_factory=dict)  # member name -> sha256
+    shas: dict[str, str] = field(default_factory=dict)  # member name -> its file_identity
 
     def uploads(self) -> Iterator[FileInput]:
         entries = zip_entries(self.path, limits=self.limits, nested=lambda _name: False, want=_wanted)
@@ -66,7 +67,7 @@ class _Zip:
             elif base == "shoes.csv":
                 self.shoes_csv = entry.data.decode("utf-8-sig")
             elif base.endswith(FILE_SUFFIXES):
-                self.shas[name] = hashlib.sha256(entry.data).hexdigest()
+                self.shas[name] = file_identity(name=name, data=entry.data, max_bytes=max_file_bytes())
                 item = FileInput(name=PurePosixPath(name).name, origin=entry.path, data=entry.data)
                 del entry  # the pipeline drops the item's bytes once archived: hold no other reference
                 yield item

@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 import fitparse
 import pytest
 
-from ingest.parsers import file_kind, parse_file
+from ingest.parsers import file_identity, file_kind, parse_file
 from ingest.records import FileHints, NotAnActivity, SourceError
 from tests.support.parsing import parse, place, summary
 
@@ -127,15 +127,35 @@ def test_every_sample_file_gives_the_same_result_twice(samples, relative):
         assert len(messages) == 1
 
 
-def test_a_gzip_compressed_fit_is_read_and_identified_by_the_bytes_as_given(samples):
+def test_a_gzip_compressed_fit_is_read_and_identified_by_its_content(samples):
     data = (samples / RUN).read_bytes()
     packed = gzip.compress(data, mtime=0)
 
     records = parse_file(name="9800229278.fit.gz", data=packed)
 
-    assert records[0].source_id == hashlib.sha256(packed).hexdigest()
+    assert records[0].source_id == hashlib.sha256(data).hexdigest() != hashlib.sha256(packed).hexdigest()
     assert summary(records[0]) == summary(parse_file(name="run.fit", data=data)[0])
     assert records[0].raw["file_name"] == "9800229278.fit.gz"
+
+
+def test_one_content_has_one_identity_however_it_is_packed(samples):
+    data = (samples / RUN).read_bytes()
+    plain = hashlib.sha256(data).hexdigest()
+    # two compressions of one file (different level and header time) and a two-member gzip
+    packings = [gzip.compress(data, compresslevel=1, mtime=0), gzip.compress(data, mtime=123456)]
+    packings.append(gzip.compress(data[:100], mtime=0) + gzip.compress(data[100:], mtime=0))
+
+    assert file_identity(name="run.fit", data=data) == plain
+    assert {file_identity(name="run.fit.gz", data=packed) for packed in packings} == {plain}
+    assert file_identity(name="no-suffix", data=packings[0]) == plain  # gzip is known by its bytes
+
+
+def test_a_gzip_that_cannot_be_inflated_is_identified_by_its_bytes_as_given(samples):
+    truncated = gzip.compress((samples / RUN).read_bytes())[:200]
+    bomb = gzip.compress(bytes(8 << 20))
+
+    assert file_identity(name="run.fit.gz", data=truncated) == hashlib.sha256(truncated).hexdigest()
+    assert file_identity(name="b.fit.gz", data=bomb, max_bytes=1 << 20) == hashlib.sha256(bomb).hexdigest()
 
 
 @pytest.mark.parametrize("name", ["track.gpx.gz", "TRACK.GPX.GZ"])

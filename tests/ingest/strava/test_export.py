@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import zipfile
 
@@ -32,7 +33,8 @@ def test_each_row_becomes_a_strava_record_and_each_upload_a_file_record(export_z
     assert (run.distance_m, run.elapsed_s, run.duration_s) == (4835.4, 2625.1, 2625.1)
     assert (run.max_hr, run.avg_hr, run.calories, run.total_ascent_m) == (171, 147, 336, 168)
     with zipfile.ZipFile(export_zip) as archive:
-        sha = hashlib.sha256(archive.read("activities/9800060294.fit.gz")).hexdigest()
+        # the upload's identity is its content: the FIT inside the .gz
+        sha = hashlib.sha256(gzip.decompress(archive.read("activities/9800060294.fit.gz"))).hexdigest()
     assert run.raw["upload_sha256"] == sha
     assert ActivitySource.objects.filter(source="fit_file", source_id__startswith=sha).exists()
 

@@ -1,0 +1,137 @@
+"""One recording, one identity: the same FIT plain, gzipped and inside a Strava export is one record.
+
+The Strava export sample's six uploads are `.fit.gz` copies of six sample FIT files (the table below);
+`import_files` gets the plain files and gzipped copies made here with other compression settings.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from activities.models import ActivitySource
+from ingest.files import files_import_paths
+from ingest.models import ProcessedFile
+from ingest.rawstore import raw_store_dir
+from ingest.strava.export import strava_export_import
+from tests.support.identity import duplicate_file_records
+
+pytestmark = pytest.mark.django_db
+
+STRAVA_EXPORT = "strava/export/export_12345678.zip"
+# upload in the export -> the sample FIT it was made from (their inflated bytes are equal)
+UPLOADS = {
+    "activities/9800060294.fit.gz": "fit/runs/2013-02-06-12-11-14.fit",
+    "activities/9800120516.fit.gz": "fit/runs/activity-small-fenix2-run.fit",
+    "activities/9800145719.fit.gz": "fit/runs/developer-types-sample.fit",
+    "activities/9800229278.fit.gz": "fit/runs/garmin-fenix-5-run.fit",
+    "activities/9800242614.fit.gz": "fit/other-sports/sample-activity.fit",
+    "activities/9800302149.fit.gz": "fit/other-sports/garmin-fenix-5-walk.fit",
+}
+
+
+@pytest.fixture
+def plain(samples, tmp_path) -> Path:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    for sample in UPLOADS.values():
+        shutil.copyfile(samples / sample, folder / Path(sample).name)
+    return folder
+
+
+@pytest.fixture
+def gzipped(samples, tmp_path) -> Path:
+    """The same files gzipped as a person would (level 1, a header time): other bytes than Strava's."""
+    folder = tmp_path / "gzipped"
+    folder.mkdir()
+    for sample in UPLOADS.values():
+        packed = gzip.compress((samples / sample).read_bytes(), compresslevel=1, mtime=1_700_000_000)
+        (folder / f"{Path(sample).name}.gz").write_bytes(packed)
+    return folder
+
+
+def _identities(samples) -> set[str]:
+    return {hashlib.sha256((samples / sample).read_bytes()).hexdigest() for sample in UPLOADS.values()}
+
+
+def test_the_export_uploads_are_the_sample_files_compressed(samples):
+    with zipfile.ZipFile(samples / STRAVA_EXPORT) as archive:
+        for member, sample in UPLOADS.items():
+            packed = archive.read(member)
+            assert packed != (samples / sample).read_bytes()
+            assert gzip.decompress(packed) == (samples / sample).read_bytes(), member
+
+
+def _assert_one_record_per_recording(samples) -> None:
+    identities = _identities(samples)
+    records = ActivitySource.objects.filter(source="fit_file")
+    assert sorted(records.values_list("source_id", flat=True)) == sorted(identities)
+    assert set(ProcessedFile.objects.values_list("sha256", flat=True)) == identities
+    assert ProcessedFile.objects.count() == 6
+    assert duplicate_file_records() == 0
+    # every Strava row names the record of its upload
+    uploads = ActivitySource.objects.filter(source="strava").exclude(raw__upload_sha256=None)
+    assert {r.raw["upload_sha256"] for r in uploads} == identities
+
+
+def test_plain_then_gzipped_then_the_strava_export_is_one_record_per_recording(samples, plain, gzipped):
+    first = files_import_paths(paths=[plain], workers=1)
+    packed = files_import_paths(paths=[gzipped], workers=1)
+    export = strava_export_import(path=samples / STRAVA_EXPORT, workers=1)
+
+    assert (first.imported, packed.imported, packed.already_seen) == (6, 0, 6)
+    assert (export.files.imported, export.files.already_seen, export.created) == (0, 6, 7)
+    _assert_one_record_per_recording(samples)
+    # the manifest keeps where the recording was first seen: the plain file
+    assert {Path(p).parent for p in ProcessedFile.objects.values_list("path", flat=True)} == {plain}
+
+
+def test_the_strava_export_then_gzipped_then_plain_is_one_record_per_recording(samples, plain, gzipped):
+    export = strava_export_import(path=samples / STRAVA_EXPORT, workers=1)
+    packed = files_import_paths(paths=[gzipped], workers=1)
+    again = files_import_paths(paths=[plain], workers=1)
+
+    assert (export.files.imported, packed.already_seen, again.already_seen) == (6, 6, 6)
+    assert "same content as export_12345678.zip!activities/" in packed.outcomes[0].error
+    _assert_one_record_per_recording(samples)
+
+
+def test_the_raw_store_keeps_the_bytes_as_received(samples):
+    strava_export_import(path=samples / STRAVA_EXPORT, workers=1)
+
+    with zipfile.ZipFile(samples / STRAVA_EXPORT) as archive:
+        for row in ProcessedFile.objects.all():
+            member = row.path.split("!", 1)[1]
+            assert (raw_store_dir() / row.raw_path).read_bytes() == archive.read(member)
+            assert row.raw_path.endswith(".fit.gz") and row.size == archive.getinfo(member).file_size
+
+
+def test_a_re_run_of_every_route_changes_nothing(samples, plain, gzipped):
+    for _ in range(2):
+        files_import_paths(paths=[gzipped], workers=1)
+        strava_export_import(path=samples / STRAVA_EXPORT, workers=1)
+        files_import_paths(paths=[plain], workers=1)
+    before = list(ActivitySource.objects.order_by("pk").values_list("pk", "source_id", "content_hash"))
+
+    files_import_paths(paths=[plain, gzipped], workers=1)
+    strava_export_import(path=samples / STRAVA_EXPORT, workers=1)
+
+    assert (
+        list(ActivitySource.objects.order_by("pk").values_list("pk", "source_id", "content_hash")) == before
+    )
+    _assert_one_record_per_recording(samples)
+
+
+def test_a_corrupt_gzip_is_one_failed_file_identified_by_its_bytes(samples, tmp_path):
+    packed = gzip.compress((samples / UPLOADS["activities/9800060294.fit.gz"]).read_bytes())
+    (tmp_path / "cut.fit.gz").write_bytes(packed[:300])
+
+    result = files_import_paths(paths=[tmp_path / "cut.fit.gz"], workers=1)
+
+    assert result.failed == 1 and "cut.fit.gz: truncated or corrupt gzip data" in result.outcomes[0].error
+    assert ProcessedFile.objects.get().sha256 == hashlib.sha256(packed[:300]).hexdigest()

@@ -16,6 +16,7 @@ BENCHMARKS = [
     "garmin",
     "ingest",
     "memory",
+    "multisource",
     "reconcile",
     "review",
     "runalyze",

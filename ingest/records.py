@@ -45,6 +45,7 @@ class Route(TextChoices):
     HEALTHFIT = "healthfit", "HealthFit iCloud folder"
     FILES = "files", "File import"
     GARMIN_EXPORT = "garmin_export", "Garmin export zip"
+    GARMIN_CONNECT = "garmin_connect", "Garmin Connect pull"
     STRAVA_API = "strava_api", "Strava API"
     STRAVA_EXPORT = "strava_export", "Strava bulk export"
     RUNALYZE_API = "runalyze_api", "Runalyze API"

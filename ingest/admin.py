@@ -1,4 +1,4 @@
-"""Admin for the file manifest and the per-sync state (read-only: ingest writes them)."""
+"""Admin for the file manifest, the per-sync state and the notifications (read-only: ingest writes them)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils.html import format_html
 
 from activities.formatting import pretty_json
 from activities.models import ActivitySource
-from ingest.models import ProcessedFile, SyncState
+from ingest.models import Notification, ProcessedFile, SyncState
 
 
 class RecordInline(admin.TabularInline):
@@ -79,3 +79,20 @@ class SyncStateAdmin(admin.ModelAdmin):
     @admin.display(description="cursor")
     def cursor_pretty(self, obj: SyncState) -> str:
         return format_html("<pre>{}</pre>", pretty_json(obj.cursor))
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What RunBase told the runner and whether it arrived. Deleting a row lets its occurrence be raised
+    again."""
+
+    list_display = ("created_at", "event", "subject", "title", "status")
+    list_filter = ("event", "status")
+    search_fields = ("title", "body", "subject", "key")
+    fields = readonly_fields = ("created_at", "event", "subject", "key", "title", "body", "status", "error")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -59,3 +59,33 @@ class SyncState(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Notification(models.Model):
+    """Every notification RunBase raised: its event, what it said, and whether it reached the channels.
+
+    `key` names the occurrence (`sync_failed:icloud:<run start>`, `conflicts:2026-11-30` …) and is
+    unique, so an occurrence is sent once however often the check that raises it runs. Recorded even
+    when no channel is configured: the dashboard shows the last few.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Sending failed"
+        OFF = "off", "Not sent: no channel configured"
+
+    event = models.CharField(max_length=30, db_index=True)
+    key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(max_length=40, blank=True, db_index=True, help_text="Sync or item.")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True, help_text="Channels that refused it, and why.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -28,7 +28,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from django.conf import settings
 
-from ingest.locks import SyncLock, sync_lock
+from ingest.locks import SyncBusy, SyncLock, sync_lock
+from ingest.notify.syncs import sync_failed_notify, sync_recovered_notify
 from ingest.rawstore import raw_store_sweep
 from ingest.records import SourceError
 from ingest.sync_state import RunInterrupted, run_error_text, sync_cursor, sync_cursor_save, sync_run
@@ -131,7 +132,8 @@ class RunningSync(Generic[R]):
 def sync_failed_log(name: str, exc: BaseException, *, summary: str = "") -> None:
     """Log why a run of `name` ended, once per exception (the skeleton logs it, and the entry point
     logs what failed before a run began). A user's problem (SourceError) is a line; an interruption a
-    warning; anything else an error with its traceback."""
+    warning; anything else an error with its traceback. A failure (not an interruption, not a busy
+    lock) is notified, once per failure streak."""
     if getattr(exc, "_runbase_logged", False):
         return
     text = (
@@ -146,6 +148,8 @@ def sync_failed_log(name: str, exc: BaseException, *, summary: str = "") -> None
         logger.error("%s", text, exc_info=exc)
     with suppress(AttributeError):
         exc._runbase_logged = True  # type: ignore[attr-defined]
+    if isinstance(exc, Exception) and not isinstance(exc, SyncBusy):  # not an interruption, not a busy lock
+        sync_failed_notify(name, run_error_text(exc), credentials=getattr(exc, "credentials", False))
 
 
 @contextmanager
@@ -197,3 +201,4 @@ def sync_running(*, name: str, result: R, lock: str | None = None) -> Iterator[R
                 raise
             recorded.cursor = run.cursor
             logger.info("%s sync: %s", name, result.summary())
+    sync_recovered_notify(name)  # after the lock is released: a slow channel never holds it

@@ -240,6 +240,17 @@ Q_CLUSTER = {
     "max_attempts": 1,
     "catch_up": False,
     "save_limit": 500,
+# --- Unattended operation: notifications -------------------------------------------------------------
+# Apprise URLs, one per channel, separated by spaces (empty: no message is sent; each is still recorded
+# for the dashboard), and the events to raise (ingest/notify/events.py; new_activities is off).
+RUNBASE_NOTIFY_URLS = env.str("RUNBASE_NOTIFY_URLS", default="")
+RUNBASE_NOTIFY_EVENTS = env.list(
+    "RUNBASE_NOTIFY_EVENTS",
+    default=["sync_failed", "credentials", "source_quiet", "conflicts", "shoe", "weekly"],
+)
+RUNBASE_NOTIFY_QUIET_DAYS = env.int("RUNBASE_NOTIFY_QUIET_DAYS", default=4)  # no HealthFit file for this long
+RUNBASE_NOTIFY_PENDING_HOURS = env.int("RUNBASE_NOTIFY_PENDING_HOURS", default=24)  # iCloud files waiting
+
 # --- Unattended operation: health checks -----------------------------------------------------------
 # /healthz and runbase_status: hours a set-up source may go without a successful sync, per source
 # (JSON, merged over ingest/watch.py's {"icloud": 48, "strava": 48, "runalyze": 192}); whether the

@@ -34,6 +34,12 @@ class RunalyzeApiError(SourceError):
     """A Personal API call failed for good; the message says what to do."""
 
 
+class RunalyzeTokenRejected(RunalyzeApiError):
+    """401/403: the Personal API token is wrong or revoked."""
+
+    credentials = True  # notified as refused credentials (ingest.notify.syncs)
+
+
 def _detail(response: requests.Response) -> str:
     # Error bodies: {"title": "An error occurred", "detail": "Access Denied.", "status": 403, …}
     try:
@@ -101,7 +107,7 @@ class RunalyzeClient:
     def _result(self, path: str, response: requests.Response) -> Any:
         status = response.status_code
         if status in (401, 403):
-            raise RunalyzeApiError(
+            raise RunalyzeTokenRejected(
                 f"Runalyze refused the token ({status}: {_detail(response)}) for {path}: {TOKEN_HELP}"
             )
         if status == 404:

@@ -47,6 +47,8 @@ class StravaError(SourceError):
 class StravaInactive(StravaError):
     """The API application is inactive (no subscription on the owner's account)."""
 
+    credentials = True  # notified as refused credentials (ingest.notify.syncs)
+
 
 class StravaNotFound(StravaError):
     """404: the activity or gear is gone (deleted, or made private by someone else)."""

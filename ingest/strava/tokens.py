@@ -24,6 +24,8 @@ REFRESH_MARGIN_S = 600  # refresh ten minutes early: a sync must not expire half
 class StravaAuthError(SourceError):
     """The stored tokens cannot be used: missing, revoked, or a dead refresh token."""
 
+    credentials = True  # notified as refused credentials (ingest.notify.syncs)
+
 
 @dataclass(slots=True)
 class Tokens:

@@ -230,16 +230,6 @@ RUNBASE_ANALYSIS = {
     key: read(variable) for key, (variable, read) in _ANALYSIS_FROM_ENV.items() if variable in env
 }
 
-# --- django-q2 -------------------------------------------------------------------------------------
-Q_CLUSTER = {
-    "name": "runbase",
-    "orm": "default",
-    "workers": env.int("Q_WORKERS", default=1),
-    "timeout": env.int("Q_TIMEOUT", default=3000),
-    "retry": env.int("Q_RETRY", default=3600),
-    "max_attempts": 1,
-    "catch_up": False,
-    "save_limit": 500,
 # --- Unattended operation: notifications -------------------------------------------------------------
 # Apprise URLs, one per channel, separated by spaces (empty: no message is sent; each is still recorded
 # for the dashboard), and the events to raise (ingest/notify/events.py; new_activities is off).
@@ -259,6 +249,16 @@ RUNBASE_HEALTH_MAX_AGE_HOURS: dict[str, float] = env.json("RUNBASE_HEALTH_MAX_AG
 RUNBASE_HEALTH_CLUSTER = env.bool("RUNBASE_HEALTH_CLUSTER", default=True)
 RUNBASE_HEALTH_CLUSTER_GRACE_MINUTES = env.int("RUNBASE_HEALTH_CLUSTER_GRACE_MINUTES", default=15)
 
+# --- django-q2 -------------------------------------------------------------------------------------
+Q_CLUSTER = {
+    "name": "runbase",
+    "orm": "default",
+    "workers": env.int("Q_WORKERS", default=1),
+    "timeout": env.int("Q_TIMEOUT", default=3000),
+    "retry": env.int("Q_RETRY", default=3600),
+    "max_attempts": 1,
+    "catch_up": False,
+    "save_limit": 500,
     "sync": env.bool("Q_SYNC", default=False),
 }
 

@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Min, Q
+from django.db.models.functions import ExtractYear
 
 from activities.analysis.config import AnalysisConfig, analysis_config
 from activities.models import Activity, BestEffort, Stream
@@ -189,20 +191,56 @@ class Record:
     start_offset_s: float
 
 
+def _first_of_each(efforts, bests: list[tuple], key) -> dict:
+    """The effort rows matching each (group, effort_m, best time) of `bests`, the earliest per group."""
+    if not bests:
+        return {}
+    match = Q()
+    for _, effort_m, time_s in bests:
+        match |= Q(effort_m=effort_m, time_s=time_s)
+    wanted = {(group, effort_m): time_s for group, effort_m, time_s in bests}
+    rows = (
+        efforts.filter(match)
+        .order_by("activity__date", "activity_id")
+        .values_list("effort_m", "time_s", "activity__date", "activity_id", "start_offset_s")
+    )
+    found: dict = {}
+    for effort_m, time_s, date, activity_id, offset in rows:
+        group = key(date)
+        if wanted.get((group, effort_m)) == time_s and (group, effort_m) not in found:
+            name = EFFORT_NAMES.get(effort_m, f"{effort_m:g} m")
+            found[group, effort_m] = Record(name, effort_m, time_s, date, activity_id, offset)
+    return found
+
+
+def _efforts(sport: str | None, since: dt.date | None, cfg: AnalysisConfig | None):
+    sport = sport or (cfg or analysis_config()).sport
+    efforts = BestEffort.objects.filter(activity__sport=sport)
+    return efforts.filter(activity__date__gte=since) if since is not None else efforts
+
+
 def personal_records(
     *, sport: str | None = None, since: dt.date | None = None, cfg: AnalysisConfig | None = None
 ) -> list[Record]:
-    """The fastest best effort of each distance over the activities of a sport (optionally since a day)."""
-    sport = sport or (cfg or analysis_config()).sport
-    efforts = BestEffort.objects.filter(activity__sport=sport)
-    if since is not None:
-        efforts = efforts.filter(activity__date__gte=since)
-    rows = efforts.order_by("effort_m", "time_s", "activity__date", "activity_id").values_list(
-        "effort_m", "time_s", "activity__date", "activity_id", "start_offset_s"
+    """The fastest best effort of each distance over the activities of a sport (optionally since a day);
+    on a tie the earliest. Two queries whatever the length of the history."""
+    efforts = _efforts(sport, since, cfg)
+    bests = [(None, m, t) for m, t in efforts.values_list("effort_m").annotate(t=Min("time_s")).order_by()]
+    found = _first_of_each(efforts, bests, key=lambda date: None)
+    return [found[key] for key in sorted(found, key=lambda k: k[1])]
+
+
+def yearly_records(*, sport: str | None = None, cfg: AnalysisConfig | None = None) -> dict[int, list[Record]]:
+    """Each year's fastest best effort of each distance (the earliest on a tie), newest year first."""
+    efforts = _efforts(sport, None, cfg)
+    per_year = (
+        efforts.annotate(year=ExtractYear("activity__date"))
+        .values_list("year", "effort_m")
+        .annotate(t=Min("time_s"))
+        .order_by()
     )
-    best: dict[float, Record] = {}
-    for effort_m, time_s, date, activity_id, offset in rows:
-        if effort_m not in best:
-            name = EFFORT_NAMES.get(effort_m, f"{effort_m:g} m")
-            best[effort_m] = Record(name, effort_m, time_s, date, activity_id, offset)
-    return list(best.values())
+    found = _first_of_each(efforts, list(per_year), key=lambda date: date.year)
+    years: dict[int, list[Record]] = {}
+    for year, effort_m in sorted(found, key=lambda k: (-k[0], k[1])):
+        years.setdefault(year, []).append(found[year, effort_m])
+    return years

@@ -20,6 +20,8 @@ class AnalysisConfig:
     week_start: int = 0  # 0 = Monday (ISO weeks) … 6 = Sunday
     shoe_threshold_m: float = 800_000.0  # retirement distance of a shoe without its own
     shoe_near_end_pct: float = 90.0  # a shoe past this % of its threshold is "near its end"
+    easy_hr_max_pct: float = 80.0  # a run averaging at most this % of HRmax counts as easy (trends)
+    trend_hr_band: tuple[float, float] = (140.0, 150.0)  # bpm: the band the pace-at-HR trend follows
 
 
 def analysis_config() -> AnalysisConfig:
@@ -32,6 +34,10 @@ def analysis_config() -> AnalysisConfig:
     if cfg.week_start not in range(7):
         raise ImproperlyConfigured(
             f"RUNBASE_ANALYSIS week_start={cfg.week_start!r}: use 0 (Monday) to 6 (Sunday)"
+        )
+    if len(cfg.trend_hr_band) != 2 or cfg.trend_hr_band[0] >= cfg.trend_hr_band[1]:
+        raise ImproperlyConfigured(
+            f"RUNBASE_ANALYSIS trend_hr_band={cfg.trend_hr_band!r}: use (low, high) bpm"
         )
     if cfg.hr_max is not None and cfg.hr_max <= cfg.hr_rest:
         raise ImproperlyConfigured(f"RUNBASE_ANALYSIS hr_max={cfg.hr_max} is not above hr_rest={cfg.hr_rest}")

@@ -55,19 +55,16 @@ def sport_activities(*, sport: str | None, since: dt.date | None = None, cfg: An
     return activities.filter(date__gte=since) if since is not None else activities
 
 
-def volume_by_period(
-    *, period: str, sport: str | None = None, since: dt.date | None = None, cfg: AnalysisConfig | None = None
-) -> list[PeriodVolume]:
-    """Totals per period, oldest first; only periods with activities. `last_year` holds the same period
-    a year before (zeros when there was nothing)."""
-    cfg = cfg or analysis_config()
-    sport = sport or cfg.sport
-    totals: dict[dt.date, PeriodVolume] = {}
-    rows = sport_activities(sport=sport, cfg=cfg).values_list(
+def _volume_rows(*, sport: str, cfg: AnalysisConfig):
+    return sport_activities(sport=sport, cfg=cfg).values_list(
         "pk", "date", "distance_m", "duration_s", "total_ascent_m"
     )
+
+
+def _totals(rows, *, period: str, sport: str, week_start: int) -> dict[dt.date, PeriodVolume]:
+    totals: dict[dt.date, PeriodVolume] = {}
     for pk, day, distance, moving, ascent in rows:
-        start = period_start(day, period=period, week_start=cfg.week_start)
+        start = period_start(day, period=period, week_start=week_start)
         volume = totals.setdefault(start, PeriodVolume(start, sport))
         volume.distance_m += distance or 0.0
         volume.moving_time_s += moving or 0.0
@@ -75,15 +72,78 @@ def volume_by_period(
         volume.runs += 1
         if (distance or 0.0) > volume.longest_m:
             volume.longest_m, volume.longest_activity_id = distance, pk
-    out = []
-    for start in sorted(totals):
-        if since is not None and start < period_start(since, period=period, week_start=cfg.week_start):
-            continue
-        before = _year_before(start, period, cfg.week_start)
-        volume = totals[start]
-        volume.last_year = replace(totals.get(before, PeriodVolume(before, sport)), last_year=None)
-        out.append(volume)
-    return out
+    return totals
+
+
+def _period(
+    totals: dict[dt.date, PeriodVolume], start: dt.date, period: str, cfg: AnalysisConfig, sport: str
+):
+    """The period starting on `start` (zeros when empty) with the same period a year before."""
+    before = _year_before(start, period, cfg.week_start)
+    volume = replace(totals.get(start, PeriodVolume(start, sport)), last_year=None)
+    volume.last_year = replace(totals.get(before, PeriodVolume(before, sport)), last_year=None)
+    return volume
+
+
+def volume_by_period(
+    *, period: str, sport: str | None = None, since: dt.date | None = None, cfg: AnalysisConfig | None = None
+) -> list[PeriodVolume]:
+    """Totals per period, oldest first; only periods with activities. `last_year` holds the same period
+    a year before (zeros when there was nothing)."""
+    cfg = cfg or analysis_config()
+    sport = sport or cfg.sport
+    totals = _totals(
+        _volume_rows(sport=sport, cfg=cfg), period=period, sport=sport, week_start=cfg.week_start
+    )
+    first = period_start(since, period=period, week_start=cfg.week_start) if since is not None else None
+    return [
+        _period(totals, start, period, cfg, sport) for start in sorted(totals) if not first or start >= first
+    ]
+
+
+def _next_start(start: dt.date, period: str) -> dt.date:
+    if period == "weekly":
+        return start + dt.timedelta(days=7)
+    if period == "monthly":
+        return (start + dt.timedelta(days=32)).replace(day=1)
+    return start.replace(year=start.year + 1)
+
+
+def period_starts(*, first: dt.date, last: dt.date, period: str, week_start: int = 0) -> list[dt.date]:
+    """The first day of every period from the one holding `first` to the one holding `last`."""
+    start = period_start(first, period=period, week_start=week_start)
+    starts = []
+    while start <= last:
+        starts.append(start)
+        start = _next_start(start, period)
+    return starts
+
+
+@dataclass(slots=True)
+class VolumeCalendar:
+    """Every period of a page's charts, empty ones included (as zeros), each with its year before."""
+
+    weekly: list[PeriodVolume]  # the last `weeks` weeks up to `until`
+    monthly: list[PeriodVolume]  # every month from the first activity's to `until`'s
+    yearly: list[PeriodVolume]  # every year from the first activity's to `until`'s
+
+
+def volume_calendar(
+    *, until: dt.date, weeks: int = 52, sport: str | None = None, cfg: AnalysisConfig | None = None
+) -> VolumeCalendar:
+    """The weekly, monthly and yearly totals of `volume_by_period`, from one read of the activities,
+    with the periods that had no activity filled in."""
+    cfg = cfg or analysis_config()
+    sport = sport or cfg.sport
+    rows = list(_volume_rows(sport=sport, cfg=cfg))
+    first_day = rows[0][1] if rows else until
+    out = {}
+    for period in PERIODS:
+        totals = _totals(rows, period=period, sport=sport, week_start=cfg.week_start)
+        first = until - dt.timedelta(weeks=weeks - 1) if period == "weekly" else min(first_day, until)
+        starts = period_starts(first=first, last=until, period=period, week_start=cfg.week_start)
+        out[period] = [_period(totals, start, period, cfg, sport) for start in starts]
+    return VolumeCalendar(out["weekly"], out["monthly"], out["yearly"])
 
 
 def daily_distance(

@@ -195,15 +195,16 @@ def record_label(record: Any) -> str:
     """A source record as a runner names it: "Watch file · 2025-10-09-run.fit", "Training log · Log,
     Thu 9 Oct 2025", "Strava · Evening Run" — never a hash."""
     source = record.get_source_display()
-    file = getattr(record, "file", None)
-    if file is not None and getattr(file, "name", ""):
-        return f"{source} · {file.name}"
     raw = record.raw or {}
+    # A log row's file is the whole workbook: its sheet and day name it, not the file.
     if record.source == "master_xlsx" and raw.get("sheet") and record.local_date:
         run = record.source_id.rsplit("#", 1)[-1] if "#" in record.source_id else ""
         second = f" (run {run})" if run.isdigit() and int(run) > 1 else ""
         day = record.local_date
         return f"{source} · {raw['sheet']}, {day:%a} {day.day} {day:%b %Y}{second}"
+    file = getattr(record, "file", None)
+    if file is not None and getattr(file, "name", ""):
+        return f"{source} · {file.name}"
     if record.workout_name:
         return f"{source} · {record.workout_name}"
     return f"{source} · #{record.source_id[:12]}"

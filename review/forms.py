@@ -22,8 +22,11 @@ HINTS = {
 
 
 class ActivityFilterForm(forms.Form):
+    """The activity list's filters and sort; no sport chosen means the running family."""
+
     q = forms.CharField(required=False, label="Search")
     sport = forms.CharField(required=False)
+    sort = forms.CharField(required=False)
     workout_type = forms.CharField(required=False)
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,13 +1,22 @@
-"""Review pages: dashboard, conflicts, activities."""
+"""Review pages: dashboard, conflicts, activities, calendar, training-log review; sign in and out."""
 
 from django.urls import path
 
-from review.views import activities, conflicts, dashboard
+from review.views import activities, calendar, conflicts, dashboard, log_review, shell
 
 app_name = "review"
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("login/", shell.login, name="login"),
+    path("logout/", shell.logout, name="logout"),
+    path("units", shell.units_choose_view, name="units_choose"),
+    path("favicon.ico", shell.favicon, name="favicon"),
+    path("calendar/", calendar.calendar_view, name="calendar"),
+    path("training-log/", log_review.log_review, name="log_review"),
+    path("training-log/settle", log_review.log_rows_settle_view, name="log_rows_settle"),
+    path("training-log/<int:pk>/settle", log_review.log_row_settle_view, name="log_row_settle"),
+    path("training-log/<int:pk>/correct", log_review.log_row_correct_view, name="log_row_correct"),
     path("conflicts/", conflicts.conflict_list, name="conflict_list"),
     path("conflicts/approve-auto-resolved", conflicts.conflicts_approve_all, name="conflicts_approve_all"),
     path("conflicts/<int:pk>/", conflicts.conflict_detail, name="conflict_detail"),

@@ -145,7 +145,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-LOGIN_URL = "admin:login"
+# RunBase's own sign-in page for the review pages (the admin keeps its own at /admin/login/).
+LOGIN_URL = "review:login"
+LOGIN_REDIRECT_URL = "review:dashboard"
 
 # --- Sources ----------------------------------------------------------------------------------
 HEALTHFIT_DIR = Path(

@@ -23,18 +23,31 @@ PAGE_SIZE = 50
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    activities = selectors.activity_list(**{k: v for k, v in filters.items() if v})
-    page = Paginator(activities, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
+    sort = selectors.sort_key(filters.pop("sort", ""))
+    page = Paginator(selectors.activity_list(sort=sort, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "sort": sort,
+        "sort_choices": selectors.SORT_CHOICES,
+        "sport": selectors.sport_choice(filters.get("sport", "")),
+        "totals": selectors.activity_totals(**filters),
+        "query": _query(request, drop=("page",)),
+        "sort_query": _query(request, drop=("page", "sort")),
         **activity_selectors.activity_filter_options(),
     }
     return render(request, "review/activity_list.html", context)
+
+
+def _query(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
+    """The list's query string without `drop`: what a pager or a sort link carries along."""
+    query = request.GET.copy()
+    for name in drop:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required

@@ -28,11 +28,11 @@ def _pages(activity):
     ]
 
 
-def test_anonymous_visitors_are_sent_to_the_admin_login(client, activity):
+def test_anonymous_visitors_are_sent_to_runbases_login_page(client, activity):
     for url in _pages(activity):
         response = client.get(url)
         assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:login") + "?next=")
+        assert response["Location"].startswith(reverse("review:login") + "?next=")
 
 
 def test_every_page_renders_for_a_logged_in_runner(admin_client, activity):
@@ -207,17 +207,16 @@ def test_approve_all_approves_every_auto_resolved_conflict(admin_client, activit
     assert admin_client.get(reverse("review:conflicts_approve_all")).status_code == 405
 
 
-def test_dashboard_totals_count_this_week_and_month_in_local_dates(activity):
+def test_dashboard_totals_count_the_last_7_days_and_this_month_in_local_dates(activity):
     from review.selectors import dashboard_summary
 
     thursday = dashboard_summary(today=dt.date(2024, 5, 2))
-    assert thursday["week_km"] == pytest.approx(activity.distance_m / 1000)
-    assert thursday["month_km"] == pytest.approx(activity.distance_m / 1000)
-    next_monday = dashboard_summary(today=dt.date(2024, 5, 6))
-    assert next_monday["week_km"] == 0 and next_monday["month_km"] == pytest.approx(
-        activity.distance_m / 1000
-    )
-    assert dashboard_summary(today=dt.date(2024, 6, 1))["month_km"] == 0
+    assert thursday["week"].totals.distance_m == pytest.approx(activity.distance_m)
+    assert thursday["month"].totals.distance_m == pytest.approx(activity.distance_m)
+    a_week_later = dashboard_summary(today=dt.date(2024, 5, 8))
+    assert a_week_later["week"].totals.runs == 0
+    assert a_week_later["month"].totals.distance_m == pytest.approx(activity.distance_m)
+    assert dashboard_summary(today=dt.date(2024, 6, 1))["month"].totals.runs == 0
 
 
 def test_marking_a_flagged_activity_as_reviewed_clears_the_flag(admin_client, activity):

@@ -1,0 +1,35 @@
+"""Template tags of the activity list: column headers that sort, in the query string.
+
+`{% sort_header "distance" "Distance" %}` links to the list sorted by distance, longest first; a second
+click reverses it. The other filters stay in the link, the page number does not.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+# Which way a column sorts first: the newest, longest, slowest-to-fastest is not what a runner wants
+# for pace, which starts with the fastest.
+FIRST_ASCENDING = {"pace"}
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label: str) -> str:
+    current = context.get("sort", "")
+    base = context.get("sort_query", "")
+    if current.removeprefix("-") == key:
+        target = key if current.startswith("-") else f"-{key}"
+        state = "descending" if current.startswith("-") else "ascending"
+        arrow = " ↓" if state == "descending" else " ↑"
+    else:
+        target = key if key in FIRST_ASCENDING else f"-{key}"
+        state, arrow = "", ""
+    href = "?" + (f"{base}&" if base else "") + f"sort={target}"
+    if state:
+        return format_html(
+            '<a href="{}" class="sorted" data-direction="{}">{}{}</a>', href, state, label, arrow
+        )
+    return format_html('<a href="{}" title="Sort by {}">{}</a>', href, label.lower(), label)

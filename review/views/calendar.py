@@ -1,0 +1,21 @@
+"""The month calendar: each day's runs and each week's running total, a month at a time."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from review import selectors
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    today = selectors.home_today()
+    month = selectors.month_parse(request.GET.get("month", ""), today=today)
+    context = {
+        "month": selectors.calendar_month(month=month, today=today),
+        "today": today,
+        "running_sports": selectors.running_sports(),
+    }
+    return render(request, "review/calendar.html", context)

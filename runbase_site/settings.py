@@ -4,6 +4,7 @@ Embedded default: SQLite and django-q2's ORM broker under RUNBASE_DATA_DIR, noth
 Python packages. On a VPS set DATABASE_URL (PostgreSQL), SECRET_KEY, DEBUG=false and ALLOWED_HOSTS.
 """
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import environ
@@ -137,6 +138,14 @@ RUNBASE_HOME_TZ = env.str("RUNBASE_HOME_TZ", default="") or machine_time_zone()
 RUNBASE_UNITS = env.str("RUNBASE_UNITS", default="metric")
 if RUNBASE_UNITS not in ("metric", "imperial"):
     raise ImproperlyConfigured(f"RUNBASE_UNITS must be metric or imperial, not {RUNBASE_UNITS!r}.")
+
+# The activity page draws the route on a plain background, offline. A tile URL puts it on a map, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png with the attribution the tile provider asks for.
+RUNBASE_MAP_TILES = env.str("RUNBASE_MAP_TILES", default="")
+RUNBASE_MAP_ATTRIBUTION = env.str("RUNBASE_MAP_ATTRIBUTION", default="")
+# Leaflet's JS and CSS come from the django-leaflet package's static folder (leaflet/leaflet.js); the
+# package is not an installed app, because its admin module needs GDAL, which RunBase does not use.
+STATICFILES_DIRS = [Path(find_spec("leaflet").origin).parent / "static"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(DATA_DIR / "static")))

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from activities import selectors as activity_selectors
 from activities.models import Activity
 from activities.services import activity_review_done
-from reconcile import selectors as conflict_selectors
 from review import selectors
-from review.charts import stream_charts
+from review.activity_page import activity_page
 from review.forms import ActivityFilterForm
 
 PAGE_SIZE = 50
@@ -53,18 +52,7 @@ def _query(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.select_related("shoe"), pk=pk)
-    records = activity_selectors.activity_records(activity=activity)
-    stream = activity_selectors.activity_best_stream(activity=activity)
-    context = {
-        "activity": activity,
-        "records": records,
-        "rows": activity_selectors.activity_field_rows(activity=activity, records=records),
-        "intervals": activity.intervals.all(),
-        "conflicts": activity.conflicts.all(),
-        "overrides": conflict_selectors.activity_overrides(activity=activity),
-        "chart_record": stream[0] if stream else None,
-        "charts": stream_charts(stream[1]) if stream else [],
-    }
+    context = activity_page(activity=activity, x_axis=request.GET.get("x", "distance"))
     return render(request, "review/activity_detail.html", context)
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from activities.models import Activity
 from activities.selectors import activity_best_stream
 from reconcile.models import Conflict, ManualOverride
-from review.charts import stream_charts, svg_line_chart
+from review.charts import activity_charts
 from tests.support.factories import activity_with_sources
 
 pytestmark = pytest.mark.django_db
@@ -126,14 +126,9 @@ def test_activity_detail_shows_sources_side_by_side_with_provenance_and_charts(a
     assert rows["distance_m"].source == "fit_file"
     assert rows["distance_m"].source_values == ["5.96 km", "6.10 km"]  # fit_file, strava
     assert rows["notes"].source == "strava"
-    assert [c.title for c in response.context["charts"]] == [
-        "Pace",
-        "Heart rate (bpm)",
-        "Elevation (m)",
-        "Cadence (spm)",
-    ]
+    assert [c.key for c in response.context["charts"].charts] == ["pace", "hr", "elevation", "cadence"]
     page = response.content.decode()
-    assert page.count('<svg class="chart') == 4
+    assert page.count('<svg class="chart-svg') == 4
     assert "Matched to laps" in page and "felt strong" in page
 
 
@@ -141,18 +136,12 @@ def test_chart_is_drawn_from_the_fit_stream_over_distance():
     activity = activity_with_sources()
     record, columns = activity_best_stream(activity=activity)
     assert record.source == "fit_file"
-    charts = stream_charts(columns)
-    pace = charts[0].svg
-    assert pace.startswith('<svg class="chart pace"') and "<polyline" in pace
+    charts = activity_charts(columns, units="metric")
+    pace = charts.charts[0].svg
+    assert pace.startswith('<svg class="chart-svg pace"') and "<polyline" in pace
     points = pace.split('points="')[1].split('"')[0].split()
-    assert len(points) == 400  # 1800 samples bucketed
-    assert ">6.0 km</text>" in pace  # the x axis ends at the run's distance, 5.96 km
-
-
-def test_svg_chart_puts_low_pace_values_on_top_when_inverted():
-    svg = svg_line_chart(xs=[0.0, 1.0], ys=[240.0, 300.0], x_label="km", invert=True)
-    (first, second) = svg.split('points="')[1].split('"')[0].split()
-    assert float(first.split(",")[1]) < float(second.split(",")[1])
+    assert len(points) <= 602  # 1800 samples thinned to each bucket's extremes
+    assert charts.x_ticks[-1].label == "5 km"  # the run is 5.96 km: the last whole-km tick is 5
 
 
 def _resolve(admin_client, conflict, **data):

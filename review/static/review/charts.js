@@ -49,10 +49,14 @@
     // Presentation attributes, so the cursor shows without any stylesheet; a page's CSS may restyle it.
     var cursor = svgEl("line", {
       "class": "chart-cursor", y1: top, y2: bottom, stroke: "#1d2329", "stroke-width": 1,
-      "stroke-dasharray": "3 2", "pointer-events": "none", visibility: "hidden",
+      "stroke-dasharray": "3 2", "vector-effect": "non-scaling-stroke", "pointer-events": "none",
+      visibility: "hidden",
     });
-    var dot = readout.y ? svgEl("circle", {
-      "class": "chart-dot", r: 3.5, fill: "#1d2329", "pointer-events": "none", visibility: "hidden",
+    // The dot is a zero-length line with round caps: it stays round when the chart is stretched
+    // (preserveAspectRatio="none"), which a circle would not.
+    var dot = readout.y ? svgEl("line", {
+      "class": "chart-dot", stroke: "#1d2329", "stroke-width": 7, "stroke-linecap": "round",
+      "vector-effect": "non-scaling-stroke", "pointer-events": "none", visibility: "hidden",
     }) : null;
     svg.appendChild(cursor);
     if (dot) svg.appendChild(dot);
@@ -75,9 +79,12 @@
     chart.cursor.setAttribute("x1", cx);
     chart.cursor.setAttribute("x2", cx);
     chart.cursor.setAttribute("visibility", "visible");
+    if (chart.dot) chart.dot.setAttribute("visibility", "hidden");
     if (chart.dot && chart.readout.y[i] != null) {
-      chart.dot.setAttribute("cx", cx);
-      chart.dot.setAttribute("cy", chart.readout.y[i]);
+      chart.dot.setAttribute("x1", cx);
+      chart.dot.setAttribute("x2", cx);
+      chart.dot.setAttribute("y1", chart.readout.y[i]);
+      chart.dot.setAttribute("y2", chart.readout.y[i]);
       chart.dot.setAttribute("visibility", "visible");
     }
     chart.output.textContent = chart.readout.labels[i] || "";

@@ -41,6 +41,12 @@ SCHEDULES: list[dict] = [
         "func": "reconcile.tasks.reconcile_all",
         "schedule_type": Schedule.WEEKLY,
     },
+    {
+        # Quiet sources, the conflicts digest, shoes, the weekly summary: each sent once (reconcile.notices).
+        "name": "runbase: notifications (hourly checks)",
+        "func": "reconcile.tasks.notify_checks",
+        "schedule_type": Schedule.HOURLY,
+    },
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reconcile.notices import notices_check
 from reconcile.services import reconcile_run
 
 
@@ -13,3 +14,8 @@ def reconcile_pending() -> str:
 def reconcile_all() -> str:
     """Re-check every record and activity (the weekly safety net); writes nothing on unchanged data."""
     return reconcile_run(all=True).summary()
+
+
+def notify_checks() -> str:
+    """The periodic notifications that are due (hourly): each occurrence is sent once."""
+    return notices_check().summary()

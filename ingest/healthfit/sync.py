@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from ingest.files import FileInput, FileOutcome, FilesResult, Log, files_ingest, report_outcome
 from ingest.healthfit.parser import (
@@ -131,5 +132,9 @@ def healthfit_sync(
             result=run.result,
         )
         waiting = [o.name for o in run.result.by_status("pending")]
-        run.cursor = {"folder": str(folder), "pending": waiting}
+        # Since when each file waits: a file iCloud never delivers is notified (reconcile.notices).
+        since = run.cursor.get("pending_since") or {}
+        now = timezone.now().isoformat()
+        pending_since = {name: since.get(name, now) for name in waiting}
+        run.cursor = {"folder": str(folder), "pending": waiting, "pending_since": pending_since}
     return run.result

@@ -12,6 +12,7 @@ throwaway database and temporary directories; never touches the runner's data.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
 import io
@@ -76,7 +77,11 @@ def figures() -> tuple[int, int, int]:
     return records, duplicate_file_records(), ProcessedFile.objects.count()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.benchmarks.file_identity", description=__doc__.split("\n\n")[0]
+    )
+    parser.parse_args(argv)
     django_setup()
     from ingest.files import files_import_paths
     from ingest.garmin.importer import garmin_import

@@ -47,6 +47,12 @@ SCHEDULES: list[dict] = [
         "func": "reconcile.tasks.notify_checks",
         "schedule_type": Schedule.HOURLY,
     },
+    {
+        # A consistent copy of the database (and a raw-store manifest), the newest RUNBASE_BACKUP_KEEP kept.
+        "name": "runbase: backup (weekly)",
+        "func": "ingest.tasks.backup",
+        "schedule_type": Schedule.WEEKLY,
+    },
 ]
 
 

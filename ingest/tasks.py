@@ -9,6 +9,7 @@ Failures raise, so q2 records them as failed tasks with the traceback.
 
 from __future__ import annotations
 
+from ingest.backup.service import backup_create
 from ingest.healthfit.sync import healthfit_sync
 from ingest.management.then_reconcile import sync_then_reconcile
 from ingest.runalyze.sync import runalyze_sync
@@ -36,3 +37,8 @@ def sync_strava(*, reconcile: bool = True) -> str:
 def sync_runalyze(*, reconcile: bool = True) -> str:
     """Runalyze metrics and the training-load history (weekly)."""
     return sync_then_reconcile("runalyze", runalyze_sync, reconcile=reconcile).summary()
+
+
+def backup() -> str:
+    """A backup of the database into RUNBASE_BACKUP_DIR, keeping the newest RUNBASE_BACKUP_KEEP (weekly)."""
+    return backup_create().summary()

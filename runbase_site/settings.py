@@ -252,6 +252,10 @@ RUNBASE_NOTIFY_EVENTS = env.list(
 RUNBASE_NOTIFY_QUIET_DAYS = env.int("RUNBASE_NOTIFY_QUIET_DAYS", default=4)  # no HealthFit file for this long
 RUNBASE_NOTIFY_PENDING_HOURS = env.int("RUNBASE_NOTIFY_PENDING_HOURS", default=24)  # iCloud files waiting
 
+# --- Unattended operation: backups (runbase_backup, weekly by install_schedules) -------------------------
+RUNBASE_BACKUP_DIR = Path(env.str("RUNBASE_BACKUP_DIR", default=str(DATA_DIR / "backups"))).expanduser()
+RUNBASE_BACKUP_KEEP = env.int("RUNBASE_BACKUP_KEEP", default=8)  # the newest backups kept; older removed
+
 # --- Unattended operation: health checks -----------------------------------------------------------
 # /healthz and runbase_status: hours a set-up source may go without a successful sync, per source
 # (JSON, merged over ingest/watch.py's {"icloud": 48, "strava": 48, "runalyze": 192}); whether the

@@ -2,8 +2,10 @@
 
 Each sync schedule passes `reconcile=True` to its task, which reconciles right after importing, so
 "reconcile after each sync" needs no schedule of its own; a weekly full reconcile is the safety net.
-Names are the keys: installing again updates the rows in place (q2 does not make schedule names
-unique, so this must never run in `ready()`).
+A schedule with `requires` (a function's dotted path) is installed only while it returns true — the
+Garmin Connect pull only once `garmin_login` has stored tokens. Names are the keys: installing again
+updates the rows in place (q2 does not make schedule names unique, so this must never run in
+`ready()`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
 # name → how often, with what. Every schedule runs one task of `ingest.tasks` / `reconcile.tasks`.
@@ -29,6 +32,14 @@ SCHEDULES: list[dict] = [
         "kwargs": {"reconcile": True},
         "schedule_type": Schedule.MINUTES,
         "minutes": 6 * 60,
+    },
+    {
+        # Off (not installed) until `garmin_login` has stored tokens; install_schedules again after it.
+        "name": "runbase: pull Garmin Connect + reconcile",
+        "func": "ingest.tasks.sync_garmin_connect",
+        "kwargs": {"reconcile": True},
+        "schedule_type": Schedule.DAILY,
+        "requires": "ingest.garmin.tokens.garmin_tokens_stored",
     },
     {
         "name": "runbase: sync Runalyze + reconcile",
@@ -81,6 +92,13 @@ def schedules_install(*, log=None) -> ScheduleInstallResult:
         values = {"minutes": None, "repeats": -1, "args": None, **spec}
         values["kwargs"] = kwargs_text(spec.get("kwargs"))
         name = values.pop("name")
+        requires = values.pop("requires", None)
+        if requires and not import_string(requires)():
+            # Off: the source is not set up. A row left from when it was is removed.
+            Schedule.objects.filter(name=name).delete()
+            if log is not None:
+                log(f"{name}: off until {requires.rsplit('.', 1)[-1]}() holds (see the README)")
+            continue
         rows = list(Schedule.objects.filter(name=name).order_by("pk"))
         for extra in rows[1:]:
             extra.delete()

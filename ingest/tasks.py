@@ -10,6 +10,7 @@ Failures raise, so q2 records them as failed tasks with the traceback.
 from __future__ import annotations
 
 from ingest.backup.service import backup_create
+from ingest.garmin.pull import garmin_connect_sync
 from ingest.healthfit.sync import healthfit_sync
 from ingest.management.then_reconcile import sync_then_reconcile
 from ingest.runalyze.sync import runalyze_sync
@@ -17,6 +18,7 @@ from ingest.schedules import schedule_once
 from ingest.strava.sync import strava_sync
 
 STRAVA_RESUME = "runbase: resume Strava sync"
+GARMIN_RESUME = "runbase: resume Garmin Connect pull"
 
 
 def sync_icloud(*, reconcile: bool = True) -> str:
@@ -37,6 +39,16 @@ def sync_strava(*, reconcile: bool = True) -> str:
 def sync_runalyze(*, reconcile: bool = True) -> str:
     """Runalyze metrics and the training-load history (weekly)."""
     return sync_then_reconcile("runalyze", runalyze_sync, reconcile=reconcile).summary()
+
+
+def sync_garmin_connect(*, reconcile: bool = True) -> str:
+    """New and recently edited Garmin Connect activities with their original files (daily)."""
+    synced = sync_then_reconcile("garmin_connect", garmin_connect_sync, reconcile=reconcile)
+    if synced.result.resume_at is not None:
+        # A backfill Garmin throttles goes on once it lets us.
+        at, kwargs = synced.result.resume_at, {"reconcile": reconcile}
+        schedule_once(name=GARMIN_RESUME, func="ingest.tasks.sync_garmin_connect", at=at, kwargs=kwargs)
+    return synced.summary()
 
 
 def backup() -> str:

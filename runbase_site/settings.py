@@ -192,6 +192,16 @@ STRAVA_REREAD_DAYS = env.int("STRAVA_REREAD_DAYS", default=7)
 STRAVA_TIMEOUT_S = env.float("STRAVA_TIMEOUT_S", default=30.0)  # per HTTP request to Strava
 STRAVA_AUTH_PORT = env.int("STRAVA_AUTH_PORT", default=0)  # strava_auth callback port; 0 = any free port
 
+# Garmin Connect pull (sync_garmin_connect; unofficial API through garminconnect). The base URLs are
+# Garmin's own; tests point them at a fake server on 127.0.0.1 (the SSO one also stands for Garmin's
+# token service, diauth.garmin.com). Tokens from `garmin_login` live owner-only in GARMIN_TOKEN_DIR.
+GARMIN_CONNECT_BASE_URL = env.str("GARMIN_CONNECT_BASE_URL", default="https://connectapi.garmin.com")
+GARMIN_SSO_BASE_URL = env.str("GARMIN_SSO_BASE_URL", default="https://sso.garmin.com")
+GARMIN_TOKEN_DIR = Path(env.str("GARMIN_TOKEN_DIR", default=str(DATA_DIR / "garmin"))).expanduser()
+GARMIN_REREAD_DAYS = env.int("GARMIN_REREAD_DAYS", default=7)
+GARMIN_TIMEOUT_S = env.float("GARMIN_TIMEOUT_S", default=30.0)  # per HTTP request to Garmin
+GARMIN_RATE_LIMIT_PAUSE_S = env.int("GARMIN_RATE_LIMIT_PAUSE_S", default=3600)  # a 429 without Retry-After
+
 RUNALYZE_BASE_URL = env.str("RUNALYZE_BASE_URL", default="https://runalyze.com")
 RUNALYZE_TOKEN = env.str("RUNALYZE_TOKEN", default="")
 RUNALYZE_USERNAME = env.str("RUNALYZE_USERNAME", default="")

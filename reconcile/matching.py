@@ -29,6 +29,7 @@ from reconcile.matcher import (
     match_decide,
     match_order,
 )
+from reconcile.models import RecordPin
 
 FACT_FIELDS = (
     "id",
@@ -128,10 +129,27 @@ def _new_activity(record: RecordFacts, values: dict) -> Activity:
     )
 
 
-def _review(placing, index: ActivityIndex, by_id, stale: set[int], cfg, outcome: MatchOutcome) -> list:
+def _keep_pinned(facts: RecordFacts, pinned: int, index: ActivityIndex, stale: set[int], outcome) -> None:
+    """A record the runner placed stays where they put it (back there, if it was deleted and returns)."""
+    if facts.activity_key != pinned:
+        if facts.activity_key is not None:
+            outcome.touched.add(facts.activity_key)
+            index.remove(facts)
+        index.add(facts, pinned)
+        outcome.touched.add(pinned)
+    elif facts.id in stale:
+        outcome.touched.add(pinned)
+
+
+def _review(
+    placing, index: ActivityIndex, by_id, stale: set[int], cfg, outcome: MatchOutcome, pins: dict[int, int]
+) -> list:
     """Detach deleted records and changed ones that no longer fit; return the records to place."""
     queue: list[RecordFacts] = []
     for facts, values in placing:
+        if values["deleted_at"] is None and facts.local_date is not None and facts.id in pins:
+            _keep_pinned(by_id.get(facts.id, facts), pins[facts.id], index, stale, outcome)
+            continue
         if values["deleted_at"] is not None or facts.local_date is None:
             if values["activity_id"] is not None:
                 outcome.touched.add(values["activity_id"])
@@ -208,10 +226,12 @@ def records_match(*, all: bool, since: dt.date | None, cfg: ReconcileConfig) -> 
     live = [(f, v) for f, v in placing if v["deleted_at"] is None and f.local_date is not None]
     stale = {f.id for f, v in placing if _is_stale(v)}
     attached = {v["activity_id"] for f, v in live if v["activity_id"] is not None and f.id in stale}
+    pins = dict(RecordPin.objects.values_list("record_id", "activity_id"))
+    attached |= {pins[f.id] for f, _ in live if f.id in pins}
     index, by_id = _index_around([f.local_date for f, _ in live], attached)
     original = {f.id: v["activity_id"] for f, v in placing}
 
-    queue = _review(placing, index, by_id, stale, cfg, outcome)
+    queue = _review(placing, index, by_id, stale, cfg, outcome, pins)
     new_activities, flags = _place(queue, index, {f.id: v for f, v in placing}, cfg)
     _write_new_activities(new_activities, flags, index, outcome)
     _write_links(placing, by_id, original, index, outcome)

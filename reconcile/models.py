@@ -72,6 +72,66 @@ class ManualOverride(models.Model):
         return f"{self.activity_id}.{self.field_name} = {self.value!r}"
 
 
+class Decision(models.Model):
+    """One decision of the runner (resolve, approve, detach, attach, edit) or the undoing of one.
+
+    `before` holds what the decision replaced, exactly enough to put it back: the overrides and conflict
+    rows of the fields it touched, the record's activity link and pin. `keys` name what it touched
+    (`field:distance_m`, `record:12`), so a decision is undone only when no later one touched the same.
+    """
+
+    class Kind(models.TextChoices):
+        RESOLVE = "resolve", "Resolved a conflict"
+        APPROVE = "approve", "Approved an auto-resolved value"
+        EDIT = "edit", "Edited"
+        DETACH = "detach", "Detached a record"
+        UNDO = "undo", "Undid a decision"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="decisions")
+    other_activity = models.ForeignKey(
+        Activity,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The activity a detached record went to.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.CharField(max_length=300)
+    keys = models.JSONField(default=list, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    undoes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undone_by"
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.summary}"
+
+
+class RecordPin(models.Model):
+    """The runner placed this source record on this activity (detached it, or attached it by hand).
+
+    The matcher never moves a pinned record: a detached record never rejoins the activity it left.
+    """
+
+    record = models.OneToOneField("activities.ActivitySource", on_delete=models.CASCADE, related_name="pin")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="pinned_records")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.record_id} pinned to {self.activity_id}"
+
+
 class WorkoutNameReading(models.Model):
     """The language model's reading of an unusual workout name, checked and kept: asked once per name.
 

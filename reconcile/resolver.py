@@ -313,14 +313,39 @@ def activity_values_resolve(
         out.provenance[name] = MANUAL
     for name in TEXT_FIELDS:
         out.values[name] = out.values.get(name) or ""
-    distance, duration = out.values.get("distance_m"), out.values.get("duration_s")
-    out.values["avg_pace_s_per_km"] = duration / (distance / 1000.0) if distance and duration else None
-    if out.values["avg_pace_s_per_km"] is not None:
-        out.provenance["avg_pace_s_per_km"] = DERIVED
     out.comparisons = [
         c
         for name in cfg.tolerances
         if name in (*FLOAT_FIELDS, *COMPARED_FIELDS)
         and (c := _compare(values, name, cfg, out.provenance.get(name)))
     ]
+    _resolve_pace(values, overrides, cfg, out)
     return out
+
+
+PACE_INPUTS = ("distance_m", "duration_s")
+
+
+def _resolve_pace(
+    values: SourceValues, overrides: dict[str, Any], cfg: ReconcileConfig, out: Resolution
+) -> None:
+    """Average pace is moving time over distance. While the sources disagree on either beyond tolerance
+    (a conflict waits for the runner), both come from one source — the most trusted for time that has
+    both — so the pace is one some source recorded, and its provenance names that source."""
+    pending = any(
+        c.field_name in PACE_INPUTS
+        and c.disagree
+        and not c.within_tolerance
+        and c.field_name not in overrides
+        for c in out.comparisons
+    )
+    distance, duration, source = out.values.get("distance_m"), out.values.get("duration_s"), DERIVED
+    if pending:
+        for candidate in cfg.priority("duration_s"):
+            own = values.value(candidate, "distance_m"), values.value(candidate, "duration_s")
+            if all(own):
+                (distance, duration), source = own, candidate
+                break
+    out.values["avg_pace_s_per_km"] = duration / (distance / 1000.0) if distance and duration else None
+    if out.values["avg_pace_s_per_km"] is not None:
+        out.provenance["avg_pace_s_per_km"] = source

@@ -24,9 +24,11 @@ from reconcile.canonical import activities_for_resolve, activity_refresh
 from reconcile.config import ReconcileConfig, reconcile_config
 from reconcile.errors import ReconcileError
 from reconcile.fields import EDITABLE_FIELDS, field_attname, field_decode, field_encode
+from reconcile.history import decision_record, field_key, fields_snapshot
 from reconcile.matching import records_match
-from reconcile.models import Conflict, ManualOverride
+from reconcile.models import Conflict, Decision, ManualOverride
 from reconcile.names import names_read_stored, names_read_with_llm
+from reconcile.selectors import decision_value_text
 
 logger = logging.getLogger("runbase.reconcile")
 Log = Callable[[str], Any] | None
@@ -38,6 +40,7 @@ __all__ = [
     "activity_edit",
     "activity_merge",
     "activity_reconcile",
+    "activity_resolve_stored",
     "conflict_approve",
     "conflict_resolve",
     "override_clear",
@@ -195,6 +198,12 @@ def _activity_resolve(
     return Activity.objects.get(pk=activity.pk)
 
 
+def activity_resolve_stored(*, activity: Activity) -> Activity:
+    """Re-resolve one activity inside the caller's transaction, reading stored workout-name readings
+    only (no language model is asked while a decision holds its write lock)."""
+    return _activity_resolve(activity)
+
+
 def _override_set(*, activity: Activity, field_name: str, value: Any, user, reason: str) -> ManualOverride:
     encoded = field_encode(field_name, value)
     override, _ = ManualOverride.objects.update_or_create(
@@ -241,6 +250,7 @@ def conflict_resolve(
         raise ReconcileError(
             f"conflict #{conflict.pk} ({conflict.field_name}): give a value or pick a source"
         )
+    before = fields_snapshot(activity=conflict.activity, field_names=[conflict.field_name])
     _override_set(
         activity=conflict.activity,
         field_name=conflict.field_name,
@@ -250,6 +260,14 @@ def conflict_resolve(
     )
     encoded = field_encode(conflict.field_name, value)
     _conflict_settle(conflict, value=encoded, source=source or "manual", user=resolved_by, now=timezone.now())
+    decision_record(
+        activity=conflict.activity,
+        kind=Decision.Kind.RESOLVE,
+        summary=decision_value_text(field_name=conflict.field_name, value=encoded, source=source),
+        keys=[field_key(conflict.field_name)],
+        before={"fields": before},
+        made_by=resolved_by,
+    )
     _activity_resolve(conflict.activity)
     conflict.refresh_from_db()
     return conflict
@@ -264,10 +282,50 @@ def conflict_approve(*, conflict: Conflict, approved_by=None) -> Conflict:
             "not auto-resolved: only auto-resolved conflicts can be approved"
         )
     if conflict.approved_at is None:
+        before = fields_snapshot(activity=conflict.activity, field_names=[conflict.field_name])
         conflict.approved_at = timezone.now()
         conflict.approved_by = approved_by
         conflict.save(update_fields=["approved_at", "approved_by"])
+        decision_record(
+            activity=conflict.activity,
+            kind=Decision.Kind.APPROVE,
+            summary="Approved "
+            + decision_value_text(
+                field_name=conflict.field_name, value=conflict.resolved_value, source=conflict.resolved_source
+            ),
+            keys=[field_key(conflict.field_name)],
+            before={"fields": before},
+            made_by=approved_by,
+        )
     return conflict
+
+
+@dataclass(slots=True)
+class ApprovalResult:
+    approved: int = 0
+    skipped: int = 0  # no longer auto-resolved, or approved already
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return f"approved={self.approved} skipped={self.skipped} failed={len(self.errors)}"
+
+
+@transaction.atomic
+def conflicts_approve(*, conflict_ids: list[int], approved_by=None) -> ApprovalResult:
+    """Approve the auto-resolved conflicts the runner was shown and confirmed (by id): one that changed
+    since (re-opened, resolved by hand, approved already) is skipped, never approved unseen."""
+    result = ApprovalResult()
+    conflicts = Conflict.objects.select_related("activity").filter(pk__in=conflict_ids)
+    found = 0
+    for conflict in conflicts.order_by("pk"):
+        found += 1
+        if conflict.status != Conflict.Status.AUTO_RESOLVED or conflict.approved_at is not None:
+            result.skipped += 1
+            continue
+        conflict_approve(conflict=conflict, approved_by=approved_by)
+        result.approved += 1
+    result.skipped += len(set(conflict_ids)) - found
+    return result
 
 
 @transaction.atomic
@@ -277,30 +335,51 @@ def activity_edit(*, activity: Activity, changes: dict[str, Any], edited_by=None
     if unknown:
         raise ReconcileError(f"activity #{activity.pk}: {', '.join(unknown)} cannot be edited by hand")
     now = timezone.now()
+    edits = {}
     for name, value in changes.items():
         encoded = field_encode(name, value)
         current = getattr(activity, field_attname(name))
-        if (
-            field_decode(name, encoded) == current
-            and not ManualOverride.objects.filter(activity=activity, field_name=name).exists()
-        ):
+        override = ManualOverride.objects.filter(activity=activity, field_name=name).first()
+        if field_decode(name, encoded) == current and (override is None or override.value == encoded):
             continue  # not a change: nothing to pin
+        edits[name] = encoded
+    before = fields_snapshot(activity=activity, field_names=list(edits))
+    for name, encoded in edits.items():
+        value = changes[name]
         _override_set(
             activity=activity, field_name=name, value=value, user=edited_by, reason="edited by hand"
         )
         conflict = Conflict.objects.filter(activity=activity, field_name=name).first()
         if conflict is not None:
             _conflict_settle(conflict, value=encoded, source="manual", user=edited_by, now=now)
+    if edits:
+        decision_record(
+            activity=activity,
+            kind=Decision.Kind.EDIT,
+            summary="; ".join(decision_value_text(field_name=n, value=v) for n, v in edits.items()),
+            keys=[field_key(name) for name in edits],
+            before={"fields": before},
+            made_by=edited_by,
+        )
     return _activity_resolve(activity)
 
 
 @transaction.atomic
-def override_clear(*, activity: Activity, field_name: str) -> None:
+def override_clear(*, activity: Activity, field_name: str, cleared_by=None) -> None:
     """Drop the runner's value of a field: the sources decide it again (and may disagree again)."""
+    before = fields_snapshot(activity=activity, field_names=[field_name])
     deleted, _ = ManualOverride.objects.filter(activity=activity, field_name=field_name).delete()
     if not deleted:
         raise ReconcileError(f"activity #{activity.pk} has no manual value for {field_name}")
     Conflict.objects.filter(activity=activity, field_name=field_name).delete()
+    decision_record(
+        activity=activity,
+        kind=Decision.Kind.EDIT,
+        summary=decision_value_text(field_name=field_name, value=None) + " (the sources decide again)",
+        keys=[field_key(field_name)],
+        before={"fields": before},
+        made_by=cleared_by,
+    )
     _activity_resolve(activity)
 
 

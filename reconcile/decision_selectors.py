@@ -1,0 +1,127 @@
+"""Read queries over the runner's decisions: the history of an activity, what blocks an undo, where a
+record may be moved, and everything the activity page's decisions panel shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from activities.formatting import format_local_time, record_label
+from activities.models import Activity, ActivitySource, Shoe
+from reconcile.models import Decision
+
+# A record may join a run of its own local date or the day either side (as matching looks).
+ATTACH_WINDOW_DAYS = 1
+EDIT_FIELDS = ("workout_name", "workout_type", "shoe", "notes", "rpe")
+
+
+def decisions_touching(*, activity_ids: set[int]):
+    """Decisions made on, or moving a record to, any of these activities."""
+    return Decision.objects.filter(Q(activity_id__in=activity_ids) | Q(other_activity_id__in=activity_ids))
+
+
+def decision_blockers(*, decision: Decision) -> list[Decision]:
+    """Later decisions, still in force, that touched what `decision` touched: undo them first."""
+    ids = {decision.activity_id, decision.other_activity_id} - {None}
+    later = (
+        decisions_touching(activity_ids=ids)
+        .filter(pk__gt=decision.pk, undone_by__isnull=True)
+        .exclude(kind=Decision.Kind.UNDO)
+        .order_by("pk")
+    )
+    keys = set(decision.keys)
+    return [d for d in later if keys & set(d.keys)]
+
+
+def decision_undo_refusal(*, decision: Decision) -> str:
+    """Why `decision` cannot be undone, or "" when it can."""
+    if decision.kind == Decision.Kind.UNDO:
+        return "an undo is not undone: make the decision again"
+    if Decision.objects.filter(undoes=decision).exists():
+        return "it was undone already"
+    blockers = decision_blockers(decision=decision)
+    if blockers:
+        return f"undo the later decision first: {blockers[-1].summary}"
+    return ""
+
+
+@dataclass(slots=True)
+class DecisionRow:
+    decision: Decision
+    who: str
+    when: str
+    undone: bool
+    refusal: str  # why no Undo button ("" when there is one)
+
+
+def activity_history(*, activity: Activity) -> list[DecisionRow]:
+    """The decisions on this activity, newest first, each with who, when and whether it can be undone."""
+    decisions = list(
+        decisions_touching(activity_ids={activity.pk}).select_related("made_by", "undoes").order_by("-pk")
+    )
+    undone = set(Decision.objects.filter(undoes__in=decisions).values_list("undoes_id", flat=True))
+    return [
+        DecisionRow(
+            decision=d,
+            who=d.made_by.get_username() if d.made_by else "a command",
+            when=format_local_time(d.made_at),
+            undone=d.pk in undone,
+            refusal="" if d.pk not in undone and d.kind != Decision.Kind.UNDO else "undone",
+        )
+        for d in decisions
+    ]
+
+
+def _with_refusals(rows: list[DecisionRow]) -> list[DecisionRow]:
+    for row in rows:
+        if not row.refusal:
+            row.refusal = decision_undo_refusal(decision=row.decision)
+    return rows
+
+
+def attach_targets(*, activity: Activity) -> list[Activity]:
+    """The other activities a record of `activity` may join: those within a day of its date."""
+    window = dt.timedelta(days=ATTACH_WINDOW_DAYS)
+    return list(
+        Activity.objects.filter(date__range=(activity.date - window, activity.date + window))
+        .exclude(pk=activity.pk)
+        .order_by("date", "start_time", "pk")
+    )
+
+
+@dataclass(slots=True)
+class DetachableRecord:
+    record: ActivitySource
+    label: str
+
+
+def _edit_values(activity: Activity) -> dict[str, Any]:
+    return {
+        "workout_name": activity.workout_name,
+        "workout_type": activity.workout_type,
+        "shoe": activity.shoe.name if activity.shoe_id else "",
+        "notes": activity.notes,
+        "rpe": activity.rpe if activity.rpe is not None else "",
+    }
+
+
+def activity_decisions_context(*, activity: Activity) -> dict[str, Any]:
+    """What the activity page's decisions panel shows: the edit form's values and choices, the records
+    that can be detached and where to, and the history with its Undo buttons."""
+    records = list(activity.sources.filter(deleted_at__isnull=True).select_related("file").order_by("pk"))
+    workout_types = (
+        Activity.objects.exclude(workout_type="").order_by().values_list("workout_type", flat=True)
+    )
+    return {
+        "decision_history": _with_refusals(activity_history(activity=activity)),
+        "detachable_records": [DetachableRecord(r, record_label(r)) for r in records]
+        if len(records) > 1
+        else [],
+        "attach_targets": attach_targets(activity=activity),
+        "edit_values": _edit_values(activity),
+        "shoe_names": list(Shoe.objects.order_by("retired", "name").values_list("name", flat=True)),
+        "workout_type_options": sorted(set(workout_types) | {"easy", "long", "tempo", "interval", "race"}),
+    }

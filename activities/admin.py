@@ -37,6 +37,7 @@ from activities.models import (
 from activities.selectors import activity_field_rows, activity_records, source_count_subquery
 from activities.services import activity_review_done, shoe_merge, shoe_merge_target
 from activities.streams import stream_decode
+from reconcile.detach import record_detach
 from reconcile.fields import EDITABLE_FIELDS
 from reconcile.models import Conflict, ManualOverride
 from reconcile.services import ReconcileError, activity_edit, activity_merge, activity_reconcile
@@ -380,6 +381,19 @@ class ActivitySourceAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
     inlines = (LapInline,)
+    actions = ("detach_records",)
+
+    @admin.action(description="Detach selected records into runs of their own (pinned)")
+    def detach_records(self, request, queryset) -> None:
+        done = 0
+        for record in queryset.filter(activity__isnull=False):
+            try:
+                record_detach(record=record, detached_by=request.user)
+            except ReconcileError as error:
+                self.message_user(request, f"{record}: {error}", messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, f"Detached {done} record(s) into runs of their own.")
 
     def get_readonly_fields(self, request, obj=None):
         return [name for name in self.readonly_fields if name not in ("needs_review", "review_reason")]

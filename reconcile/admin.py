@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from activities.formatting import pretty_json
 from ingest.records import Source
 from reconcile.models import Conflict, ManualOverride
-from reconcile.selectors import conflict_preferred_value, conflict_value_labels
-from reconcile.services import ReconcileError, conflict_approve, conflict_resolve, override_clear
+from reconcile.selectors import approval_preview, conflict_preferred_value, conflict_value_labels
+from reconcile.services import ReconcileError, conflict_resolve, conflicts_approve, override_clear
 
 
 class NewValuesFilter(admin.SimpleListFilter):
@@ -121,17 +123,26 @@ class ConflictAdmin(admin.ModelAdmin):
     def source_values_pretty(self, obj: Conflict) -> str:
         return format_html("<pre>{}</pre>", pretty_json(obj.source_values))
 
-    @admin.action(description="Approve selected auto-resolved conflicts")
-    def approve_auto_resolved(self, request, queryset) -> None:
-        approved = 0
-        for conflict in queryset.filter(status=Conflict.Status.AUTO_RESOLVED, approved_at__isnull=True):
-            try:
-                conflict_approve(conflict=conflict, approved_by=request.user)
-            except ReconcileError as error:
-                self.message_user(request, f"{conflict}: {error}", messages.ERROR)
-                continue
-            approved += 1
-        self.message_user(request, f"Approved {approved} auto-resolved conflict(s).")
+    @admin.action(description="Approve selected auto-resolved conflicts…")
+    def approve_auto_resolved(self, request, queryset):
+        """First a page listing what would be approved, with its values; approved only once confirmed."""
+        ids = list(queryset.values_list("pk", flat=True))
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Approve automatic choices",
+                "opts": self.model._meta,
+                "rows": approval_preview(conflict_ids=ids),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/reconcile/conflict/approve_confirmation.html", context)
+        result = conflicts_approve(
+            conflict_ids=[int(pk) for pk in request.POST.getlist("confirmed") if pk.isdigit()],
+            approved_by=request.user,
+        )
+        left = f"; {result.skipped} changed since and left as they are" if result.skipped else ""
+        self.message_user(request, f"Approved {result.approved} auto-resolved conflict(s){left}.")
+        return None
 
     @admin.action(description="Resolve with the highest-priority source value")
     def resolve_with_preferred(self, request, queryset) -> None:
@@ -182,14 +193,16 @@ class ManualOverrideAdmin(admin.ModelAdmin):
         return actions
 
     def delete_model(self, request, obj: ManualOverride) -> None:
-        override_clear(activity=obj.activity, field_name=obj.field_name)
+        override_clear(activity=obj.activity, field_name=obj.field_name, cleared_by=request.user)
 
     @admin.action(description="Clear selected overrides (the sources take over again)")
     def clear_overrides(self, request, queryset) -> None:
         cleared = 0
         for override in queryset.select_related("activity"):
             try:
-                override_clear(activity=override.activity, field_name=override.field_name)
+                override_clear(
+                    activity=override.activity, field_name=override.field_name, cleared_by=request.user
+                )
             except ReconcileError as error:
                 self.message_user(request, f"{override}: {error}", messages.ERROR)
                 continue

@@ -1,4 +1,7 @@
-"""Forms of the review pages: list filters and the conflict resolution choice."""
+"""Forms of the review pages: list filters, the conflict resolution choice, the runner's edits and moves.
+
+Values typed by hand are read in the runner's units (`activities.typed_values`) and handed on in SI.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,13 @@ import datetime as dt
 
 from django import forms
 
+from activities.formatting import distance_unit, elevation_unit
 from activities.selectors import shoe_named
+from activities.typed_values import TypedValueError, typed_value
+from reconcile.fields import FLOAT_FIELDS
 from reconcile.models import Conflict
-from reconcile.selectors import conflict_average, conflict_choices
+from reconcile.selectors import conflict_average, conflict_choices, conflict_custom_text
 
-DURATION_FIELDS = {"duration_s", "elapsed_s"}
 # Categorical fields typed by hand are compared after normalisation: case and spacing do not count.
 NORMALISED_TEXT_FIELDS = {"sport", "workout_type"}
 HINTS = {
@@ -18,7 +23,18 @@ HINTS = {
     "start_time": "2024-05-01T06:30:00-07:00",
     "sport": "running, cycling …",
     "workout_type": "interval, tempo, easy …",
+    "duration_s": "42:15 or 1:02:03",
+    "elapsed_s": "42:15 or 1:02:03",
 }
+
+
+def _hint(field_name: str) -> str:
+    """An example of a typed value, in the runner's units."""
+    if field_name == "distance_m":
+        return "6.2 mi or 10 km" if distance_unit() == "mi" else "10 km or 6.2 mi"
+    if field_name in ("total_ascent_m", "total_descent_m"):
+        return f"a number in {elevation_unit()}, or 120 m / 400 ft"
+    return HINTS.get(field_name, "a number" if field_name in FLOAT_FIELDS else "")
 
 
 class ActivityFilterForm(forms.Form):
@@ -42,15 +58,15 @@ class ConflictFilterForm(forms.Form):
     )
 
 
-def _parse_custom(text: str, field_name: str, numeric: bool):
-    """A typed value: `h:mm:ss` or `mm:ss` for durations, a number for numeric fields, a shoe's name or
+def _parse_custom(text: str, field_name: str):
+    """A typed value: a number in the runner's units (`6.2 mi`, `42:15`, `400 ft`), a shoe's name or
     alias (its id), an ISO-8601 start time with its offset, normalised text for sport and workout type."""
     text = text.strip()
-    if field_name in DURATION_FIELDS and ":" in text:
-        seconds = 0.0
-        for part in text.split(":"):
-            seconds = seconds * 60 + float(part)
-        return seconds
+    if field_name in FLOAT_FIELDS:
+        try:
+            return typed_value(field_name, text)
+        except TypedValueError as error:
+            raise forms.ValidationError(str(error)) from error
     if field_name == "shoe":
         shoe = shoe_named(name=text)
         if shoe is None:
@@ -66,7 +82,7 @@ def _parse_custom(text: str, field_name: str, numeric: bool):
         return moment.astimezone(dt.UTC).isoformat()
     if field_name in NORMALISED_TEXT_FIELDS:
         return " ".join(text.split()).casefold()
-    return float(text) if numeric else text
+    return text
 
 
 class ConflictResolveForm(forms.Form):
@@ -76,10 +92,11 @@ class ConflictResolveForm(forms.Form):
     custom_value = forms.CharField(required=False)
 
     def __init__(self, *args, conflict: Conflict, **kwargs):
+        custom = conflict_custom_text(conflict=conflict)
+        kwargs.setdefault("initial", {"custom_value": custom, "choice": "custom" if custom else ""})
         super().__init__(*args, **kwargs)
         self.conflict = conflict
-        numeric = conflict_average(conflict=conflict) is not None
-        self.hint = HINTS.get(conflict.field_name, "number in SI units (m, s, bpm)" if numeric else "")
+        self.hint = _hint(conflict.field_name)
 
     def clean(self):
         data = super().clean()
@@ -94,11 +111,47 @@ class ConflictResolveForm(forms.Form):
         elif choice == "average" and average is not None:
             data["value"], data["source"] = average, None
         elif choice == "custom" and data.get("custom_value", "").strip():
-            try:
-                data["value"] = _parse_custom(data["custom_value"], conflict.field_name, average is not None)
-            except ValueError as error:
-                raise forms.ValidationError(f"Not a number: {data['custom_value']!r}.") from error
+            data["value"] = _parse_custom(data["custom_value"], conflict.field_name)
             data["source"] = None
         else:
             raise forms.ValidationError("Pick a source value, the average or enter a value.")
         return data
+
+
+class ActivityEditForm(forms.Form):
+    """The fields a runner sets by hand on the activity page; each change becomes a manual override."""
+
+    workout_name = forms.CharField(required=False, max_length=300, label="Name")
+    workout_type = forms.CharField(required=False, max_length=40, label="Workout type")
+    shoe = forms.CharField(required=False, max_length=200, help_text="A shoe's name or alias.")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    rpe = forms.IntegerField(required=False, min_value=1, max_value=10, label="RPE (1–10)")
+
+    def clean_workout_type(self) -> str:
+        return " ".join(self.cleaned_data["workout_type"].split()).casefold()
+
+    def clean_notes(self) -> str:
+        return self.cleaned_data["notes"].replace("\r\n", "\n").strip()
+
+    def clean_shoe(self):
+        name = self.cleaned_data["shoe"].strip()
+        if not name:
+            return None
+        shoe = shoe_named(name=name)
+        if shoe is None:
+            raise forms.ValidationError(
+                f"No shoe is called {name!r}: pick one from the list, or add it in the admin first."
+            )
+        return shoe
+
+    def changes(self) -> dict:
+        """The values as `activity_edit` takes them: every field of the form (unchanged ones are skipped
+        by the service)."""
+        return {name: self.cleaned_data[name] for name in self.fields}
+
+
+class RecordMoveForm(forms.Form):
+    """Detach a record: `into` empty makes it its own activity, else the id of the run it joins."""
+
+    record = forms.IntegerField()
+    into = forms.IntegerField(required=False)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from review.views import activities, analysis, calendar, conflicts, dashboard, log_review, shell
+from review.views import activities, calendar, conflicts, dashboard, decisions, log_review, shell
 
 app_name = "review"
 
@@ -24,10 +24,7 @@ urlpatterns = [
     path("activities/", activities.activity_list, name="activity_list"),
     path("activities/<int:pk>/", activities.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/reviewed", activities.activity_reviewed, name="activity_reviewed"),
-    path("training/", analysis.training, name="training"),
-    path("records/", analysis.records, name="records"),
-    path("shoes/", analysis.shoes, name="shoes"),
-    path("shoes/<int:pk>/", analysis.shoe_detail, name="shoe_detail"),
-    path("trends/", analysis.trends, name="trends"),
-    path("analysis/<str:what>.<str:fmt>", analysis.analysis_export, name="analysis_export"),
+    path("activities/<int:pk>/edit", decisions.activity_edit_view, name="activity_edit"),
+    path("activities/<int:pk>/detach", decisions.record_detach_view, name="record_detach"),
+    path("decisions/<int:pk>/undo", decisions.decision_undo_view, name="decision_undo"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from activities import selectors as activity_selectors
 from activities.models import Activity
 from activities.services import activity_review_done
+from reconcile import decision_selectors
 from review import selectors
 from review.activity_page import activity_page
 from review.forms import ActivityFilterForm
@@ -53,6 +54,7 @@ def _query(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.select_related("shoe"), pk=pk)
     context = activity_page(activity=activity, x_axis=request.GET.get("x", "distance"))
+    context.update(decision_selectors.activity_decisions_context(activity=activity))
     return render(request, "review/activity_detail.html", context)
 
 

@@ -1,4 +1,5 @@
-"""Conflict pages: the list, one conflict's decision form, bulk approval of auto-resolved ones."""
+"""Conflict pages: the list, one conflict's decision form, bulk approval of auto-resolved ones (shown,
+then confirmed)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from activities.formatting import field_label
 from reconcile import selectors as conflict_selectors
 from reconcile.models import Conflict
-from reconcile.services import ReconcileError, conflict_approve, conflict_resolve
+from reconcile.services import ReconcileError, conflict_resolve, conflicts_approve
 from review.forms import ConflictFilterForm, ConflictResolveForm
 
 PAGE_SIZE = 50
@@ -28,7 +30,8 @@ def conflict_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "field_names": conflict_selectors.conflict_field_names(),
+        "rows": conflict_selectors.conflict_rows(page),
+        "field_names": [(n, field_label(n)) for n in sorted(conflict_selectors.conflict_field_names())],
         "auto_resolved_unapproved": conflict_selectors.auto_resolved_unapproved().count(),
     }
     return render(request, "review/conflict_list.html", context)
@@ -39,6 +42,7 @@ def conflict_detail(request: HttpRequest, pk: int, form: ConflictResolveForm | N
     conflict = get_object_or_404(Conflict.objects.select_related("activity", "resolved_by"), pk=pk)
     context = {
         "conflict": conflict,
+        "row": conflict_selectors.conflict_row(conflict),
         "choices": conflict_selectors.conflict_choices(conflict=conflict),
         "average": conflict_selectors.conflict_average(conflict=conflict),
         "form": form or ConflictResolveForm(conflict=conflict),
@@ -60,21 +64,19 @@ def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"Not resolved: {error}")
         return redirect("review:conflict_detail", pk=pk)
     shown = conflict_selectors.conflict_value_labels(field_name=conflict.field_name, values=[value])[0]
-    messages.success(request, f"{conflict.field_name} of {conflict.activity} set to {shown}.")
+    messages.success(request, f"{field_label(conflict.field_name)} of {conflict.activity} set to {shown}.")
     return redirect("review:conflict_list")
 
 
 @login_required
-@require_POST
 def conflicts_approve_all(request: HttpRequest) -> HttpResponse:
-    approved, failed = 0, []
-    for conflict in conflict_selectors.auto_resolved_unapproved():
-        try:
-            conflict_approve(conflict=conflict, approved_by=request.user)
-            approved += 1
-        except ReconcileError as error:
-            failed.append(f"{conflict}: {error}")
-    messages.success(request, f"Approved {approved} auto-resolved conflict(s).")
-    for line in failed:
-        messages.error(request, line)
+    """GET shows every auto-resolved value awaiting approval; POST approves exactly those shown."""
+    if request.method != "POST":
+        rows = conflict_selectors.approval_preview()
+        return render(request, "review/conflict_approve_confirm.html", {"rows": rows})
+    ids = [int(pk) for pk in request.POST.getlist("conflict") if pk.isdigit()]
+    result = conflicts_approve(conflict_ids=ids, approved_by=request.user)
+    messages.success(request, f"Approved {result.approved} auto-resolved conflict(s).")
+    if result.skipped:
+        messages.warning(request, f"{result.skipped} changed since you saw them and were left as they are.")
     return redirect("review:conflict_list")

@@ -26,10 +26,23 @@ def _act(admin_client, action, conflicts):
 def test_approve_action_approves_the_auto_resolved_conflicts_and_reports_the_count(admin_client, activity):
     conflicts = list(Conflict.objects.all())
     assert {c.status for c in conflicts} == {Conflict.Status.AUTO_RESOLVED} and len(conflicts) == 3
-    page = _act(admin_client, "approve_auto_resolved", conflicts)
+    confirmation = _act(admin_client, "approve_auto_resolved", conflicts)
+    assert "Approve automatic choices" in confirmation and "Distance" in confirmation
+    assert not Conflict.objects.filter(approved_at__isnull=False).exists()  # nothing before confirming
+    page = admin_client.post(
+        reverse("admin:reconcile_conflict_changelist"),
+        {
+            "action": "approve_auto_resolved",
+            "_selected_action": [c.pk for c in conflicts],
+            "confirmed": [c.pk for c in conflicts],
+            "post": "yes",
+        },
+        follow=True,
+    ).content.decode()
     assert "Approved 3 auto-resolved conflict(s)." in page
     assert all(c.approved_at and c.approved_by.username == "admin" for c in Conflict.objects.all())
-    assert "Approved 0 auto-resolved conflict(s)." in _act(admin_client, "approve_auto_resolved", conflicts)
+    again = _act(admin_client, "approve_auto_resolved", conflicts)
+    assert "None of the selected conflicts is an auto-resolved value awaiting approval." in again
 
 
 def test_resolve_with_a_chosen_source_overrides_the_field(admin_client, activity):

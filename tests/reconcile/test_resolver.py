@@ -142,7 +142,7 @@ def test_two_different_shoes_make_a_pending_conflict_resolved_on_the_review_page
 
     assert response.status_code == 302
     assert (
-        "shoe of 2024-05-01 running 8.05 km set to Vaporfly 3."
+        "Shoe of 2024-05-01 running 8.05 km set to Vaporfly 3."
         in admin_client.get(response["Location"]).content.decode()
     )
     assert Activity.objects.get().shoe == vaporfly
@@ -235,8 +235,9 @@ def test_the_review_pages_name_the_shoes_of_a_shoe_conflict(admin_client):
     detail = admin_client.get(reverse("review:activity_detail", args=[Activity.objects.get().pk]))
     admin_list = admin_client.get(reverse("admin:reconcile_conflict_changelist")).content.decode()
 
-    for page in (listing, detail.content.decode(), admin_list):
-        assert "strava: Pegasus 40" in page and "master_xlsx: Vaporfly 3" in page
+    assert "Strava: Pegasus 40" in listing and "Training log: Vaporfly 3" in listing
+    for page in (detail.content.decode(), admin_list):
+        assert "Pegasus 40" in page and "Vaporfly 3" in page
 
 
 def test_a_workout_type_conflict_is_resolved_on_the_review_page_by_source_or_typed_value(admin_client):

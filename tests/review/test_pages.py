@@ -89,7 +89,7 @@ def test_conflict_detail_checks_the_value_the_activity_shows_over_a_log_typo(adm
     assert choices["master_xlsx"].preferred and not choices["master_xlsx"].checked
     assert choices["fit_file"].shown and choices["fit_file"].checked
     page = response.content.decode()
-    assert 'value="source:fit_file" checked' in page and "shown on the activity" in page
+    assert 'value="source:fit_file" checked' in page and "shown on the run now" in page
 
 
 def test_resolve_refuses_get_and_changes_nothing(admin_client, activity):
@@ -152,7 +152,7 @@ def test_resolving_with_a_source_value_overrides_the_field_and_redirects(admin_c
     conflict = Conflict.objects.get(field_name="distance_m")
     response = _resolve(admin_client, conflict, choice="source:strava")
     assert response.redirect_chain == [(reverse("review:conflict_list"), 302)]
-    assert "distance_m of" in response.content.decode() and "set to 6.10 km." in response.content.decode()
+    assert "Distance of" in response.content.decode() and "set to 6.10 km." in response.content.decode()
     conflict.refresh_from_db()
     assert (conflict.status, conflict.resolved_source, conflict.resolved_by.username) == (
         Conflict.Status.MANUAL_RESOLVED,
@@ -169,7 +169,7 @@ def test_resolving_with_the_average_or_my_own_value(admin_client, activity):
     expected = sum(conflict.source_values.values()) / 3
     _resolve(admin_client, conflict, choice="average")
     assert ManualOverride.objects.get().value == pytest.approx(expected)
-    _resolve(admin_client, conflict, choice="custom", custom_value="6000")
+    _resolve(admin_client, conflict, choice="custom", custom_value="6000 m")
     activity.refresh_from_db()
     assert activity.distance_m == 6000.0
 
@@ -185,15 +185,21 @@ def test_a_custom_duration_may_be_typed_as_minutes_and_seconds(admin_client, act
 def test_a_custom_value_that_is_not_a_number_is_refused(admin_client, activity):
     conflict = Conflict.objects.get(field_name="distance_m")
     response = _resolve(admin_client, conflict, choice="custom", custom_value="six km")
-    assert "Not a number: &#x27;six km&#x27;." in response.content.decode()
+    assert "Not a distance: &#x27;six km&#x27; — try 10 km or 6.2 mi" in response.content.decode()
     assert not ManualOverride.objects.exists()
 
 
-def test_approve_all_approves_every_auto_resolved_conflict(admin_client, activity):
-    response = admin_client.post(reverse("review:conflicts_approve_all"), follow=True)
+def test_approve_all_shows_what_it_approves_and_approves_those_once_confirmed(admin_client, activity):
+    hr = Conflict.objects.get(field_name="avg_hr")
+    confirmation = admin_client.get(reverse("review:conflicts_approve_all"))
+    assert [row.field for row in confirmation.context["rows"]] == ["Avg HR"]
+    assert f'name="conflict" value="{hr.pk}"' in confirmation.content.decode()
+    hr.refresh_from_db()
+    assert hr.approved_at is None  # nothing approved by looking
+    response = admin_client.post(reverse("review:conflicts_approve_all"), {"conflict": [hr.pk]}, follow=True)
     assert "Approved 1 auto-resolved conflict(s)." in response.content.decode()
-    assert Conflict.objects.get(field_name="avg_hr").approved_at is not None
-    assert admin_client.get(reverse("review:conflicts_approve_all")).status_code == 405
+    hr.refresh_from_db()
+    assert hr.approved_at is not None
 
 
 def test_dashboard_totals_count_the_last_7_days_and_this_month_in_local_dates(activity):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from review.views import activities, calendar, conflicts, dashboard, decisions, log_review, shell
+from review.views import activities, analysis, calendar, conflicts, dashboard, decisions, log_review, shell
 
 app_name = "review"
 
@@ -27,4 +27,10 @@ urlpatterns = [
     path("activities/<int:pk>/edit", decisions.activity_edit_view, name="activity_edit"),
     path("activities/<int:pk>/detach", decisions.record_detach_view, name="record_detach"),
     path("decisions/<int:pk>/undo", decisions.decision_undo_view, name="decision_undo"),
+    path("training/", analysis.training, name="training"),
+    path("records/", analysis.records, name="records"),
+    path("shoes/", analysis.shoes, name="shoes"),
+    path("shoes/<int:pk>/", analysis.shoe_detail, name="shoe_detail"),
+    path("trends/", analysis.trends, name="trends"),
+    path("analysis/<str:what>.<str:fmt>", analysis.analysis_export, name="analysis_export"),
 ]

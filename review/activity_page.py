@@ -7,6 +7,7 @@ the map, and the pace the heading may honestly show while a distance or time con
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,8 +90,8 @@ def _gain(columns: dict | None, span: Span | None) -> float | None:
     if span is None or not altitude:
         return None
     times = columns["time"]
-    inside = [a for t, a in zip(times, altitude, strict=False) if span.start_s <= t <= span.end_s]
-    present = [a for a in inside if a is not None]
+    first, last = bisect_left(times, span.start_s), bisect_right(times, span.end_s)
+    present = [a for a in altitude[first:last] if a is not None]
     return calculate_uphill_downhill(present)[0] if len(present) > 1 else None
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from statistics import median
 
 from activities.formatting import (
@@ -104,14 +105,16 @@ def minmax_downsample(xs: Sequence[float], ys: Sequence[float], buckets: int = L
     sprint, a summit or a heart-rate peak survives the thinning; the first and last samples stay too."""
     if len(xs) <= 2 * buckets:
         return list(xs), list(ys)
+    ys = list(ys)
     out_x: list[float] = []
     out_y: list[float] = []
     size = len(xs) / buckets
     for b in range(buckets):
-        lo, hi = int(b * size), int((b + 1) * size)
-        chunk = range(lo, max(hi, lo + 1))
-        keep = {min(chunk, key=ys.__getitem__), max(chunk, key=ys.__getitem__)}
-        keep |= {i for i in (0, len(xs) - 1) if i in chunk}  # the line spans the whole axis
+        lo = int(b * size)
+        hi = max(int((b + 1) * size), lo + 1)
+        chunk = ys[lo:hi]
+        keep = {lo + chunk.index(min(chunk)), lo + chunk.index(max(chunk))}
+        keep |= {i for i in (0, len(xs) - 1) if lo <= i < hi}  # the line spans the whole axis
         for i in sorted(keep):
             out_x.append(xs[i])
             out_y.append(ys[i])
@@ -120,17 +123,15 @@ def minmax_downsample(xs: Sequence[float], ys: Sequence[float], buckets: int = L
 
 def centred_mean(values: Sequence[float | None], window: int) -> list[float | None]:
     """Mean of the present values within ±window/2 samples; a missing sample stays missing."""
-    prefix, counts = [0.0], [0]
-    for v in values:
-        prefix.append(prefix[-1] + (v or 0.0))
-        counts.append(counts[-1] + (v is not None))
-    half = window // 2
+    prefix = list(accumulate((v or 0.0 for v in values), initial=0.0))
+    counts = list(accumulate((v is not None for v in values), initial=0))
+    half, n = window // 2, len(values)
     out: list[float | None] = []
     for i, v in enumerate(values):
         if v is None:
             out.append(None)
             continue
-        lo, hi = max(0, i - half), min(len(values), i + half + 1)
+        lo, hi = max(0, i - half), min(n, i + half + 1)
         out.append((prefix[hi] - prefix[lo]) / (counts[hi] - counts[lo]))
     return out
 
@@ -189,10 +190,8 @@ def _pace_label(seconds: float) -> str:
 def _series(columns: dict, units: str) -> list[_Series]:
     n = len(columns["time"])
     unit = distance_unit(units)
-    paces = [
-        pace_in_unit(1000 / s, units) if s is not None and s > SLOWEST_SPEED else None
-        for s in _speeds(columns)
-    ]
+    per_unit = pace_in_unit(1000, units)  # seconds per km or mile at 1 m/s
+    paces = [per_unit / s if s is not None and s > SLOWEST_SPEED else None for s in _speeds(columns)]
     feet = elevation_unit(units) == "ft"
     altitude = [None if a is None else (a / FOOT_M if feet else a) for a in columns.get("altitude") or []]
     plain = lambda v: f"{v:.0f}"  # noqa: E731
@@ -235,6 +234,15 @@ class _Scale:
         share = (clipped - self.y0) / (self.y1 - self.y0)
         return round((share if self.inverted else 1 - share) * HEIGHT, 1)
 
+    def points(self, xs: Sequence[float], ys: Sequence[float]) -> Iterator[str]:
+        """`x,y` pairs for a polyline: `x` and `y` inlined, as this runs for every drawn point."""
+        kx, y0, y1 = WIDTH / self.x_span, self.y0, self.y1
+        ky = HEIGHT / (y1 - y0)
+        for x, y in zip(xs, ys, strict=True):
+            clipped = min(max(y, y0), y1)
+            py = (clipped - y0) * ky if self.inverted else HEIGHT - (clipped - y0) * ky
+            yield f"{(x - self.x0) * kx:.1f},{py:.1f}"
+
     def y_percent(self, value: float) -> float:
         return round(self.y(value) / HEIGHT * 100, 2)
 
@@ -270,7 +278,8 @@ def _svg(series: _Series, points: str, bands: str, grid: list[float], x_grid: li
 
 def _x_values(columns: dict, x_axis: str, units: str) -> list[float]:
     if x_axis == "distance":
-        return [distance_in_unit(d, units) for d in _filled(columns["distance"])]
+        per_metre = distance_in_unit(1.0, units)
+        return [d * per_metre for d in _filled(columns["distance"])]
     return list(columns["time"])
 
 
@@ -284,8 +293,8 @@ def _position_labels(columns: dict, moments: list[int], units: str, has_distance
     times = columns["time"]
     if not has_distance:
         return [format_duration(times[i]) for i in moments]
-    dist, unit = _filled(columns["distance"]), distance_unit(units)
-    return [f"{distance_in_unit(dist[i], units):.2f} {unit} · {format_duration(times[i])}" for i in moments]
+    dist, unit, per_metre = _filled(columns["distance"]), distance_unit(units), distance_in_unit(1.0, units)
+    return [f"{dist[i] * per_metre:.2f} {unit} · {format_duration(times[i])}" for i in moments]
 
 
 def activity_charts(
@@ -338,7 +347,7 @@ def _chart(series, xs, x0, x1, bands, x_grid, moments, positions, readout_x) -> 
     y0, y1 = _y_range(series, present)
     scale = _Scale(x0, x1, y0, y1, series.inverted)
     line_x, line_y = minmax_downsample([p[0] for p in pairs], present)
-    points = " ".join(f"{scale.x(x)},{scale.y(y)}" for x, y in zip(line_x, line_y, strict=True))
+    points = " ".join(scale.points(line_x, line_y))
     tick_values = nice_ticks(y0, y1, steps=series.tick_steps, most=4)
     values = [series.values[i] if i < len(series.values) else None for i in moments]
     readout = {

@@ -135,6 +135,37 @@ def test_each_leg_is_paired_with_the_file_and_session_it_came_from(second_import
         assert paired.start_time == record.start_time
 
 
+# Where a file's record says other than its summary on purpose (the FIT parser's module docstring)
+FILE_READS = {
+    2582225063: {"distance_m": None, "avg_speed_mps": None},  # pool swim: total_distance 0.0 = not measured
+    2103762122: {"timer_s": 1807.0, "elapsed_s": 1808.0},  # the session writes timer 1808 > elapsed 1807
+    6829320248: {"avg_hr": 132.0},  # no avg_heart_rate in the session: its records' mean (131.94)
+    309066821: {"calories_kcal": None},  # total_calories 0 in a FIT session is "not measured"
+}
+
+
+def test_each_paired_file_record_agrees_with_its_summary(second_import, manifest):
+    # the key says no summary differs from its file ("summary_differs_from_file": [] throughout)
+    for entry in _legs(manifest):
+        record = _garmin(entry["activityId"])
+        if "paired_record" not in record.raw:
+            continue
+        assert entry["summary_differs_from_file"] == []
+        recording = ActivitySource.objects.get(source="fit_file", source_id=record.raw["paired_record"])
+        expected = {**entry["expected_SI"], **FILE_READS.get(entry["activityId"], {})}
+        got = {
+            "start_utc": recording.start_time.isoformat(),
+            "distance_m": recording.distance_m,
+            "timer_s": recording.duration_s,
+            "elapsed_s": recording.elapsed_s,
+            "avg_speed_mps": recording.avg_speed_mps,
+            "avg_hr": recording.avg_hr,
+            "elevation_gain_m": recording.total_ascent_m,
+            "calories_kcal": recording.calories,
+        }
+        assert got == pytest.approx({key: expected[key] for key in got}, abs=1e-6), entry["activityId"]
+
+
 def test_the_triathlon_legs_pair_with_the_five_sessions_in_order(second_import, manifest):
     triathlon = next(f for f in manifest["files"] if f["source_fit"] == "sample_mulitple_header.fit")
     legs = [_garmin(i) for i in triathlon["activityIds"][1:]]  # the first is the multisport parent

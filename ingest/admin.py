@@ -40,6 +40,7 @@ class ProcessedFileAdmin(admin.ModelAdmin):
         "status",
         "error",
         "attempts",
+        "copies_pretty",
         "created_at",
         "updated_at",
     )
@@ -51,6 +52,10 @@ class ProcessedFileAdmin(admin.ModelAdmin):
     @admin.display(description="error", ordering="error")
     def short_error(self, obj: ProcessedFile) -> str:
         return obj.error if len(obj.error) <= 90 else obj.error[:88] + "…"
+
+    @admin.display(description="copies merged into it")
+    def copies_pretty(self, obj: ProcessedFile) -> str:
+        return format_html("<pre>{}</pre>", pretty_json(obj.copies)) if obj.copies else "—"
 
 
 @admin.register(SyncState)

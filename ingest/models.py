@@ -13,7 +13,11 @@ def clip_to_field(model: type[models.Model], name: str, text: str) -> str:
 
 
 class ProcessedFile(models.Model):
-    """Every file RunBase has seen, by content hash: archived, then imported, skipped or failed."""
+    """Every file RunBase has seen, by content hash: archived, then imported, skipped or failed.
+
+    `sha256` is the file's identity, the SHA-256 of its content, inflated when gzipped
+    (`ingest.parsers.file_identity`); `raw_path` is the file archived as it was received.
+    """
 
     class Status(models.TextChoices):
         IMPORTED = "imported", "Imported"
@@ -30,6 +34,11 @@ class ProcessedFile(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     error = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=1)
+    copies = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Manifest rows of the same content merged into this one (their path, archive, status).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -99,8 +99,9 @@ def log_row(record: ActivitySource, *, threshold: float | None = None) -> LogRow
     threshold = float(getattr(settings, "XLSX_LLM_THRESHOLD", 0.7)) if threshold is None else threshold
     raw = record.raw or {}
     cells = raw.get("cells") or {}
+    unit = raw.get("distance_unit")
     shown = [
-        (CELL_LABELS.get(name, name.replace("_", " ").capitalize()), _cell(value))
+        (_cell_label(name, unit), _cell(value))
         for name, value in cells.items()
         if name != "notes" and value not in (None, "")
     ]

@@ -24,7 +24,7 @@ from reconcile.models import Conflict
 from reconcile.selectors import pending_conflicts
 from review.sync_sentences import sync_lines
 
-RUNNING = "running"  # the activity list's sport filter for every sport of the running family
+RUNNING = "run"  # the activity list's sport filter for every sport of the running family (its family name)
 ALL_SPORTS = "all"
 # Sort keys of the activity list (`?sort=distance`, `?sort=-distance`) and the columns they order by.
 SORTS: dict[str, tuple[str, ...]] = {

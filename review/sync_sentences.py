@@ -28,7 +28,8 @@ SYNC_NAMES = {
 }
 # What one item of a part is: reconcile counts activities, the training log rows, an upload part
 # (`files:`) recordings; everything else counts runs. A failed item of a file route is a file.
-ITEM = {"files": "recording", "reconcile": "activity", "xlsx": "row"}
+PART_ITEM = {"files": "recording"}
+SYNC_ITEM = {"reconcile": "activity", "xlsx": "row"}
 # `{n}` and `{item}` / `{items}`; the counters a route adds are listed too.
 PHRASES = {
     "created": "{n} new {items}",
@@ -107,7 +108,7 @@ def summary_parse(summary: str) -> ParsedSummary:
 
 
 def _item(sync: str, part: str) -> str:
-    return ITEM.get(part) or ITEM.get(sync) or "run"
+    return PART_ITEM.get(part) or SYNC_ITEM.get(sync) or "run"
 
 
 def _failed_item(sync: str, part: SummaryPart) -> str:

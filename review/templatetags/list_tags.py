@@ -9,6 +9,8 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
+from activities.formatting import distance_in_unit
+
 register = template.Library()
 
 # Which way a column sorts first: the newest, longest, slowest-to-fastest is not what a runner wants
@@ -33,3 +35,15 @@ def sort_header(context, key: str, label: str) -> str:
             '<a href="{}" class="sorted" data-direction="{}">{}{}</a>', href, state, label, arrow
         )
     return format_html('<a href="{}" title="Sort by {}">{}</a>', href, label.lower(), label)
+
+
+@register.filter
+def sport_label(sport: str) -> str:
+    """`trail_running` → "trail running": sports as a runner says them."""
+    return (sport or "no sport").replace("_", " ")
+
+
+@register.filter
+def distance_short(metres: float | None) -> str:
+    """5012.3 → "5.0" in the runner's unit, for a phone's calendar cell (the unit is said once above)."""
+    return "" if metres is None else f"{distance_in_unit(metres):.1f}"

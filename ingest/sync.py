@@ -8,10 +8,12 @@
 
 `sync_running` holds the sync's lock (`ingest.locks`: SyncBusy when another run holds it), records
 the run on its `SyncState` row (start; then summary, error, last activity, cursor — or the exception
-that ended it) and logs the summary — or the fatal error, naming the file it was on — once to the
-`runbase.ingest` logger (`runbase.log`). While it runs, SIGTERM stops it as Ctrl-C does: the worker
-pool is shut down and the run recorded as interrupted (`RunInterrupted`). It starts by removing the
-temporary files of archive writes a killed run left (`raw_store_sweep`). Routes: files
+that ended it) and logs its start and summary — or the fatal error, naming the file it was on — once
+to the `runbase.ingest` logger (`runbase.log`), with the run's fields (`RunLog`: event, sync, run id,
+counts, duration, file) for the JSON log format. While it runs, SIGTERM stops it as Ctrl-C does: the
+worker pool is shut down and the run recorded as interrupted (`RunInterrupted`). A failure is also
+notified once per failure streak, and the first success after it (`ingest.notify.syncs`). It starts
+by removing the temporary files of archive writes a killed run left (`raw_store_sweep`). Routes: files
 (`import_files`), icloud (HealthFit), garmin_export, strava (API), strava_export, runalyze, xlsx.
 """
 
@@ -21,6 +23,8 @@ import datetime as dt
 import logging
 import signal
 import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -102,6 +106,25 @@ R = TypeVar("R", bound=SyncResult)
 
 
 @dataclass(slots=True)
+class RunLog:
+    """The fields every log line of one run carries (RUNBASE_LOG_FORMAT=json shows them): the same event
+    names for every route — `sync.start`, `sync.summary`, `sync.failed`, `sync.interrupted`."""
+
+    sync: str
+    run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    started: float = field(default_factory=time.monotonic)
+    result: SyncResult | None = None
+
+    def fields(self, event: str) -> dict[str, Any]:
+        out: dict[str, Any] = {"event": event, "sync": self.sync, "run_id": self.run_id}
+        if event != "sync.start":
+            out["duration_s"] = round(time.monotonic() - self.started, 3)
+        if self.result is not None:
+            out["counts"] = self.result.counts()
+        return out
+
+
+@dataclass(slots=True)
 class RunningSync(Generic[R]):
     """The run handed to a route: its result, its lock and its cursor (as the last run left it)."""
 
@@ -129,23 +152,32 @@ class RunningSync(Generic[R]):
         return step
 
 
-def sync_failed_log(name: str, exc: BaseException, *, summary: str = "") -> None:
+def _file_of(exc: BaseException) -> str:
+    """The file a run was on when it failed, from the note the file path adds (`while importing …`)."""
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, str) and note.startswith("while importing "):
+            return note.removeprefix("while importing ")
+    return ""
+
+
+def sync_failed_log(name: str, exc: BaseException, *, summary: str = "", run: RunLog | None = None) -> None:
     """Log why a run of `name` ended, once per exception (the skeleton logs it, and the entry point
     logs what failed before a run began). A user's problem (SourceError) is a line; an interruption a
-    warning; anything else an error with its traceback. A failure (not an interruption, not a busy
-    lock) is notified, once per failure streak."""
+    warning; anything else an error with its traceback. Event `sync.failed` (`sync.interrupted`) with
+    the run's fields. A failure (not an interruption, not a busy lock) is notified, once per streak."""
     if getattr(exc, "_runbase_logged", False):
         return
-    text = (
-        f"{name} sync {'stopped' if isinstance(exc, KeyboardInterrupt) else 'failed'}: {run_error_text(exc)}"
-    )
+    stopped = isinstance(exc, KeyboardInterrupt)
+    text = f"{name} sync {'stopped' if stopped else 'failed'}: {run_error_text(exc)}"
     text += f" ({summary})" if summary else ""
+    fields = (run or RunLog(name)).fields("sync.interrupted" if stopped else "sync.failed")
+    fields |= {"error": run_error_text(exc), "file": _file_of(exc)}
     if isinstance(exc, SourceError):
-        logger.info("%s", text)
+        logger.info("%s", text, extra=fields)
     elif isinstance(exc, KeyboardInterrupt | SystemExit):
-        logger.warning("%s", text)
+        logger.warning("%s", text, extra=fields)
     else:
-        logger.error("%s", text, exc_info=exc)
+        logger.error("%s", text, exc_info=exc, extra=fields)
     with suppress(AttributeError):
         exc._runbase_logged = True  # type: ignore[attr-defined]
     if isinstance(exc, Exception) and not isinstance(exc, SyncBusy):  # not an interruption, not a busy lock
@@ -194,11 +226,13 @@ def sync_running(*, name: str, result: R, lock: str | None = None) -> Iterator[R
         _sweep_raw_store()
         with sync_run(name=name, result=result) as recorded:
             run = RunningSync(name=name, result=result, lock=held, cursor=sync_cursor(name=name))
+            log = RunLog(name, result=result)
+            logger.info("%s sync started", name, extra=log.fields("sync.start"))
             try:
                 yield run
             except (Exception, KeyboardInterrupt, SystemExit) as exc:
-                sync_failed_log(name, exc, summary=result.summary())
+                sync_failed_log(name, exc, summary=result.summary(), run=log)
                 raise
             recorded.cursor = run.cursor
-            logger.info("%s sync: %s", name, result.summary())
+            logger.info("%s sync: %s", name, result.summary(), extra=log.fields("sync.summary"))
     sync_recovered_notify(name)  # after the lock is released: a slow channel never holds it

@@ -288,22 +288,33 @@ Q_CLUSTER = {
 }
 
 # --- Logging: console and a rotating file in the data directory ------------------------------------
+# RUNBASE_LOG_FORMAT=json: one JSON object per line (timestamp, level, logger, message and the run's
+# fields: event, sync, run_id, counts, duration_s, file, error) for a log shipper; plain text otherwise.
+RUNBASE_LOG_FORMAT = env.str("RUNBASE_LOG_FORMAT", default="plain")
+if RUNBASE_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"RUNBASE_LOG_FORMAT must be plain or json, not {RUNBASE_LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["levelname", "name", "message"],
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": True,
+        },
     },
     "handlers": {
         # Commands print their own lines to stdout; the console shows only warnings and errors so
         # nothing is printed twice, while the file keeps everything.
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": "WARNING"},
+        "console": {"class": "logging.StreamHandler", "formatter": RUNBASE_LOG_FORMAT, "level": "WARNING"},
         "file": {
             "class": "logging.handlers.RotatingFileHandler",
             "filename": str(LOG_DIR / "runbase.log"),
             "maxBytes": 5 * 1024 * 1024,
             "backupCount": 5,
-            "formatter": "plain",
+            "formatter": RUNBASE_LOG_FORMAT,
             "encoding": "utf-8",
             "delay": True,  # opened at the first record, once ready() has made LOG_DIR
         },

@@ -56,8 +56,14 @@ def test_a_run_is_recorded_with_its_summary_errors_last_activity_and_cursor(capl
     assert state.last_summary == "created=1 updated=0 unchanged=0 failed=1 api_calls=0"
     assert (state.last_error, state.last_success_at) == ("row 3: no date", None)
     assert (state.last_activity_at, state.cursor, state.locked_by) == (T0, {"after": 42}, "")
-    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("demo sync")]
-    assert summaries == ["demo sync: created=1 updated=0 unchanged=0 failed=1 api_calls=0"]
+    records = [r for r in caplog.records if r.getMessage().startswith("demo sync")]
+    assert [r.getMessage() for r in records] == [
+        "demo sync started",
+        "demo sync: created=1 updated=0 unchanged=0 failed=1 api_calls=0",
+    ]
+    assert [(r.event, r.sync) for r in records] == [("sync.start", "demo"), ("sync.summary", "demo")]
+    assert records[1].counts == {"created": 1, "updated": 0, "unchanged": 0, "failed": 1, "api_calls": 0}
+    assert records[0].run_id == records[1].run_id and records[1].duration_s >= 0
 
 
 def test_a_run_that_raises_records_why_and_keeps_the_cursor():

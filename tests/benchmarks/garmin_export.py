@@ -38,8 +38,9 @@ def _speed(index: int, second: int) -> float:
     return 2.8 + 0.4 * math.sin(index + second / 240)
 
 
-def activity_fit(index: int) -> bytes:
-    """One hour of 1 Hz running: file_id, timer events, 3,600 records, a lap, a session, the activity."""
+def activity_fit(index: int, seconds: int = SECONDS) -> bytes:
+    """One hour (or `seconds`) of 1 Hz running: file_id, timer events, the records, a lap, a session, the
+    activity."""
     from fit_tool.fit_file_builder import FitFileBuilder
     from fit_tool.profile.messages.file_id_message import FileIdMessage
     from fit_tool.profile.messages.lap_message import LapMessage
@@ -50,7 +51,7 @@ def activity_fit(index: int) -> bytes:
     if not _RECORDS:
         _RECORDS.extend(RecordMessage() for _ in range(SECONDS))
     start_ms = int(_start(index).timestamp() * MS)
-    end_ms = start_ms + SECONDS * 1000
+    end_ms = start_ms + seconds * 1000
     builder = FitFileBuilder(auto_define=True)
     file_id = FileIdMessage()
     file_id.type = FileType.ACTIVITY
@@ -61,7 +62,8 @@ def activity_fit(index: int) -> bytes:
     builder.add(file_id)
     builder.add(timer_event(start=True, timestamp_ms=start_ms))
     distance = 0.0
-    for second, record in enumerate(_RECORDS):
+    records = _RECORDS[:seconds]
+    for second, record in enumerate(records):
         speed = _speed(index, second)
         record.timestamp = start_ms + second * 1000
         record.position_lat = 59.9 + second * 2.5e-5
@@ -72,9 +74,9 @@ def activity_fit(index: int) -> bytes:
         record.speed = speed
         record.distance = distance
         distance += speed
-    builder.add_all(_RECORDS)
+    builder.add_all(records)
     builder.add(timer_event(start=False, timestamp_ms=end_ms))
-    totals = {"start_time": start_ms, "total_elapsed_time": SECONDS, "total_timer_time": SECONDS}
+    totals = {"start_time": start_ms, "total_elapsed_time": seconds, "total_timer_time": seconds}
     lap = LapMessage()
     for name, value in {"timestamp": end_ms, **totals, "total_distance": distance}.items():
         setattr(lap, name, value)
@@ -86,14 +88,14 @@ def activity_fit(index: int) -> bytes:
     for name, value in session_values.items():
         setattr(session, name, value)
     builder.add(session)
-    builder.add(activity_message(end_ms=end_ms, timer_s=SECONDS, utc_offset_s=UTC_OFFSET_S))
+    builder.add(activity_message(end_ms=end_ms, timer_s=seconds, utc_offset_s=UTC_OFFSET_S))
     return builder.build().to_bytes()
 
 
-def activity_summary(index: int, *, activity_id: int) -> dict:
+def activity_summary(index: int, *, activity_id: int, seconds: int = SECONDS) -> dict:
     """The summary Garmin keeps for activity `index`, in Garmin's units."""
     start_ms = int(_start(index).timestamp() * MS)
-    distance_m = sum(_speed(index, s) for s in range(SECONDS))
+    distance_m = sum(_speed(index, s) for s in range(seconds))
     return {
         "activityId": activity_id,
         "name": f"Morning run {index + 1}",
@@ -102,10 +104,10 @@ def activity_summary(index: int, *, activity_id: int) -> dict:
         "startTimeGmt": start_ms,
         "startTimeLocal": start_ms + UTC_OFFSET_S * 1000,
         "beginTimestamp": start_ms,
-        "duration": SECONDS * MS,
-        "elapsedDuration": SECONDS * MS,
+        "duration": seconds * MS,
+        "elapsedDuration": seconds * MS,
         "distance": round(distance_m * CM),
-        "avgSpeed": distance_m / SECONDS / SPEED_FACTOR,
+        "avgSpeed": distance_m / seconds / SPEED_FACTOR,
         "avgHr": 152.0,
         "maxHr": 164.0,
         "avgDoubleCadence": 172.0,

@@ -15,6 +15,7 @@ BENCHMARKS = [
     "file_identity",
     "fit_parse",
     "garmin",
+    "garmin_connect",
     "ingest",
     "memory",
     "multisource",

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 
 from activities.models import ActivitySource
 from ingest.files import files_import_paths
+from ingest.garmin.importer import garmin_import
 from ingest.models import ProcessedFile
 from ingest.rawstore import raw_store_dir
 from ingest.strava.export import strava_export_import
@@ -135,3 +138,51 @@ def test_a_corrupt_gzip_is_one_failed_file_identified_by_its_bytes(samples, tmp_
 
     assert result.failed == 1 and "cut.fit.gz: truncated or corrupt gzip data" in result.outcomes[0].error
     assert ProcessedFile.objects.get().sha256 == hashlib.sha256(packed[:300]).hexdigest()
+
+
+GARMIN_EXPORT = "garmin/839fbc50-1223-4513-9496-f63cdc1110c1_1.zip"
+
+
+def _gzip_uploads(source: Path, target: Path) -> None:
+    """A copy of a Garmin export whose uploaded FIT files are gzipped (`<user>_<n>.fit.gz`)."""
+
+    def rewrite(data: bytes) -> bytes:
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as inner,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+        ):
+            for info in inner.infolist():
+                member = inner.read(info)
+                if info.filename.endswith(".fit"):
+                    new.writestr(info.filename + ".gz", gzip.compress(member, mtime=0))
+                else:
+                    new.writestr(info, member)
+        return out.getvalue()
+
+    with zipfile.ZipFile(source) as outer, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in outer.infolist():
+            data = outer.read(info)
+            new.writestr(info, rewrite(data) if info.filename.endswith(".zip") else data)
+
+
+def test_a_garmin_export_with_gzipped_uploads_pairs_and_merges_by_content(samples, tmp_path):
+    manifest = json.loads((samples / "garmin" / "manifest.json").read_text())
+    packed = tmp_path / "gzipped-export.zip"
+    _gzip_uploads(samples / GARMIN_EXPORT, packed)
+
+    first = garmin_import(path=packed, workers=1)
+    records = ActivitySource.objects.filter(source="fit_file").count()
+    again = garmin_import(path=samples / GARMIN_EXPORT, workers=1)
+
+    # the answer key's sha256 is each plain FIT's: the gzipped upload pairs under that identity
+    for entry in (
+        a for a in manifest["activities"] if not a["parent"] and (a["member"] or "").endswith(".fit")
+    ):
+        plain = next(f["sha256"] for f in manifest["files"] if f["member"] == entry["member"])
+        summary = ActivitySource.objects.get(source="garmin", source_id=str(entry["activityId"]))
+        assert summary.raw["paired_file_sha256"] == plain, entry["activityId"]
+    assert first.paired == 18
+    # the plain export after it: every FIT is known content, nothing new
+    assert again.files.imported == 0 and ActivitySource.objects.filter(source="fit_file").count() == records
+    assert duplicate_file_records() == 0

@@ -113,27 +113,32 @@ def minmax_downsample(xs: Sequence[float], ys: Sequence[float], buckets: int = L
         lo = int(b * size)
         hi = max(int((b + 1) * size), lo + 1)
         chunk = ys[lo:hi]
-        keep = {lo + chunk.index(min(chunk)), lo + chunk.index(max(chunk))}
-        keep |= {i for i in (0, len(xs) - 1) if lo <= i < hi}  # the line spans the whole axis
-        for i in sorted(keep):
+        low, high = lo + chunk.index(min(chunk)), lo + chunk.index(max(chunk))
+        for i in (low, high) if low < high else (high, low) if high < low else (low,):
             out_x.append(xs[i])
             out_y.append(ys[i])
+    if out_x[0] != xs[0]:  # the line spans the whole axis
+        out_x.insert(0, xs[0])
+        out_y.insert(0, ys[0])
+    if out_x[-1] != xs[-1]:
+        out_x.append(xs[-1])
+        out_y.append(ys[-1])
     return out_x, out_y
 
 
 def centred_mean(values: Sequence[float | None], window: int) -> list[float | None]:
     """Mean of the present values within ±window/2 samples; a missing sample stays missing."""
+    half = window // 2
     prefix = list(accumulate((v or 0.0 for v in values), initial=0.0))
     counts = list(accumulate((v is not None for v in values), initial=0))
-    half, n = window // 2, len(values)
-    out: list[float | None] = []
-    for i, v in enumerate(values):
-        if v is None:
-            out.append(None)
-            continue
-        lo, hi = max(0, i - half), min(n, i + half + 1)
-        out.append((prefix[hi] - prefix[lo]) / (counts[hi] - counts[lo]))
-    return out
+    # Padded so the window of sample i is always [i, i + w) of the padded sums: no bounds checks.
+    sums = [0.0] * half + prefix + [prefix[-1]] * half
+    present = [0] * half + counts + [counts[-1]] * half
+    w = 2 * half + 1
+    return [
+        None if v is None else (sums[i + w] - sums[i]) / (present[i + w] - present[i])
+        for i, v in enumerate(values)
+    ]
 
 
 def reading_moments(n: int, most: int = READOUT_POINTS) -> list[int]:
@@ -145,11 +150,7 @@ def reading_moments(n: int, most: int = READOUT_POINTS) -> list[int]:
 
 def _filled(values: Sequence[float | None]) -> list[float]:
     """A cumulative column without gaps: a missing value repeats the previous one (0 at the start)."""
-    out, last = [], 0.0
-    for v in values:
-        last = last if v is None else v
-        out.append(last)
-    return out
+    return list(accumulate(values, lambda last, v: last if v is None else v, initial=0.0))[1:]
 
 
 def _speeds(columns: dict) -> list[float | None]:
@@ -234,13 +235,17 @@ class _Scale:
         share = (clipped - self.y0) / (self.y1 - self.y0)
         return round((share if self.inverted else 1 - share) * HEIGHT, 1)
 
+    def ys(self, values: Iterable[float | None]) -> list[float | None]:
+        """`y` of many values (None stays None), inlined, as this runs for every readout moment."""
+        y0, y1, ky = self.y0, self.y1, HEIGHT / (self.y1 - self.y0)
+        if self.inverted:
+            return [None if v is None else round((min(max(v, y0), y1) - y0) * ky, 1) for v in values]
+        return [None if v is None else round(HEIGHT - (min(max(v, y0), y1) - y0) * ky, 1) for v in values]
+
     def points(self, xs: Sequence[float], ys: Sequence[float]) -> Iterator[str]:
-        """`x,y` pairs for a polyline: `x` and `y` inlined, as this runs for every drawn point."""
-        kx, y0, y1 = WIDTH / self.x_span, self.y0, self.y1
-        ky = HEIGHT / (y1 - y0)
-        for x, y in zip(xs, ys, strict=True):
-            clipped = min(max(y, y0), y1)
-            py = (clipped - y0) * ky if self.inverted else HEIGHT - (clipped - y0) * ky
+        """`x,y` pairs for a polyline."""
+        kx = WIDTH / self.x_span
+        for x, py in zip(xs, self.ys(ys), strict=True):
             yield f"{(x - self.x0) * kx:.1f},{py:.1f}"
 
     def y_percent(self, value: float) -> float:
@@ -276,10 +281,10 @@ def _svg(series: _Series, points: str, bands: str, grid: list[float], x_grid: li
     )
 
 
-def _x_values(columns: dict, x_axis: str, units: str) -> list[float]:
-    if x_axis == "distance":
+def _x_values(columns: dict, metres: list[float] | None, x_axis: str, units: str) -> list[float]:
+    if x_axis == "distance" and metres is not None:
         per_metre = distance_in_unit(1.0, units)
-        return [d * per_metre for d in _filled(columns["distance"])]
+        return [d * per_metre for d in metres]
     return list(columns["time"])
 
 
@@ -289,12 +294,12 @@ def _x_tick_label(value: float, x_axis: str, units: str) -> str:
     return f"{value:g} {distance_unit(units)}"
 
 
-def _position_labels(columns: dict, moments: list[int], units: str, has_distance: bool) -> list[str]:
-    times = columns["time"]
-    if not has_distance:
+def _position_labels(times: Sequence[float], metres: list[float] | None, moments: list[int], units: str):
+    """ "2.40 km · 12:31" at each moment (the time alone without distance)."""
+    if metres is None:
         return [format_duration(times[i]) for i in moments]
-    dist, unit, per_metre = _filled(columns["distance"]), distance_unit(units), distance_in_unit(1.0, units)
-    return [f"{dist[i] * per_metre:.2f} {unit} · {format_duration(times[i])}" for i in moments]
+    unit, per_metre = distance_unit(units), distance_in_unit(1.0, units)
+    return [f"{metres[i] * per_metre:.2f} {unit} · {format_duration(times[i])}" for i in moments]
 
 
 def activity_charts(
@@ -309,7 +314,8 @@ def activity_charts(
     distance = columns.get("distance")
     has_distance = bool(distance) and any(d for d in distance)
     x_axis = x_axis if x_axis in X_AXES and has_distance else "time"
-    xs = _x_values(columns, x_axis, units)
+    metres = _filled(distance) if has_distance else None
+    xs = _x_values(columns, metres, x_axis, units)
     x0, x1 = xs[0], xs[-1]
     steps = TIME_STEPS if x_axis == "time" else DECIMAL_STEPS
     x_ticks_values = nice_ticks(x0, x1, steps=steps, most=6)
@@ -321,7 +327,7 @@ def activity_charts(
 
     bands = _bands_svg(spans, x_of_time)
     moments = reading_moments(len(times))
-    positions = _position_labels(columns, moments, units, has_distance)
+    positions = _position_labels(times, metres, moments, units)
     readout_x = [base.x(xs[i]) for i in moments]
     chart_set = ChartSet(
         x_axis=x_axis,
@@ -352,7 +358,7 @@ def _chart(series, xs, x0, x1, bands, x_grid, moments, positions, readout_x) -> 
     values = [series.values[i] if i < len(series.values) else None for i in moments]
     readout = {
         "x": readout_x,
-        "y": [None if v is None else scale.y(v) for v in values],
+        "y": scale.ys(values),
         "labels": [f"{series.label(v)} · {p}" for v, p in zip(values, positions, strict=True)],
     }
     return Chart(

@@ -3,19 +3,30 @@ parser and before `validate()`; the store writes what it decided and computes no
 
 A parser says what its source says: a UTC start, and an offset or a local date when the source has
 one. The route may know more (`FileHints`: a UTC start, a local wall-clock start such as a HealthFit
-file name gives, an offset). Placement combines the two, in this order (ARCHITECTURE, invariant 6):
+file name gives, an offset). Placement combines the two; a record's local date comes from its own
+evidence, in this order (ARCHITECTURE, invariant 6; README, "Local dates"):
 
-- UTC offset: the record's own (FIT `activity.local_timestamp`, Strava `utc_offset`, Garmin's local
-  start) > the route's offset > the route's local start against the record's UTC start (to the quarter
-  hour, the first timed record of a file deciding for all: a multisport file's sessions share one
-  clock) > none. The home time zone never becomes an offset: it is a guess, not something a source said.
-- Local date: the record's own (a device-relative FR70 file's local clock, a spreadsheet row, Strava's
-  `start_date_local`) > UTC start + offset > UTC start in the home time zone.
-- Start: only for a record with neither a start nor a date (a GPX track without times), and only when
-  it is the file's one record: the route's UTC start > the route's local start at the route's offset >
-  the route's local start in the home time zone (then that zone's offset is the record's, as the start
-  itself was read with it). An ambiguous wall-clock time (the hour repeated when summer time ends) is
-  read as its first occurrence; a skipped one (when it begins) is read with the offset before the change.
+1. the record's own UTC offset (FIT `activity.local_timestamp`, Strava's `utc_offset` or, without it,
+   its `start_date_local`, Garmin's local start);
+2. the offset of the recording it carries or is paired with: the route's `hints.utc_offset_s` (a
+   Strava export row's upload, a Garmin summary's file);
+3. a local wall-clock start the route knows (a HealthFit file name) against the record's UTC start
+   (to the quarter hour, the first timed record of a file deciding for all: a multisport file's
+   sessions share one clock);
+4. the activity it joins: reconcile's (`reconcile.matcher.ActivityIndex`), for a record still without
+   an offset here;
+5. only then the home time zone: it gives such a record a local date, marked in `raw` as
+   `local_date_from: "home time zone"`, but never an offset (it is a guess, not something a source
+   said), which is how reconcile tells the guess from evidence.
+
+A record's own local date (a device-relative FR70 file's local clock, a spreadsheet row) is kept; so is
+a date-only record's. What comes from the route is noted in `raw` (`utc_offset_from`, `start_from`).
+
+Start: only for a record with neither a start nor a date (a GPX track without times), and only when it
+is the file's one record: the route's UTC start > the route's local start at the route's offset > the
+route's local start in the home time zone (then that zone's offset is the record's, as the start itself
+was read with it). An ambiguous wall-clock time (the hour repeated when summer time ends) is read as its
+first occurrence; a skipped one (when it begins) is read with the offset before the change.
 
 Pure: no ORM, no settings (the caller passes the home zone's name), so it runs in parse workers.
 """
@@ -27,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from ingest.records import FileHints, ParsedActivity
 
+HOME_ZONE = "home time zone"  # raw["local_date_from"] of a record dated by the home zone alone
 _QUARTER_HOUR = 15 * 60
 _MAX_OFFSET_S = 14 * 3600
 _NO_HINTS = FileHints()
@@ -64,11 +76,14 @@ def records_place(
         if record.utc_offset_s is None:
             if hints.utc_offset_s is not None:
                 record.utc_offset_s = hints.utc_offset_s
+                record.raw["utc_offset_from"] = hints.label
             elif from_local_start is not None:
                 record.utc_offset_s = from_local_start
                 record.raw["utc_offset_from"] = hints.label
         if record.local_date is None:
             record.local_date = _local_date(record.start_time, record.utc_offset_s, zone)
+            if record.utc_offset_s is None:
+                record.raw["local_date_from"] = HOME_ZONE
     return records
 
 

@@ -9,7 +9,8 @@
 2. Each summary (not a multisport parent: its legs are summaries of their own) becomes a `garmin`
    record (source_id = activityId), paired with the file session it came from by start time and
    device serial; the pairing is kept in `raw["paired_file_sha256"]` / `raw["paired_record"]`. A
-   summary without a file (a manual activity) is a record without streams.
+   summary without a file (a manual activity) is a record without streams. A summary is placed in time
+   after pairing: its own local start first, else its file's UTC offset (`ingest.placement`).
 Before any of that, the whole export (its part zips included) is checked against the archive budget
 (`ingest.zipsafe.zip_validate`): a refused export imports nothing. Every record is its own
 transaction, so an interrupted import re-run finishes the rest, duplicating nothing.
@@ -31,7 +32,7 @@ from ingest.garmin.pairing import Recording, SummaryKey, summaries_pair
 from ingest.garmin.parser import summary_is_parent, summary_parse
 from ingest.parsers import file_identity
 from ingest.placement import record_place
-from ingest.records import ParsedActivity, RecordError, Route, Source, SourceError
+from ingest.records import FileHints, ParsedActivity, RecordError, Route, Source, SourceError
 from ingest.store import record_store
 from ingest.sync import SyncResult, sync_running
 from ingest.zipsafe import ZipLimits, zip_validate
@@ -102,10 +103,10 @@ def _recordings(shas: set[str]) -> list[Recording]:
             source=Source.FIT_FILE,
             file__sha256__in=ordered[start : start + _QUERY_CHUNK],
             start_time__isnull=False,
-        ).values_list("source_id", "start_time", "device_serial")
+        ).values_list("source_id", "start_time", "device_serial", "utc_offset_s")
         found.extend(
-            Recording(source_id=sid, start_time=start_time, serial=serial or None)
-            for sid, start_time, serial in rows
+            Recording(source_id=sid, start_time=start_time, serial=serial or None, utc_offset_s=offset)
+            for sid, start_time, serial, offset in rows
         )
     return found
 
@@ -120,7 +121,7 @@ def _parse_summaries(
             log(f"skip {item.get('activityId')}: multisport parent (its legs are imported)")
             continue
         try:
-            parsed.append(record_place(summary_parse(item), home_tz=settings.RUNBASE_HOME_TZ))
+            parsed.append(summary_parse(item))  # placed once paired: its file may know its offset
         except RecordError as exc:
             result.add_error(str(exc), log=log, line=f"FAILED {exc}")
     return parsed
@@ -132,6 +133,9 @@ def _store_summary(
     if recording is not None:
         parsed.raw["paired_file_sha256"] = recording.sha256
         parsed.raw["paired_record"] = recording.source_id
+    offset = recording.utc_offset_s if recording is not None else None
+    hints = FileHints(utc_offset_s=offset, label="paired file")
+    record_place(parsed, hints=hints, home_tz=settings.RUNBASE_HOME_TZ)
     try:
         outcome = record_store(parsed=parsed, route=ROUTE).outcome
     except SourceError as exc:

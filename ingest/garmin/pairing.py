@@ -17,11 +17,13 @@ WINDOW_S = 60.0
 
 @dataclass(frozen=True, slots=True)
 class Recording:
-    """What pairing needs of a `fit_file` record: its id (`sha` or `sha#session`), start and serial."""
+    """What pairing needs of a `fit_file` record: its id (`sha` or `sha#session`), start and serial;
+    and its UTC offset, which a summary without a local start of its own takes."""
 
     source_id: str
     start_time: dt.datetime
     serial: str | None
+    utc_offset_s: int | None = None
 
     @property
     def sha256(self) -> str:

@@ -7,12 +7,15 @@ pipeline (route `strava_export`): each becomes a `fit_file` record keyed by its 
 imported twice. Each CSV row becomes the `strava` record of that id, carrying its upload's identity in
 `raw`; a manual entry has no file and no streams.
 A record the API already filled (laps, splits, offsets) is kept: the export row would only thin it.
+A row's `Activity Date` is UTC with no zone: its UTC offset is its upload's (a FIT's local timestamp),
+so a run abroad is dated where it was run; without one (a GPX, a manual entry) placement falls back.
 The whole zip is checked against the archive budget (`ingest.zipsafe`) before anything is imported;
 the uploads are read one at a time as the pipeline asks for them, so memory holds the largest file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -24,7 +27,7 @@ from activities.models import ActivitySource
 from ingest.files import FILE_SUFFIXES, FileInput, FilesResult, files_ingest, max_file_bytes
 from ingest.parsers import file_identity
 from ingest.placement import record_place
-from ingest.records import Route, Source, SourceError
+from ingest.records import FileHints, Route, Source, SourceError
 from ingest.store import record_store
 from ingest.strava.parser import export_rows, export_shoe_names, parse_export_row
 from ingest.sync import RunningSync, SyncResult, sync_running
@@ -117,6 +120,7 @@ def _store_rows(archive: _Zip, run: RunningSync[StravaExportResult], log) -> Non
             source=Source.STRAVA, route=Route.STRAVA_API, deleted_at__isnull=True
         ).values_list("source_id", flat=True)
     )
+    offsets = _upload_offsets(set(archive.shas.values()))
     for row in export_rows(archive.activities_csv or ""):
         run.refresh()
         if row.activity_id in from_api:
@@ -127,10 +131,39 @@ def _store_rows(archive: _Zip, run: RunningSync[StravaExportResult], log) -> Non
             result.errors.append(f"activities.csv line {row.line}: {row.filename} is not in the zip")
         try:
             parsed = parse_export_row(row, shoe_names=shoe_names, file_sha256=sha)
-            record_place(parsed, home_tz=settings.RUNBASE_HOME_TZ)  # the CSV has a UTC time only
+            upload = offsets.get(sha or "", [])
+            hints = FileHints(utc_offset_s=_closest_offset(upload, parsed.start_time), label="upload")
+            record_place(parsed, hints=hints, home_tz=settings.RUNBASE_HOME_TZ)  # the CSV has UTC only
             outcome = record_store(parsed=parsed, route=Route.STRAVA_EXPORT).outcome
         except SourceError as error:
             result.add_error(str(error), log=log, line=f"FAILED activities.csv line {row.line}: {error}")
             continue
         line = f"{outcome} strava {parsed.source_id} {parsed.start_time:%Y-%m-%d} {parsed.workout_name or ''}"
         result.count(outcome, log=log, line=line, start_time=parsed.start_time)
+
+
+Session = tuple[dt.datetime, int]  # an upload's session: UTC start, UTC offset
+
+
+def _upload_offsets(identities: set[str]) -> dict[str, list[Session]]:
+    """Each upload's sessions that know their UTC offset, by file identity (one query per 500)."""
+    found: dict[str, list[Session]] = {}
+    ordered = sorted(identities)
+    for first in range(0, len(ordered), 500):
+        rows = ActivitySource.objects.filter(
+            source=Source.FIT_FILE,
+            file__sha256__in=ordered[first : first + 500],
+            start_time__isnull=False,
+            utc_offset_s__isnull=False,
+        ).values_list("file__sha256", "start_time", "utc_offset_s")
+        for identity, start, offset in rows:
+            found.setdefault(identity, []).append((start, offset))
+    return found
+
+
+def _closest_offset(sessions: list[Session], start: dt.datetime | None) -> int | None:
+    """The offset of the upload's session that started closest to the row (a multisport file has
+    several)."""
+    if not sessions or start is None:
+        return None
+    return min(sessions, key=lambda s: (abs((s[0] - start).total_seconds()), s[1]))[1]

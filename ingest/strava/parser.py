@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.records import Device, ParsedActivity, ParsedLap, RecordError, Samples, sport_family
+from ingest.records import Device, FileHints, ParsedActivity, ParsedLap, RecordError, Samples, sport_family
 
 SOURCE = "strava"
 
@@ -193,6 +193,12 @@ def parse_api_activity(
     if streams and start is not None:
         parsed.samples = parse_streams(streams, start=start, sport=sport)
     return parsed.validate()
+
+
+def start_date_local_hints(summary: dict, detail: dict | None = None) -> FileHints:
+    """`start_date_local` as placement evidence: the offset of an activity without `utc_offset`."""
+    local = _utc({**summary, **(detail or {})}.get("start_date_local"))
+    return FileHints(local_start=local.replace(tzinfo=None) if local else None, label="start_date_local")
 
 
 def _shoe_gear(gear_id: str | None, name: str | None) -> str | None:

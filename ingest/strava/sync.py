@@ -29,7 +29,7 @@ from ingest.strava.client import (
     StravaRateLimited,
     backfill_eta_s,
 )
-from ingest.strava.parser import parse_api_activity, summary_signature
+from ingest.strava.parser import parse_api_activity, start_date_local_hints, summary_signature
 from ingest.strava.tokens import tokens_load
 from ingest.sync import RunningSync, SyncResult, sync_running
 
@@ -181,7 +181,8 @@ class _Run:
             parsed = parse_api_activity(
                 summary=summary, detail=detail, streams=stream_data, gear_name=gear_name
             )
-            record_place(parsed, home_tz=settings.RUNBASE_HOME_TZ)
+            hints = start_date_local_hints(summary, detail)  # used only without `utc_offset`
+            record_place(parsed, hints=hints, home_tz=settings.RUNBASE_HOME_TZ)
             outcome = record_store(parsed=parsed, route=Route.STRAVA_API, shoe=shoe).outcome
         except (SourceError, ValueError, KeyError, TypeError) as error:
             if isinstance(error, StravaError):  # the API failed (gear lookup): stop the run, not the record

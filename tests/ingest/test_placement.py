@@ -1,7 +1,9 @@
 """records_place: a record's UTC offset, local date and (for a file with no time) start, worked by hand.
 
-The precedence: the record's own values > the route's offset > the route's local start against the
-record's UTC start > the home time zone (for the local date only, or for the start of a timeless file).
+The precedence: the record's own values > the route's offset (a paired recording's) > the route's local
+start against the record's UTC start > the home time zone (for the local date only, marked as a guess in
+`raw`, or for the start of a timeless file). Between the last two, reconcile dates a record by the activity
+it joins (tests/reconcile/test_local_dates.py).
 """
 
 from __future__ import annotations
@@ -112,7 +114,7 @@ def test_with_nothing_else_the_home_zone_gives_the_local_date_but_no_offset(utc_
 
     records_place([record], home_tz=LA)
 
-    assert _placed(record) == (utc_start, None, local_date, {})
+    assert _placed(record) == (utc_start, None, local_date, {"local_date_from": "home time zone"})
 
 
 def test_the_routes_offset_comes_before_what_the_name_implies():
@@ -121,7 +123,12 @@ def test_the_routes_offset_comes_before_what_the_name_implies():
 
     records_place([record], hints=hints, home_tz=LA)
 
-    assert _placed(record) == (record.start_time, 3600, dt.date(2025, 11, 1), {})
+    assert _placed(record) == (
+        record.start_time,
+        3600,
+        dt.date(2025, 11, 1),
+        {"utc_offset_from": "file name"},
+    )
 
 
 def test_the_first_session_decides_the_offset_for_every_session_of_a_file():
@@ -145,7 +152,7 @@ def test_a_name_a_day_away_from_the_recording_is_ignored():
 
     records_place([record], hints=FileHints(local_start=dt.datetime(2015, 10, 14, 8, 43, 15)), home_tz=LA)
 
-    assert _placed(record)[1:] == (None, dt.date(2015, 10, 13), {})  # 08:43 PDT: the home zone's date
+    assert _placed(record)[1:] == (None, dt.date(2015, 10, 13), {"local_date_from": "home time zone"})  # PDT
 
 
 # --- no time at all, and a date only ------------------------------------------------------------------
@@ -186,7 +193,12 @@ def test_a_route_start_and_offset_place_a_timeless_file():
 
     records_place([record], hints=FileHints(start_time=start, utc_offset_s=7200), home_tz=LA)
 
-    assert _placed(record) == (start, 7200, dt.date(2013, 7, 6), {"start_from": "hint"})
+    assert _placed(record) == (
+        start,
+        7200,
+        dt.date(2013, 7, 6),
+        {"start_from": "hint", "utc_offset_from": "hint"},
+    )
 
 
 def test_a_route_local_start_and_offset_place_a_timeless_file_without_the_home_zone():
@@ -199,7 +211,7 @@ def test_a_route_local_start_and_offset_place_a_timeless_file_without_the_home_z
         dt.datetime(2013, 7, 5, 22, 30, tzinfo=UTC),
         7200,
         dt.date(2013, 7, 6),
-        {"start_from": "file name"},
+        {"start_from": "file name", "utc_offset_from": "file name"},
     )
 
 

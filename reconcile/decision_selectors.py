@@ -12,6 +12,7 @@ from django.db.models import Q
 from activities.formatting import format_local_time, record_label
 from activities.models import Activity, ActivitySource, Shoe
 from reconcile.models import Decision
+from reconcile.selectors import run_label
 
 # A record may join a run of its own local date or the day either side (as matching looks).
 ATTACH_WINDOW_DAYS = 1
@@ -82,14 +83,21 @@ def _with_refusals(rows: list[DecisionRow]) -> list[DecisionRow]:
     return rows
 
 
-def attach_targets(*, activity: Activity) -> list[Activity]:
+@dataclass(slots=True)
+class AttachTarget:
+    pk: int
+    label: str
+
+
+def attach_targets(*, activity: Activity) -> list[AttachTarget]:
     """The other activities a record of `activity` may join: those within a day of its date."""
     window = dt.timedelta(days=ATTACH_WINDOW_DAYS)
-    return list(
+    others = (
         Activity.objects.filter(date__range=(activity.date - window, activity.date + window))
         .exclude(pk=activity.pk)
         .order_by("date", "start_time", "pk")
     )
+    return [AttachTarget(pk=other.pk, label=run_label(other)) for other in others]
 
 
 @dataclass(slots=True)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from activities.distinct_labels import distinct_labels
-from activities.formatting import field_label, format_value
+from activities.formatting import field_label, format_distance, format_value
 from activities.models import Activity, Shoe
 from activities.typed_values import typed_text
 from ingest.records import Source
@@ -181,11 +181,20 @@ def decision_value_text(*, field_name: str, value: Any, source: str | None = Non
     return f"{label} set to {shown}{origin}"
 
 
+def run_label(activity: Activity) -> str:
+    """A run as a runner names it: "Wed 1 May 2024 · Morning Run · 8.05 km"."""
+    day = activity.date
+    name = activity.workout_name or (activity.sport or "run").replace("_", " ").capitalize()
+    distance = f" · {format_distance(activity.distance_m)}" if activity.distance_m else ""
+    return f"{day:%a} {day.day} {day:%b %Y} · {name}{distance}"
+
+
 @dataclass(slots=True)
 class ConflictRow:
     """A conflict as the lists show it: its field's label and each source's value, labelled."""
 
     conflict: Conflict
+    run: str
     field: str
     values: list[tuple[str, str]]  # (source label, value label), highest priority first
     chosen: str  # the value the activity shows now
@@ -202,6 +211,7 @@ def conflict_row(conflict: Conflict) -> ConflictRow:
         chosen = ""
     return ConflictRow(
         conflict=conflict,
+        run=run_label(conflict.activity),
         field=field_label(conflict.field_name),
         values=[(source_label(c.source), labels[c.source]) for c in choices],
         chosen=chosen,

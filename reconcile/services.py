@@ -28,7 +28,7 @@ from reconcile.history import decision_record, field_key, fields_snapshot
 from reconcile.matching import records_match
 from reconcile.models import Conflict, Decision, ManualOverride
 from reconcile.names import names_read_stored, names_read_with_llm
-from reconcile.selectors import decision_value_text
+from reconcile.selectors import decision_value_text, source_label
 
 logger = logging.getLogger("runbase.reconcile")
 Log = Callable[[str], Any] | None
@@ -256,7 +256,8 @@ def conflict_resolve(
         field_name=conflict.field_name,
         value=value,
         user=resolved_by,
-        reason=f"conflict #{conflict.pk} resolved" + (f" with {source}" if source else ""),
+        reason=f"conflict #{conflict.pk} resolved"
+        + (f" with the {source_label(source)} value" if source else ""),
     )
     encoded = field_encode(conflict.field_name, value)
     _conflict_settle(conflict, value=encoded, source=source or "manual", user=resolved_by, now=timezone.now())

@@ -141,3 +141,50 @@ def test_a_treadmill_run_has_charts_but_no_map(signed_in):
         assert all(text for text in _readouts(driver))
         assert signed_in.horizontal_overflow() == 0
         signed_in.screenshot(name)
+
+
+def test_with_a_tile_url_the_route_lies_on_that_map(signed_in, settings, live_server):
+    """Tiles come from the configured server (here the test's own, which answers 404: no internet)."""
+    from selenium.webdriver.common.by import By
+
+    settings.RUNBASE_MAP_TILES = live_server.url + "/tiles/{z}/{x}/{y}.png"
+    settings.RUNBASE_MAP_ATTRIBUTION = "© Test tiles"
+    activity = _gps_factory_run()
+    driver = signed_in.driver
+    signed_in.open(f"/activities/{activity.pk}/")
+    tile = _wait_for(driver, "#route-map img.leaflet-tile")
+    assert tile.get_attribute("src").startswith(live_server.url + "/tiles/")
+    assert (
+        "© Test tiles" in driver.find_element(By.CSS_SELECTOR, "#route-map .leaflet-control-attribution").text
+    )
+    assert driver.find_elements(By.CSS_SELECTOR, "#route-map .leaflet-overlay-pane svg path")
+
+
+def test_an_imperial_runner_reads_miles_on_the_charts(signed_in, runner):
+    from activities.preferences import units_choose
+
+    units_choose(user=runner, units="imperial")
+    activity = _gps_factory_run()
+    driver = signed_in.driver
+    signed_in.size(PHONE)
+    signed_in.open(f"/activities/{activity.pk}/")
+    _wait_for(driver, "figure.chart svg")
+    _hover_chart(driver, 0.5)
+    pace, hr, elevation, cadence = _readouts(driver)
+    assert pace.split(" · ")[0].endswith(" /mi") and " mi · " in pace
+    assert elevation.split(" · ")[0].endswith(" ft")
+    assert hr.split(" · ")[0].endswith(" bpm") and cadence.split(" · ")[0].endswith(" spm")
+    assert signed_in.horizontal_overflow() == 0
+
+
+def _gps_factory_run():
+    """The factories' 30-minute run with GPS, as its own activity."""
+    from activities.models import Activity, ActivitySource
+    from tests.support.factories import fit_record
+
+    record = fit_record()
+    activity = Activity.objects.create(
+        date=dt.date(2024, 5, 1), start_time=record.start_time, utc_offset_s=7200, sport="running"
+    )
+    ActivitySource.objects.filter(pk=record.pk).update(activity=activity)
+    return activity

@@ -44,8 +44,11 @@ class TrainingLoadResult:
         return f"days created={self.created} updated={self.updated} unchanged={self.unchanged}"
 
 
-def training_load_series(*, daily_trimp: dict[dt.date, float], until: dt.date) -> list[LoadDay]:
-    """Pure: one `LoadDay` per day from the first day with load to `until` (values rounded to 0.001)."""
+def training_load_series(
+    *, daily_trimp: dict[dt.date, float], until: dt.date, since: dt.date | None = None
+) -> list[LoadDay]:
+    """Pure: one `LoadDay` per day from the first day with load to `until` (values rounded to 0.001);
+    with `since`, only the days from then on (the averages still start at the first day with load)."""
     if not daily_trimp:
         return []
     alpha_ctl = 2.0 / (CTL_DAYS + 1)
@@ -58,7 +61,8 @@ def training_load_series(*, daily_trimp: dict[dt.date, float], until: dt.date) -
         load = daily_trimp.get(day, 0.0)
         ctl += alpha_ctl * (load - ctl)
         atl += alpha_atl * (load - atl)
-        series.append(LoadDay(day, round(load, 3), round(ctl, 3), round(atl, 3), round(ctl - atl, 3)))
+        if since is None or day >= since:
+            series.append(LoadDay(day, round(load, 3), round(ctl, 3), round(atl, 3), round(ctl - atl, 3)))
         day += dt.timedelta(days=1)
     return series
 

@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Min, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import CharField, Min
+from django.db.models.functions import Cast, Substr
 
 from activities.analysis.config import AnalysisConfig, analysis_config
 from activities.models import Activity, BestEffort, Stream
@@ -195,12 +195,9 @@ def _first_of_each(efforts, bests: list[tuple], key) -> dict:
     """The effort rows matching each (group, effort_m, best time) of `bests`, the earliest per group."""
     if not bests:
         return {}
-    match = Q()
-    for _, effort_m, time_s in bests:
-        match |= Q(effort_m=effort_m, time_s=time_s)
     wanted = {(group, effort_m): time_s for group, effort_m, time_s in bests}
     rows = (
-        efforts.filter(match)
+        efforts.filter(effort_m__in={b[1] for b in bests}, time_s__in={b[2] for b in bests})
         .order_by("activity__date", "activity_id")
         .values_list("effort_m", "time_s", "activity__date", "activity_id", "start_offset_s")
     )
@@ -223,23 +220,39 @@ def personal_records(
     *, sport: str | None = None, since: dt.date | None = None, cfg: AnalysisConfig | None = None
 ) -> list[Record]:
     """The fastest best effort of each distance over the activities of a sport (optionally since a day);
-    on a tie the earliest. Two queries whatever the length of the history."""
+    on a tie the earliest."""
+    return records_of_all_years(yearly_records(sport=sport, since=since, cfg=cfg))
+
+
+def records_of_all_years(years: dict[int, list[Record]]) -> list[Record]:
+    """Pure: the fastest of each distance over every year's bests (the earliest on a tie)."""
+    best: dict[float, Record] = {}
+    for record in (r for rows in years.values() for r in rows):
+        held = best.get(record.effort_m)
+        if held is None or (record.time_s, record.date, record.activity_id) < (
+            held.time_s,
+            held.date,
+            held.activity_id,
+        ):
+            best[record.effort_m] = record
+    return [best[m] for m in sorted(best)]
+
+
+def yearly_records(
+    *, sport: str | None = None, since: dt.date | None = None, cfg: AnalysisConfig | None = None
+) -> dict[int, list[Record]]:
+    """Each year's fastest best effort of each distance (the earliest on a tie), newest year first; two
+    queries whatever the length of the history."""
     efforts = _efforts(sport, since, cfg)
-    bests = [(None, m, t) for m, t in efforts.values_list("effort_m").annotate(t=Min("time_s")).order_by()]
-    found = _first_of_each(efforts, bests, key=lambda date: None)
-    return [found[key] for key in sorted(found, key=lambda k: k[1])]
-
-
-def yearly_records(*, sport: str | None = None, cfg: AnalysisConfig | None = None) -> dict[int, list[Record]]:
-    """Each year's fastest best effort of each distance (the earliest on a tie), newest year first."""
-    efforts = _efforts(sport, None, cfg)
+    # The year as the first four characters of the ISO date: SQL both databases run natively (SQLite's
+    # ExtractYear is a Python function called on every row).
     per_year = (
-        efforts.annotate(year=ExtractYear("activity__date"))
+        efforts.annotate(year=Substr(Cast("activity__date", CharField()), 1, 4))
         .values_list("year", "effort_m")
         .annotate(t=Min("time_s"))
         .order_by()
     )
-    found = _first_of_each(efforts, list(per_year), key=lambda date: date.year)
+    found = _first_of_each(efforts, [(int(y), m, t) for y, m, t in per_year], key=lambda date: date.year)
     years: dict[int, list[Record]] = {}
     for year, effort_m in sorted(found, key=lambda k: (-k[0], k[1])):
         years.setdefault(year, []).append(found[year, effort_m])

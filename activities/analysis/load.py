@@ -37,6 +37,7 @@ from activities.training_load import training_load_series
 BANISTER = {"male": (0.64, 1.92), "female": (0.86, 1.67)}
 MAX_GAP_S = 30.0
 HR_MAX_CEILING = 230.0
+ACWR_CHRONIC_DAYS = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +175,9 @@ class LoadDay:
     acwr_ewma: float | None  # ATL / CTL
 
 
-def acwr_rolling(*, loads: Sequence[float], acute: int = 7, chronic: int = 28) -> list[float | None]:
+def acwr_rolling(
+    *, loads: Sequence[float], acute: int = 7, chronic: int = ACWR_CHRONIC_DAYS
+) -> list[float | None]:
     """Pure: per day, the mean of the last `acute` days over the mean of the last `chronic` days (None
     until `chronic` days exist or when the chronic mean is 0)."""
     out: list[float | None] = []
@@ -199,10 +202,20 @@ def daily_load(*, sport: str | None = None) -> dict[dt.date, float]:
     return dict(daily)
 
 
-def load_series(*, daily: dict[dt.date, float], until: dt.date) -> list[LoadDay]:
-    """Pure: CTL/ATL/TSB (42/7-day EWMA, `training_load_series`) and both ACWRs for every day."""
-    days = training_load_series(daily_trimp=daily, until=until)
-    rolling = acwr_rolling(loads=[d.trimp for d in days])
+def load_series(
+    *, daily: dict[dt.date, float], until: dt.date, since: dt.date | None = None
+) -> list[LoadDay]:
+    """Pure: CTL/ATL/TSB (42/7-day EWMA, `training_load_series`) and both ACWRs for every day; with
+    `since`, only the days from then on, each with the figures the whole series gives it."""
+    days = training_load_series(daily_trimp=daily, until=until, since=since)
+    if not days:
+        return []
+    # The rolling ACWR of the first day shown needs the (rounded) loads of up to 27 days before it.
+    first = max(min(daily), days[0].date - dt.timedelta(days=ACWR_CHRONIC_DAYS - 1))
+    before = [
+        round(daily.get(first + dt.timedelta(days=i), 0.0), 3) for i in range((days[0].date - first).days)
+    ]
+    rolling = acwr_rolling(loads=before + [d.trimp for d in days])[len(before) :]
     return [
         LoadDay(d.date, d.trimp, d.ctl, d.atl, d.tsb, r, round(d.atl / d.ctl, 3) if d.ctl else None)
         for d, r in zip(days, rolling, strict=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 
-from activities.analysis.best_efforts import EFFORTS_M, Record, personal_records, yearly_records
+from activities.analysis.best_efforts import EFFORTS_M, Record, records_of_all_years, yearly_records
 from activities.analysis.config import AnalysisConfig, analysis_config
 from activities.analysis.load import LoadDay, daily_load, load_series
 from activities.analysis.shoes import ShoeMileage, shoe_mileage
@@ -142,9 +142,9 @@ def training_summary(
     volume = volume_calendar(until=today, weeks=52, cfg=cfg)
     years = [v.period_start.year for v in volume.yearly] or [today.year]
     heat_year = year if year in years else years[-1]
-    series = load_series(daily=daily_load(sport=cfg.sport), until=today)[-LOAD_DAYS:]
-    runalyze = _runalyze_days(series[0].date) if series else {}
     first = today - dt.timedelta(days=LOAD_DAYS - 1)
+    series = load_series(daily=daily_load(sport=cfg.sport), until=today, since=first)
+    runalyze = _runalyze_days(series[0].date) if series else {}
     return TrainingSummary(
         today=today,
         week_start=cfg.week_start,
@@ -236,9 +236,10 @@ def runalyze_vo2max() -> tuple[dt.date, float] | None:
 def records_summary(*, today: dt.date, cfg: AnalysisConfig | None = None) -> RecordsSummary:
     """The records page: all-time and yearly bests, races, and VDOT with what it predicts."""
     cfg = cfg or analysis_config()
+    years = yearly_records(cfg=cfg)
     return RecordsSummary(
-        all_time=personal_records(cfg=cfg),
-        by_year=records_by_year(yearly_records(cfg=cfg)),
+        all_time=records_of_all_years(years),  # what personal_records (the export's) gives
+        by_year=records_by_year(years),
         races=race_results(cfg=cfg),
         vdot=vdot_summary(today=today, cfg=cfg),
         vdot_window_days=cfg.vdot_window_days,
@@ -251,7 +252,7 @@ def records_summary(*, today: dt.date, cfg: AnalysisConfig | None = None) -> Rec
 class ShoeDetail:
     shoe: Shoe
     mileage: ShoeMileage
-    runs: list[Activity]
+    runs: QuerySet[Activity]  # newest first, unevaluated: the page shows it a page at a time
 
 
 def shoe_detail(*, shoe_id: int, cfg: AnalysisConfig | None = None) -> ShoeDetail | None:
@@ -260,8 +261,7 @@ def shoe_detail(*, shoe_id: int, cfg: AnalysisConfig | None = None) -> ShoeDetai
     if shoe is None:
         return None
     mileage = next(m for m in shoe_mileage(cfg=cfg) if m.shoe_id == shoe_id)
-    runs = list(shoe.activities.order_by("-date", "-start_time"))
-    return ShoeDetail(shoe, mileage, runs)
+    return ShoeDetail(shoe, mileage, shoe.activities.order_by("-date", "-start_time", "-pk"))
 
 
 @dataclass(slots=True)

@@ -92,9 +92,11 @@ def volume_by_period(
     a year before (zeros when there was nothing)."""
     cfg = cfg or analysis_config()
     sport = sport or cfg.sport
-    totals = _totals(
-        _volume_rows(sport=sport, cfg=cfg), period=period, sport=sport, week_start=cfg.week_start
-    )
+    rows = _volume_rows(sport=sport, cfg=cfg)
+    if period == "yearly":  # summed from the months, as the pages' calendar does
+        totals = _years_of(_totals(rows, period="monthly", sport=sport, week_start=cfg.week_start), sport)
+    else:
+        totals = _totals(rows, period=period, sport=sport, week_start=cfg.week_start)
     first = period_start(since, period=period, week_start=cfg.week_start) if since is not None else None
     return [
         _period(totals, start, period, cfg, sport) for start in sorted(totals) if not first or start >= first
@@ -128,6 +130,21 @@ class VolumeCalendar:
     yearly: list[PeriodVolume]  # every year from the first activity's to `until`'s
 
 
+def _years_of(months: dict[dt.date, PeriodVolume], sport: str) -> dict[dt.date, PeriodVolume]:
+    """Yearly totals summed from monthly ones (the longest run of a year is its longest month's)."""
+    years: dict[dt.date, PeriodVolume] = {}
+    for start in sorted(months):
+        month = months[start]
+        year = years.setdefault(start.replace(month=1), PeriodVolume(start.replace(month=1), sport))
+        year.distance_m += month.distance_m
+        year.moving_time_s += month.moving_time_s
+        year.elevation_gain_m += month.elevation_gain_m
+        year.runs += month.runs
+        if month.longest_m > year.longest_m:
+            year.longest_m, year.longest_activity_id = month.longest_m, month.longest_activity_id
+    return years
+
+
 def volume_calendar(
     *, until: dt.date, weeks: int = 52, sport: str | None = None, cfg: AnalysisConfig | None = None
 ) -> VolumeCalendar:
@@ -136,13 +153,19 @@ def volume_calendar(
     cfg = cfg or analysis_config()
     sport = sport or cfg.sport
     rows = list(_volume_rows(sport=sport, cfg=cfg))
-    first_day = rows[0][1] if rows else until
+    first_day = min(rows[0][1], until) if rows else until
+    first_week = until - dt.timedelta(weeks=weeks - 1)
+    recent = [row for row in rows if row[1] >= first_week - dt.timedelta(days=371)]  # and a year before
+    months = _totals(rows, period="monthly", sport=sport, week_start=cfg.week_start)
+    totals = {
+        "weekly": _totals(recent, period="weekly", sport=sport, week_start=cfg.week_start),
+        "monthly": months,
+        "yearly": _years_of(months, sport),
+    }
     out = {}
-    for period in PERIODS:
-        totals = _totals(rows, period=period, sport=sport, week_start=cfg.week_start)
-        first = until - dt.timedelta(weeks=weeks - 1) if period == "weekly" else min(first_day, until)
+    for period, first in (("weekly", first_week), ("monthly", first_day), ("yearly", first_day)):
         starts = period_starts(first=first, last=until, period=period, week_start=cfg.week_start)
-        out[period] = [_period(totals, start, period, cfg, sport) for start in starts]
+        out[period] = [_period(totals[period], start, period, cfg, sport) for start in starts]
     return VolumeCalendar(out["weekly"], out["monthly"], out["yearly"])
 
 

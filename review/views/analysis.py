@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -17,6 +18,7 @@ from activities.analysis.export import AnalysisExportError, analysis_export_writ
 from activities.training_load import home_today
 
 METRICS = {"distance": "Distance", "time": "Moving time", "elevation": "Elevation", "runs": "Runs"}
+RUNS_PER_PAGE = 50
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
@@ -48,7 +50,8 @@ def shoe_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.shoe_detail(shoe_id=pk)
     if detail is None:
         raise Http404("No such shoe")
-    return render(request, "review/shoe_detail.html", {"detail": detail})
+    page = Paginator(detail.runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "review/shoe_detail.html", {"detail": detail, "page": page})
 
 
 @login_required

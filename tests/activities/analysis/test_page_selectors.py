@@ -10,6 +10,7 @@ import pytest
 
 from activities.analysis.best_efforts import personal_records, yearly_records
 from activities.analysis.config import AnalysisConfig
+from activities.analysis.load import load_series
 from activities.analysis.selectors import (
     months_by_year,
     race_results,
@@ -168,3 +169,16 @@ def test_trends_keep_easy_runs_under_the_ceiling_and_runs_in_the_heart_rate_band
     ]
     # In the band: 5:00 /km and 4:00 /km, median 4:30 /km
     assert [(m.value, m.runs) for m in trends.pace_at_hr] == [(270.0, 2)]
+
+
+def test_a_load_series_from_a_day_on_is_the_tail_of_the_whole_series():
+    # A load every third day for 100 days: the last 30 days shown carry the averages and the 7/28-day
+    # ratio of the whole history, not a fresh start.
+    start = dt.date(2024, 1, 1)
+    daily = {start + dt.timedelta(days=i): 50.0 + i for i in range(0, 100, 3)}
+    until = start + dt.timedelta(days=99)
+    whole = load_series(daily=daily, until=until)
+    tail = load_series(daily=daily, until=until, since=until - dt.timedelta(days=29))
+    assert tail == whole[-30:] and tail[0].acwr_rolling is not None
+    early = load_series(daily=daily, until=until, since=start + dt.timedelta(days=10))
+    assert early == whole[10:] and early[0].acwr_rolling is None  # fewer than 28 days of history

@@ -6,6 +6,12 @@ spreadsheet does). Distance ranks the candidates: within the tolerance is a good
 has no good fit may still join the one candidate within `date_match_max_distance_pct` (the gap then
 shows up as a distance conflict). The closest candidate wins; two equally close ones are not guessed.
 
+A record's local date is the best evidence there is (`ingest.placement`): a timed record with no UTC offset
+of its own was dated by the home time zone, a guess. Inside an activity it takes the offset of the
+activity's records that have one (`ActivityIndex` keeps this up to date as records join and leave), so a
+log row is compared with the day the run was run, not the day it was at home: a 07:00 run in Berlin whose
+Strava row alone would say 22:00 the evening before in California.
+
 A log row left without a candidate still joins its day's run when the day leaves no doubt: it is the only
 unmatched log row of its local date and sport family, and the day has exactly one unmatched recording of
 that family (`lone_pair`). A typo in the log (15.0 for 5.0 miles) then shows up as a distance conflict
@@ -30,13 +36,24 @@ class RecordFacts:
     source: str
     family: str
     start_time: dt.datetime | None
-    local_date: dt.date | None
+    local_date: dt.date | None  # the best known: its own, or its activity's for a home-zone guess
     distance_m: float | None
     activity_key: int | None = None  # activity id, or a negative key for one made in this run
+    utc_offset_s: int | None = None
+    stored_date: dt.date | None = None  # the date the record was stored with
+
+    def __post_init__(self) -> None:
+        if self.stored_date is None:
+            self.stored_date = self.local_date
 
     @property
     def timed(self) -> bool:
         return self.start_time is not None
+
+    @property
+    def zone_dated(self) -> bool:
+        """Dated by the home time zone: a start, but no offset any source stated."""
+        return self.start_time is not None and self.utc_offset_s is None
 
 
 @dataclass(slots=True)
@@ -79,12 +96,21 @@ def records_compatible(a: RecordFacts, b: RecordFacts, cfg: ReconcileConfig) -> 
     return a.local_date is not None and a.local_date == b.local_date
 
 
+def _peers(record: RecordFacts, others: list[RecordFacts]) -> list[RecordFacts]:
+    """The records `record` must agree with. A date-only record is not held to a sportless upload: the
+    upload joined its recording by the clock, and the recording's sport speaks for both."""
+    if record.timed:
+        return others
+    with_sport = [m for m in others if m.family not in WILDCARD_FAMILIES]
+    return with_sport or others
+
+
 def activity_fit(
     record: RecordFacts, members: list[RecordFacts], key: int, cfg: ReconcileConfig
 ) -> Fit | None:
     """How well `record` fits the activity made of `members`, or None when it cannot belong."""
     others = [m for m in members if m.id != record.id]
-    if not others or not all(records_compatible(record, m, cfg) for m in others):
+    if not others or not all(records_compatible(record, m, cfg) for m in _peers(record, others)):
         return None
     diffs = [d for m in others if (d := distance_diff_pct(record.distance_m, m.distance_m)) is not None]
     times = [
@@ -152,7 +178,7 @@ def lone_pair(
     if len(logs) != 1 or len(recordings) != 1:
         return None
     rows, recorded = index.members[logs[0]], index.members[recordings[0]]
-    if not all(records_compatible(row, m, cfg) for row in rows for m in recorded):
+    if not all(records_compatible(row, m, cfg) for row in rows for m in _peers(row, recorded)):
         return None
     return logs[0], recordings[0]
 
@@ -181,8 +207,16 @@ def match_order(record: RecordFacts) -> tuple:
     )
 
 
+def activity_offset(members: list[RecordFacts]) -> int | None:
+    """The UTC offset an activity's records state (the earliest stored record's), None if none does."""
+    stated = [m for m in members if m.timed and m.utc_offset_s is not None]
+    return min(stated, key=lambda m: m.id).utc_offset_s if stated else None
+
+
 class ActivityIndex:
-    """Live attached records by activity and by local date: the candidates for a record."""
+    """Live attached records by activity and by local date: the candidates for a record.
+
+    A record dated by the home zone takes its activity's offset while it is a member (`_redate`)."""
 
     def __init__(self) -> None:
         self.members: dict[int, list[RecordFacts]] = defaultdict(list)
@@ -193,17 +227,38 @@ class ActivityIndex:
         self.members[key].append(record)
         if record.local_date is not None:
             self.by_day[record.local_date].add(key)
+        self._redate(key)
 
     def remove(self, record: RecordFacts) -> None:
         key = record.activity_key
         if key is None:
             return
         self.members[key] = [m for m in self.members[key] if m.id != record.id]
-        if record.local_date is not None and not any(
-            m.local_date == record.local_date for m in self.members[key]
-        ):
-            self.by_day[record.local_date].discard(key)
+        self._forget_day(key, record.local_date)
         record.activity_key = None
+        record.local_date = record.stored_date
+        self._redate(key)
+
+    def _forget_day(self, key: int, day: dt.date | None) -> None:
+        if day is not None and not any(m.local_date == day for m in self.members[key]):
+            self.by_day[day].discard(key)
+
+    def _redate(self, key: int) -> None:
+        """Give the activity's home-zone-dated records the local date its stated offset implies."""
+        members = self.members[key]
+        offset = activity_offset(members)
+        for member in members:
+            if not member.zone_dated:
+                continue
+            if offset is None:
+                day = member.stored_date
+            else:
+                day = (member.start_time.astimezone(dt.UTC) + dt.timedelta(seconds=offset)).date()
+            if day != member.local_date:
+                old, member.local_date = member.local_date, day
+                self._forget_day(key, old)
+                if day is not None:
+                    self.by_day[day].add(key)
 
     def candidates(self, record: RecordFacts) -> set[int]:
         if record.local_date is None:

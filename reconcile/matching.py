@@ -37,6 +37,7 @@ FACT_FIELDS = (
     "sport",
     "start_time",
     "local_date",
+    "utc_offset_s",
     "distance_m",
     "activity_id",
     "deleted_at",
@@ -75,6 +76,7 @@ def _facts(row: tuple) -> tuple[RecordFacts, dict]:
         local_date=values["local_date"],
         distance_m=values["distance_m"],
         activity_key=values["activity_id"],
+        utc_offset_s=values["utc_offset_s"],
     )
     return facts, values
 

@@ -251,6 +251,26 @@ def _resolve_time(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -
     out.values.update(date=record.local_date, start_time=record.start_time, utc_offset_s=record.utc_offset_s)
     for name in ("date", "start_time", "utc_offset_s"):
         out.provenance[name] = record.source
+    if record.utc_offset_s is None:
+        _date_by_stated_offset(values, record, cfg, out)
+
+
+def _date_by_stated_offset(
+    values: SourceValues, record: ActivitySource, cfg: ReconcileConfig, out: Resolution
+) -> None:
+    """A start whose record states no offset was dated by the home zone, a guess: the offset another
+    record of the run states (the most trusted for start time) dates it instead."""
+    order = cfg.priority("start_time")
+    stated = sorted(
+        (r for r in values.all_records() if r.start_time is not None and r.utc_offset_s is not None),
+        key=lambda r: (order.index(r.source) if r.source in order else len(order), r.pk),
+    )
+    if not stated:
+        return
+    offset = stated[0].utc_offset_s
+    local = record.start_time.astimezone(dt.UTC) + dt.timedelta(seconds=offset)
+    out.values.update(date=local.date(), utc_offset_s=offset)
+    out.provenance["date"] = out.provenance["utc_offset_s"] = stated[0].source
 
 
 def _resolve_sport(values: SourceValues, cfg: ReconcileConfig, out: Resolution) -> None:

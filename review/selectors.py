@@ -163,11 +163,9 @@ def dashboard_summary(*, today: dt.date | None = None) -> dict[str, Any]:
         "auto_resolved_unapproved": Conflict.objects.filter(
             status=Conflict.Status.AUTO_RESOLVED, approved_at__isnull=True
         ).count(),
-        "records_needing_review": ActivitySource.objects.filter(needs_review=True).count(),
         "log_rows_to_review": log_rows_flagged().count(),
         "activities_needing_review": Activity.objects.filter(needs_review=True).count(),
         "shoes_needing_review": Shoe.objects.filter(needs_review=True).count(),
-        "sync_states": states,
         "sync_lines": sync_lines(states),
         "failed_files": ProcessedFile.objects.filter(status=ProcessedFile.Status.FAILED).count(),
         "recent": list(activities_with_flags()[:10]),
@@ -230,13 +228,25 @@ def sort_key(sort: str) -> str:
     return sort if sort.removeprefix("-") in SORTS else DEFAULT_SORT
 
 
-def activity_list(*, sort: str = DEFAULT_SORT, **filters: Any) -> QuerySet[Activity]:
-    """The filtered activities with their flags, in the chosen order; empty values sort last."""
+def activity_ids(*, sort: str = DEFAULT_SORT, **filters: Any) -> QuerySet:
+    """The ids of the filtered activities in the chosen order (empty values last): the list pages over
+    these narrow rows, then reads the page's activities with their flags (`activities_in_order`)."""
     sort = sort_key(sort)
     columns = SORTS[sort.removeprefix("-")]
     descending = sort.startswith("-")
     order = [F(c).desc(nulls_last=True) if descending else F(c).asc(nulls_last=True) for c in columns]
-    return activities_with_flags(activity_filter(**filters)).order_by(*order, "-pk")
+    return activity_filter(**filters).order_by(*order, "-pk").values_list("pk", flat=True)
+
+
+def activities_in_order(ids: list[int]) -> list[Activity]:
+    """The activities `ids` name, with their flags, in the order given: one query."""
+    found = {a.pk: a for a in activities_with_flags(Activity.objects.filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def activity_list(*, sort: str = DEFAULT_SORT, **filters: Any) -> list[Activity]:
+    """Every filtered activity with its flags, in the chosen order (for a short list; pages use ids)."""
+    return activities_in_order(list(activity_ids(sort=sort, **filters)))
 
 
 def activity_totals(**filters: Any) -> Totals:

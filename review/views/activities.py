@@ -25,12 +25,13 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v}
     sort = selectors.sort_key(filters.pop("sort", ""))
-    page = Paginator(selectors.activity_list(sort=sort, **filters), PAGE_SIZE).get_page(
+    page = Paginator(selectors.activity_ids(sort=sort, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     context = {
         "form": form,
         "page": page,
+        "rows": selectors.activities_in_order(list(page)),
         "sort": sort,
         "sort_choices": selectors.SORT_CHOICES,
         "sport": selectors.sport_choice(filters.get("sport", "")),

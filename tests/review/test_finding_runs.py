@@ -64,7 +64,7 @@ def test_the_dashboard_page_shows_the_totals_in_the_runners_units(admin_client, 
 
 def _names(client, **query):
     response = client.get(reverse("review:activity_list"), query)
-    return [a.workout_name for a in response.context["page"]], response
+    return [a.workout_name for a in response.context["rows"]], response
 
 
 def test_the_list_shows_running_by_default_and_every_sport_on_request(admin_client, history):

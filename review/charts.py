@@ -45,6 +45,7 @@ class Tick:
 
     at: float
     label: str
+    minor: bool = False  # every other label, left out where the chart is narrow (a phone)
 
     @property
     def edge(self) -> str:
@@ -332,7 +333,12 @@ def activity_charts(
     chart_set = ChartSet(
         x_axis=x_axis,
         x_ticks=[
-            Tick(round(base.x(v) / WIDTH * 100, 2), _x_tick_label(v, x_axis, units)) for v in x_ticks_values
+            Tick(
+                round(base.x(v) / WIDTH * 100, 2),
+                _x_tick_label(v, x_axis, units),
+                len(x_ticks_values) > 4 and n % 2 == 1,
+            )
+            for n, v in enumerate(x_ticks_values)
         ],
         samples=moments,
         has_distance=has_distance,

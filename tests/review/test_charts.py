@@ -190,3 +190,18 @@ def test_the_readout_json_cannot_close_its_script_element():
     chart.readout["labels"][0] = "</script><b>"
     assert "</script>" not in chart.readout_json
     assert json.loads(chart.readout_json)["labels"][0] == "</script><b>"
+
+
+def test_on_a_crowded_axis_every_other_label_is_minor():
+    # 6 km: ticks 0, 2, 4, 6 — few enough to keep all; 3.73 mi over time: 0, 10, 20, 30 min likewise.
+    assert not any(t.minor for t in activity_charts(steady_run(seconds=1800), units="metric").x_ticks)
+    # 2.97 km gives 0, 0.5 … 2.5: six labels, of which a phone shows 0, 1 and 2 km.
+    ticks = activity_charts(steady_run(seconds=891), units="metric").x_ticks
+    assert [(t.label, t.minor) for t in ticks] == [
+        ("0 km", False),
+        ("0.5 km", True),
+        ("1 km", False),
+        ("1.5 km", True),
+        ("2 km", False),
+        ("2.5 km", True),
+    ]

@@ -26,7 +26,7 @@ from reconcile.errors import ReconcileError
 from reconcile.fields import EDITABLE_FIELDS, field_attname, field_decode, field_encode
 from reconcile.history import decision_record, field_key, fields_snapshot
 from reconcile.matching import records_match
-from reconcile.models import Conflict, Decision, ManualOverride
+from reconcile.models import Conflict, Decision, ManualOverride, RecordPin
 from reconcile.names import names_read_stored, names_read_with_llm
 from reconcile.selectors import decision_value_text, source_label
 
@@ -392,6 +392,7 @@ def activity_merge(*, activity: Activity, into: Activity, merged_by=None) -> Act
     if activity.pk == into.pk:
         raise ReconcileError(f"activity #{activity.pk} cannot be merged into itself")
     moved = ActivitySource.objects.filter(activity=activity).update(activity=into)
+    RecordPin.objects.filter(activity=activity).update(activity=into)  # placed by hand: now on `into`
     for override in ManualOverride.objects.filter(activity=activity):
         if not ManualOverride.objects.filter(activity=into, field_name=override.field_name).exists():
             override.activity = into

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-MAX_AGE_HOURS = {"icloud": 48, "strava": 48, "runalyze": 8 * 24}
+from ingest.garmin.tokens import garmin_tokens_stored
+
+MAX_AGE_HOURS = {"icloud": 48, "strava": 48, "garmin_connect": 72, "runalyze": 8 * 24}
 
 
 def _icloud() -> bool:
@@ -28,7 +30,12 @@ def _runalyze() -> bool:
     return bool(settings.RUNALYZE_TOKEN)
 
 
-SET_UP: dict[str, Callable[[], bool]] = {"icloud": _icloud, "strava": _strava, "runalyze": _runalyze}
+SET_UP: dict[str, Callable[[], bool]] = {
+    "icloud": _icloud,
+    "strava": _strava,
+    "garmin_connect": garmin_tokens_stored,
+    "runalyze": _runalyze,
+}
 
 
 @dataclass(frozen=True, slots=True)

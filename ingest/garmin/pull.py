@@ -132,6 +132,7 @@ class _Pull:
         self.limits = ZipLimits.from_settings()
         self.retry: dict[str, int] = {str(k): int(v) for k, v in (self.cursor.get("retry") or {}).items()}
         self.newest_seen: int | None = None
+        self.legs_done: set[str] = set()  # legs a parent's unit took (the list may show them on a later page)
         self.started = api.clock()
 
     # -- the run -------------------------------------------------------------------------------
@@ -240,12 +241,13 @@ class _Pull:
         activity_id = str(item.get("activityId"))
         started = item_start(item)
         parent_id = str(item.get("parentId") or "")
-        if parent_id and parent_id in index:
+        if (parent_id and parent_id in index) or activity_id in self.legs_done:
             return None  # a listed leg: its parent's unit stores it
         if item_is_parent(item):
             self.result.parents += 1
             legs = [self._leg(child, index) for child in item_child_ids(item)]
             legs = [leg for leg in legs if leg is not None]
+            self.legs_done.update(str(leg.get("activityId")) for leg in legs)
         else:
             legs = [item]
         self._saw(started)

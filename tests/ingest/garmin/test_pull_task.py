@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,6 +10,8 @@ from django.core.management import call_command
 from django_q.models import Schedule
 
 from ingest import tasks
+from ingest.garmin.tokens import tokens_save
+from ingest.watch import watched_sources
 from tests.support.fake_http import FakeResponse
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +62,10 @@ def test_the_command_prints_the_summary_and_reconciles(garmin_signed_in):
 def test_the_command_without_a_sign_in_fails_with_what_to_do(garmin_connect):
     with pytest.raises(Exception, match="garmin_login` first"):
         call_command("sync_garmin_connect", "--quiet", stdout=io.StringIO())
+
+
+def test_health_watches_the_pull_once_it_is_set_up(garmin_connect):
+    assert "garmin_connect" not in [source.name for source in watched_sources()]
+    tokens_save(garmin_connect.stored_tokens())
+    watched = {source.name: source.max_age for source in watched_sources()}
+    assert watched["garmin_connect"] == dt.timedelta(days=3)  # a few daily runs may be missed

@@ -352,6 +352,21 @@ class ActivityLoad(models.Model):
         return f"{self.activity_id} load {self.load:.1f} ({self.method})"
 
 
+class HeartRateProfile(models.Model):
+    """What the trends read from one activity's heart-rate stream: seconds per heart-rate zone and the
+    aerobic decoupling, computed by `activities.analysis.heart_rate` and stale when `inputs` changes."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="heart_rate_profile")
+    zone_s = models.JSONField(default=list, blank=True, help_text="Seconds in each zone, zone 1 first.")
+    decoupling_pct = models.FloatField(
+        null=True, blank=True, help_text="Pa:HR: % of speed per beat lost from the first half to the second."
+    )
+    inputs = models.CharField(max_length=200, blank=True, help_text="What it was computed from.")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} heart-rate profile"
+
+
 class RunnerProfile(models.Model):
     """A signed-in runner's display choices; values are stored in SI whatever is chosen here."""
 

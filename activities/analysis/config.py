@@ -22,6 +22,8 @@ class AnalysisConfig:
     shoe_near_end_pct: float = 90.0  # a shoe past this % of its threshold is "near its end"
     easy_hr_max_pct: float = 80.0  # a run averaging at most this % of HRmax counts as easy (trends)
     trend_hr_band: tuple[float, float] = (140.0, 150.0)  # bpm: the band the pace-at-HR trend follows
+    hr_zones_pct: tuple[float, ...] = (60.0, 70.0, 80.0, 90.0)  # % of HRmax where zones 2, 3, … start
+    long_run_s: float = 5400.0  # a run at least this long (moving time) shows its aerobic decoupling
 
 
 def analysis_config() -> AnalysisConfig:
@@ -38,6 +40,10 @@ def analysis_config() -> AnalysisConfig:
     if len(cfg.trend_hr_band) != 2 or cfg.trend_hr_band[0] >= cfg.trend_hr_band[1]:
         raise ImproperlyConfigured(
             f"RUNBASE_ANALYSIS trend_hr_band={cfg.trend_hr_band!r}: use (low, high) bpm"
+        )
+    if list(cfg.hr_zones_pct) != sorted(set(cfg.hr_zones_pct)) or not 0 < cfg.hr_zones_pct[0] < 100:
+        raise ImproperlyConfigured(
+            f"RUNBASE_ANALYSIS hr_zones_pct={cfg.hr_zones_pct!r}: use rising % of HRmax (60, 70, 80, 90)"
         )
     if cfg.hr_max is not None and cfg.hr_max <= cfg.hr_rest:
         raise ImproperlyConfigured(f"RUNBASE_ANALYSIS hr_max={cfg.hr_max} is not above hr_rest={cfg.hr_rest}")

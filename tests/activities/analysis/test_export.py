@@ -32,7 +32,8 @@ def history(db, monkeypatch):
     Activity.objects.create(date=dt.date(2024, 5, 6), sport="running", distance_m=8000, duration_s=2400)
     out = io.StringIO()
     call_command("refresh_analysis", stdout=out)  # what reconcile does per activity
-    assert out.getvalue().strip() == "activities=2 best_efforts_changed=0 loads_changed=1"
+    summary = "activities=2 best_efforts_changed=0 loads_changed=1 heart_rates_changed=0"
+    assert out.getvalue().strip() == summary
     return shoe
 
 

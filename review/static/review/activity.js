@@ -4,7 +4,8 @@
  * The route comes from the page (#route-data, made by activities.routes): it is drawn with Leaflet
  * (django-leaflet's static copy) on a plain background, or on the tiles named by RUNBASE_MAP_TILES.
  * The charts' cursor (charts.js, event "chart:hover") shows as a dot on the route; pointing at a lap or
- * rep row highlights its band on every chart and its stretch of the route.
+ * rep row highlights its band on every chart and its stretch of the route; the lap under the cursor is
+ * marked in the laps table.
  */
 (function () {
   "use strict";
@@ -41,6 +42,23 @@
     else route.cursor.remove();
   }
 
+  // The lap under the chart cursor is marked in the laps table (its band's x range holds the cursor).
+  var bands = null;
+  function markLap(event) {
+    if (event.detail.group !== "activity") return;
+    if (bands === null) {
+      bands = Array.prototype.map.call(document.querySelectorAll("figure.chart rect.lap-band"), function (rect) {
+        var x = parseFloat(rect.getAttribute("x"));
+        return { from: x, to: x + parseFloat(rect.getAttribute("width")), lap: rect.getAttribute("data-lap") };
+      });
+    }
+    var x = event.detail.x;
+    var hit = x == null ? null : bands.filter(function (b) { return b.from <= x && x < b.to; })[0];
+    document.querySelectorAll("tr[data-lap]").forEach(function (row) {
+      row.classList.toggle("current", !!hit && row.getAttribute("data-lap") === hit.lap);
+    });
+  }
+
   function highlight(kind, number, on) {
     document.querySelectorAll("[data-" + kind + '="' + number + '"]').forEach(function (el) {
       el.classList.toggle("active", on);
@@ -74,6 +92,7 @@
     drawMap();
     linkRows();
     document.addEventListener("chart:hover", showCursor);
+    document.addEventListener("chart:hover", markLap);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -92,6 +92,9 @@ def test_a_gps_run_shows_its_route_readouts_and_local_time(signed_in, samples):
         assert pace.split(" · ")[0].endswith(" /km") and hr.split(" · ")[0].endswith(" bpm")
         assert elevation.split(" · ")[0].endswith(" m") and cadence.split(" · ")[0].endswith(" spm")
         assert len({text.split(" · ", 1)[1] for text in readouts}) == 1  # one place and time for all
+        # Half way (4.5 km) is in the third lap, which runs from 3.84 km to 6.82 km: its row is marked.
+        current = driver.find_elements(By.CSS_SELECTOR, "tr.current[data-lap]")
+        assert [row.get_attribute("data-lap") for row in current] == ["2"]
         # The cursor's moment is a dot on the route.
         assert driver.find_elements(By.CSS_SELECTOR, "#route-map path.leaflet-interactive") != []
         assert len(driver.find_elements(By.CSS_SELECTOR, "#route-map .leaflet-overlay-pane path")) >= 4

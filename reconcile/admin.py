@@ -7,10 +7,15 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
-from activities.formatting import pretty_json
+from activities.formatting import field_label, pretty_json
 from ingest.records import Source
 from reconcile.models import Conflict, ManualOverride
-from reconcile.selectors import approval_preview, conflict_preferred_value, conflict_value_labels
+from reconcile.selectors import (
+    approval_preview,
+    conflict_preferred_value,
+    conflict_value_labels,
+    source_label,
+)
 from reconcile.services import ReconcileError, conflict_resolve, conflicts_approve, override_clear
 
 
@@ -59,10 +64,10 @@ def _resolve_with_source(source: str):
 class ConflictAdmin(admin.ModelAdmin):
     list_display = (
         "activity",
-        "field_name",
+        "field",
         "values",
         "resolved",
-        "resolved_source",
+        "resolved_from",
         "status",
         "has_new_values",
         "approved_at",
@@ -110,10 +115,19 @@ class ConflictAdmin(admin.ModelAdmin):
             actions[func.__name__] = (func, func.__name__, f"Resolve with the {label} value")
         return actions
 
+    @admin.display(description="field", ordering="field_name")
+    def field(self, obj: Conflict) -> str:
+        return field_label(obj.field_name)
+
     @admin.display(description="source values")
     def values(self, obj: Conflict) -> str:
         labels = conflict_value_labels(field_name=obj.field_name, values=list(obj.source_values.values()))
-        return format_html_join(", ", "{}: {}", zip(obj.source_values, labels, strict=True))
+        sources = [source_label(source) for source in obj.source_values]
+        return format_html_join(", ", "{}: {}", zip(sources, labels, strict=True))
+
+    @admin.display(description="resolved from", ordering="resolved_source")
+    def resolved_from(self, obj: Conflict) -> str:
+        return source_label(obj.resolved_source) if obj.resolved_source else "—"
 
     @admin.display(description="resolved value")
     def resolved(self, obj: Conflict) -> str:

@@ -317,7 +317,7 @@ def activity_charts(
     x_axis = x_axis if x_axis in X_AXES and has_distance else "time"
     metres = _filled(distance) if has_distance else None
     xs = _x_values(columns, metres, x_axis, units)
-    x0, x1 = xs[0], xs[-1]
+    x0, x1 = min(xs[0], 0.0), xs[-1]  # the axis starts at 0 km (or 0:00), where the run did
     steps = TIME_STEPS if x_axis == "time" else DECIMAL_STEPS
     x_ticks_values = nice_ticks(x0, x1, steps=steps, most=6)
     base = _Scale(x0, x1, 0, 1, False)

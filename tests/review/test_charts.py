@@ -205,3 +205,12 @@ def test_on_a_crowded_axis_every_other_label_is_minor():
         ("2 km", False),
         ("2.5 km", True),
     ]
+
+
+def test_the_distance_axis_starts_at_zero_even_when_the_first_sample_is_a_few_metres_in():
+    columns = steady_run(seconds=1800)
+    columns["distance"] = [d + 3.3 for d in columns["distance"]]
+    chart_set = activity_charts(columns, units="metric")
+    assert chart_set.x_ticks[0].label == "0 km" and chart_set.x_ticks[0].at == 0
+    # The line starts 3.3 m of 6003.3 m along: at x 0.5 of the 1000-unit plot.
+    assert chart_set.charts[0].svg.split('points="')[1].startswith("0.5,")

@@ -141,6 +141,37 @@ def bar_chart(
     return ChartFigure(group, "".join(parts), readout_json(xs, labels), caption, legend)
 
 
+def stacked_bar_chart(
+    *,
+    stacks: Sequence[Sequence[float]],
+    labels: Sequence[str],
+    x_ticks: Sequence[tuple[float, str]],
+    y_format: Callable[[float], str],
+    group: str,
+    names: Sequence[str],
+    caption: str = "",
+) -> ChartFigure:
+    """One bar per period made of its parts (stacks[i][k]: part k of bar i, drawn bottom up with the css
+    class `part{k}`)."""
+    frame = _Frame(n=len(stacks), low=0.0, high=max((sum(s) for s in stacks), default=0.0) or 1.0)
+    width = frame.slot() * 0.7
+    parts = [frame.open("bars stacked"), frame.axes(y_format, x_ticks)]
+    for i, stack in enumerate(stacks):
+        base = 0.0
+        for k, value in enumerate(stack):
+            if value > 0:
+                y_top, y_bottom = frame.y(base + value), frame.y(base)
+                parts.append(
+                    f'<rect class="part{k}" x="{frame.x(i) - width / 2:.1f}" y="{y_top:.1f}" '
+                    f'width="{width:.1f}" height="{y_bottom - y_top:.1f}"/>'
+                )
+            base += value
+    parts.append("</svg>")
+    xs = [frame.x(i) for i in range(len(stacks))]
+    legend = [(f"part{k}", name) for k, name in enumerate(names)]
+    return ChartFigure(group, "".join(parts), readout_json(xs, labels), caption, legend)
+
+
 def _hline(y: float, css_class: str) -> str:
     return f'<line class="{escape(css_class)}" x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}"/>'
 

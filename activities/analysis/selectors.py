@@ -13,12 +13,20 @@ from django.db.models import Count, QuerySet, Sum
 
 from activities.analysis.best_efforts import EFFORTS_M, Record, records_of_all_years, yearly_records
 from activities.analysis.config import AnalysisConfig, analysis_config
-from activities.analysis.load import LoadDay, daily_load, load_series
+from activities.analysis.heart_rate import zone_bounds
+from activities.analysis.load import LoadDay, daily_load, heart_rate_limits, load_series
 from activities.analysis.shoes import ShoeMileage, shoe_mileage
 from activities.analysis.trends import AerobicTrends, aerobic_trends
 from activities.analysis.vdot import VdotSummary, race_distance, vdot_from, vdot_summary
-from activities.analysis.volume import PeriodVolume, VolumeCalendar, daily_distance, volume_calendar
-from activities.models import Activity, ActivityLoad, AthleteDay, Shoe
+from activities.analysis.volume import (
+    PeriodVolume,
+    VolumeCalendar,
+    daily_distance,
+    period_start,
+    period_starts,
+    volume_calendar,
+)
+from activities.models import Activity, ActivityLoad, AthleteDay, HeartRateProfile, Shoe
 
 LOAD_DAYS = 365  # the load charts show the last year; the averages still run over the whole history
 
@@ -277,9 +285,90 @@ def shoes_summary(*, cfg: AnalysisConfig | None = None) -> ShoesSummary:
     return ShoesSummary(shoe_mileage(cfg=cfg), cfg.shoe_near_end_pct, cfg.shoe_threshold_m)
 
 
-def trends_summary(*, cfg: AnalysisConfig | None = None) -> AerobicTrends:
-    """The trends page: efficiency of easy runs and pace at a heart-rate band, month by month."""
-    return aerobic_trends(cfg=cfg)
+@dataclass(frozen=True, slots=True)
+class ZoneWeek:
+    week_start: dt.date
+    zone_s: list[float]  # seconds per zone, zone 1 first
+
+
+@dataclass(frozen=True, slots=True)
+class LongRun:
+    activity_id: int
+    date: dt.date
+    name: str
+    distance_m: float | None
+    duration_s: float
+    decoupling_pct: float
+
+
+@dataclass(slots=True)
+class TrendsSummary:
+    aerobic: AerobicTrends
+    zone_bounds: list[float] | None  # bpm where zones 2, 3, … start; None without an HRmax
+    zone_weeks: list[ZoneWeek]  # the last ZONE_WEEKS weeks, empty ones included
+    long_runs: list[LongRun]  # the long runs of the last LONG_RUN_DAYS days, oldest first
+    long_run_s: float
+
+
+ZONE_WEEKS = 26
+LONG_RUN_DAYS = 730
+
+
+def zone_weeks(*, today: dt.date, zones: int, cfg: AnalysisConfig) -> list[ZoneWeek]:
+    """Time in each heart-rate zone per week (weeks start on `week_start`), from the stored profiles."""
+    starts = period_starts(
+        first=today - dt.timedelta(weeks=ZONE_WEEKS - 1),
+        last=today,
+        period="weekly",
+        week_start=cfg.week_start,
+    )
+    weeks = {start: [0.0] * zones for start in starts}
+    rows = HeartRateProfile.objects.filter(
+        activity__sport=cfg.sport, activity__date__gte=starts[0]
+    ).values_list("activity__date", "zone_s")
+    for day, zone_s in rows:
+        week = weeks.get(period_start(day, period="weekly", week_start=cfg.week_start))
+        if week is not None and len(zone_s) == zones:  # a profile of other zones waits for its refresh
+            for i, seconds in enumerate(zone_s):
+                week[i] += seconds
+    return [ZoneWeek(start, weeks[start]) for start in starts]
+
+
+def long_runs(*, today: dt.date, cfg: AnalysisConfig) -> list[LongRun]:
+    """Runs of at least `long_run_s` with a decoupling figure, over the last two years, oldest first."""
+    rows = (
+        HeartRateProfile.objects.filter(
+            activity__sport=cfg.sport,
+            activity__date__gt=today - dt.timedelta(days=LONG_RUN_DAYS),
+            activity__duration_s__gte=cfg.long_run_s,
+            decoupling_pct__isnull=False,
+        )
+        .order_by("activity__date", "activity_id")
+        .values_list(
+            "activity_id",
+            "activity__date",
+            "activity__workout_name",
+            "activity__distance_m",
+            "activity__duration_s",
+            "decoupling_pct",
+        )
+    )
+    return [LongRun(*row) for row in rows]
+
+
+def trends_summary(*, today: dt.date, cfg: AnalysisConfig | None = None) -> TrendsSummary:
+    """The trends page: efficiency of easy runs and pace at a heart-rate band month by month, time in
+    heart-rate zones per week, and the aerobic decoupling of long runs."""
+    cfg = cfg or analysis_config()
+    limits = heart_rate_limits(cfg=cfg)
+    bounds = zone_bounds(cfg=cfg, limits=limits)
+    return TrendsSummary(
+        aerobic=aerobic_trends(cfg=cfg, limits=limits),
+        zone_bounds=bounds,
+        zone_weeks=zone_weeks(today=today, zones=len(bounds) + 1, cfg=cfg) if bounds else [],
+        long_runs=long_runs(today=today, cfg=cfg),
+        long_run_s=cfg.long_run_s,
+    )
 
 
 def shoes_near_end(*, cfg: AnalysisConfig | None = None) -> list[ShoeMileage]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from activities.analysis.config import AnalysisConfig, analysis_config
-from activities.analysis.load import heart_rate_limits
+from activities.analysis.load import HeartRateLimits, heart_rate_limits
 from activities.analysis.volume import sport_activities
 
 HARD_TYPES = frozenset({"race", "workout", "intervals", "interval", "tempo", "threshold"})
@@ -60,10 +60,13 @@ class AerobicTrends:
     pace_at_hr: list[TrendMonth]  # seconds per km of runs whose average HR is in `hr_band`
 
 
-def aerobic_trends(*, cfg: AnalysisConfig | None = None) -> AerobicTrends:
-    """Both monthly trends from one read of the runs that have a heart rate."""
+def aerobic_trends(
+    *, cfg: AnalysisConfig | None = None, limits: HeartRateLimits | None = None
+) -> AerobicTrends:
+    """Both monthly trends from one read of the runs that have a heart rate (`limits` default to
+    `heart_rate_limits()`)."""
     cfg = cfg or analysis_config()
-    limits = heart_rate_limits(cfg=cfg)
+    limits = limits or heart_rate_limits(cfg=cfg)
     ceiling = limits.max * cfg.easy_hr_max_pct / 100 if limits else None
     low, high = cfg.trend_hr_band
     easy, banded = [], []

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from django import template
 
 from activities.analysis.load import LoadDay
-from activities.analysis.selectors import RunalyzeDay, shoes_near_end
+from activities.analysis.selectors import LongRun, RunalyzeDay, ZoneWeek, shoes_near_end
 from activities.analysis.trends import TrendMonth
 from activities.analysis.vdot import EQUIVALENT_DISTANCES_M, STANDARD_DISTANCES_M
 from activities.analysis.volume import PeriodVolume, period_starts
@@ -28,7 +29,7 @@ from activities.formatting import (
     format_pace,
     pace_in_unit,
 )
-from review.analysis_charts import ChartFigure, Line, bar_chart, heat_map, line_chart
+from review.analysis_charts import ChartFigure, Line, bar_chart, heat_map, line_chart, stacked_bar_chart
 
 register = template.Library()
 
@@ -90,7 +91,7 @@ def volume_chart(
     ]
     starts = [v.period_start for v in volumes]
     if period == "weekly":
-        every = max(1, len(starts) // 8)
+        every = -(-len(starts) // 8)  # at most eight labels
         ticks = _ticks(starts, lambda d: f"{d.day} {d:%b}" if starts.index(d) % every == 0 else None)
     elif period == "monthly":
         ticks = _ticks(starts, lambda d: str(d.year) if d.month == 1 or d == starts[0] else None)
@@ -113,7 +114,7 @@ def longest_chart(volumes: Sequence[PeriodVolume]) -> ChartFigure:
     """The longest run of each week."""
     unit = distance_unit()
     starts = [v.period_start for v in volumes]
-    every = max(1, len(starts) // 8)
+    every = -(-len(starts) // 8)
     return bar_chart(
         values=[distance_in_unit(v.longest_m) for v in volumes],
         labels=[
@@ -215,7 +216,7 @@ def vdot_chart(trend: Sequence[tuple[dt.date, float]]) -> ChartFigure | None:
     """The current VDOT on each day with a result."""
     if not trend:
         return None
-    every = max(1, len(trend) // 6)
+    every = -(-len(trend) // 6)
     return line_chart(
         lines=[Line([v for _, v in trend], "vdot", "VDOT (best of the window)")],
         labels=[f"{d.day} {d:%b %Y} · VDOT {v:.1f}" for d, v in trend],
@@ -261,7 +262,7 @@ def trend_chart(trend: Sequence[TrendMonth], kind: str) -> ChartFigure | None:
         else f"{m:%B %Y} · no run"
         for m in months
     ]
-    every = max(1, len(months) // 8)
+    every = -(-len(months) // 6)  # at most six labels
     return line_chart(
         lines=[Line(values, kind, caption)],
         labels=labels,
@@ -274,6 +275,61 @@ def trend_chart(trend: Sequence[TrendMonth], kind: str) -> ChartFigure | None:
     )
 
 
+def zone_names(bounds: Sequence[float]) -> list[str]:
+    """ "Z1 < 114", "Z2 114–133", … "Z5 ≥ 171" (bpm)."""
+    edges = [None, *bounds, None]
+    names = []
+    for k, (low, high) in enumerate(pairwise(edges)):
+        span = f"< {high:g}" if low is None else f"≥ {low:g}" if high is None else f"{low:g}–{high:g}"
+        names.append(f"Z{k + 1} {span}")
+    return names
+
+
+@register.simple_tag
+def zones_chart(weeks: Sequence[ZoneWeek], bounds: Sequence[float]) -> ChartFigure | None:
+    """Hours in each heart-rate zone per week, stacked zone 1 at the bottom."""
+    if not weeks or not any(sum(w.zone_s) for w in weeks):
+        return None
+    names = zone_names(bounds)
+    labels = []
+    for w in weeks:
+        zones = " · ".join(f"Z{k + 1} {format_duration(s)}" for k, s in enumerate(w.zone_s) if s)
+        labels.append(f"Week of {w.week_start.day} {w.week_start:%b %Y} · {zones or 'no heart rate'}")
+    every = -(-len(weeks) // 7)
+    return stacked_bar_chart(
+        stacks=[[s / 3600 for s in w.zone_s] for w in weeks],
+        labels=labels,
+        x_ticks=[(i, f"{w.week_start.day} {w.week_start:%b}") for i, w in enumerate(weeks) if i % every == 0],
+        y_format=lambda h: f"{h:g} h",
+        group="zones",
+        names=[f"{name} bpm" for name in names],
+        caption="Time in heart-rate zones per week",
+    )
+
+
+@register.simple_tag
+def decoupling_chart(runs: Sequence[LongRun]) -> ChartFigure | None:
+    """The aerobic decoupling of each long run, with the 0–5 % of a sound aerobic base shaded."""
+    if not runs:
+        return None
+    every = -(-len(runs) // 6)
+    labels = [
+        f"{_day(r.date)} · {format_distance(r.distance_m)} in {format_duration(r.duration_s)}"
+        f" · decoupling {r.decoupling_pct:.1f} %"
+        for r in runs
+    ]
+    return line_chart(
+        lines=[Line([r.decoupling_pct for r in runs], "decoupling", "Pa:HR decoupling")],
+        labels=labels,
+        x_ticks=[(i, f"{r.date:%b %Y}") for i, r in enumerate(runs) if i % every == 0],
+        y_format=lambda v: f"{v:g} %",
+        group="decoupling",
+        band=(0.0, 5.0),
+        caption="Aerobic decoupling of long runs",
+        height=160,
+    )
+
+
 def _clock(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes}:{secs:02d}"
@@ -283,6 +339,12 @@ def _clock(seconds: float) -> str:
 def near_end_shoes() -> list:
     """The shoes the dashboard's card warns about."""
     return shoes_near_end()
+
+
+@register.filter
+def bpm_list(bounds: Sequence[float]) -> str:
+    """[111.0, 129.5] → "111, 129.5"."""
+    return ", ".join(f"{b:g}" for b in bounds)
 
 
 @register.filter

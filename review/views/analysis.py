@@ -56,7 +56,7 @@ def shoe_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def trends(request: HttpRequest) -> HttpResponse:
-    return render(request, "review/trends.html", {"trends": selectors.trends_summary()})
+    return render(request, "review/trends.html", {"trends": selectors.trends_summary(today=home_today())})
 
 
 @login_required

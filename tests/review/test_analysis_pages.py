@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from activities.models import Activity, ActivityLoad, AthleteDay, Shoe
+from activities.models import Activity, ActivityLoad, AthleteDay, HeartRateProfile, Shoe
 from tests.activities.analysis.test_page_selectors import _effort
 from tests.support.analysis_history import analysis_history
 
@@ -145,6 +145,21 @@ def test_trends_show_efficiency_and_pace_at_the_band_in_both_units(admin_client,
     assert "5:00 /km" in page  # 10 km in 50:00 at 150 bpm, in the 140–150 band
     settings.RUNBASE_UNITS = "imperial"
     assert "8:03 /mi" in _page(admin_client, "review:trends")
+
+
+def test_trends_show_weekly_zones_and_the_decoupling_of_long_runs(admin_client, settings, week):
+    settings.RUNBASE_ANALYSIS = {"hr_max": 200}  # zones from 120, 140, 160 and 180 bpm
+    long = _run(dt.date(2024, 3, 10), 21.1, 110, workout_name="Sunday long run")
+    HeartRateProfile.objects.create(activity=long, zone_s=[600, 5400, 600, 0, 0], decoupling_pct=4.76)
+    HeartRateProfile.objects.create(activity=week, zone_s=[1200, 1800, 0, 0, 0], decoupling_pct=1.0)  # 50 min
+    page = _page(admin_client, "review:trends")
+    # The week of 4 March holds both: 10 + 20 min in Z1, 1:30 + 30 min in Z2, 10 min in Z3.
+    assert "Week of 4 Mar 2024 · Z1 30:00 · Z2 2:00:00 · Z3 10:00" in page
+    assert "Z2 120–140 bpm" in page
+    assert "Sun 10 Mar 2024 · 21.10 km in 1:50:00 · decoupling 4.8 %" in page
+    assert "Sunday long run" in page and "1.0 %" not in page  # the 50-minute run is not long
+    settings.RUNBASE_UNITS = "imperial"
+    assert "Sun 10 Mar 2024 · 13.11 mi in 1:50:00" in _page(admin_client, "review:trends")
 
 
 def test_a_download_is_what_export_analysis_writes_in_si_units(admin_client, settings, worn):

@@ -1,6 +1,7 @@
 """A generated running history with everything the analysis pages read: canonical runs (one a day up
-to `end`), a watch record and a small stream per run, best efforts, loads, shoes, races and Runalyze's
-daily figures. Written with bulk_create, so a 10-year history takes seconds; for tests and benchmarks.
+to `end`), a watch record and a small stream per run, best efforts, loads, heart-rate profiles, shoes,
+races and Runalyze's daily figures. Written with bulk_create, so a 10-year history takes seconds; for
+tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from activities.models import (
     ActivitySource,
     AthleteDay,
     BestEffort,
+    HeartRateProfile,
     Shoe,
     Stream,
 )
@@ -99,6 +101,17 @@ def analysis_history(*, runs: int, end: dt.date) -> list[int]:
                 activity_id=pk, load=a.duration_s / 60 * 1.2, method="trimp_stream", hr_rest=50, hr_max=190
             )
             for pk, a in zip(ids, activities, strict=True)
+        ),
+        batch_size=500,
+    )
+    HeartRateProfile.objects.bulk_create(
+        (
+            HeartRateProfile(
+                activity_id=pk,
+                zone_s=[300.0, a.duration_s * 0.6, a.duration_s * 0.25, 120.0 + i % 7 * 60, 0.0],
+                decoupling_pct=2.0 + i % 9 * 0.7 if a.workout_type == "long" else None,
+            )
+            for i, (pk, a) in enumerate(zip(ids, activities, strict=True))
         ),
         batch_size=500,
     )

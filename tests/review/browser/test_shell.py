@@ -92,8 +92,11 @@ def test_the_units_switch_in_the_menu_changes_the_units_shown(signed_in):
     from selenium.webdriver.support.ui import WebDriverWait
 
     signed_in.open("/calendar/")
-    signed_in.driver.find_element(By.CSS_SELECTOR, ".units-switch button[value=imperial]").click()
-    WebDriverWait(signed_in.driver, 10).until(lambda d: "Showing miles and feet." in _text(signed_in))
+    switch = WebDriverWait(signed_in.driver, 20).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".units-switch button[value=imperial]")
+    )
+    switch.click()
+    WebDriverWait(signed_in.driver, 20).until(lambda d: "Showing miles and feet." in _text(signed_in))
     assert signed_in.driver.current_url.endswith("/calendar/")
     assert " mi" in _text(signed_in)
 

@@ -136,7 +136,7 @@ def bar_chart(
                 f'height="{base - y:.1f}"/>'
             )
     parts.append("</svg>")
-    legend = [("bar", names[0])] + ([("ghost", names[1])] if ghosts is not None else [])
+    legend = [(f"bar {css_class}".strip(), names[0])] + ([("ghost", names[1])] if ghosts is not None else [])
     xs = [frame.x(i) for i in range(len(values))]
     return ChartFigure(group, "".join(parts), readout_json(xs, labels), caption, legend)
 

@@ -1,6 +1,6 @@
 """The analysis pages in Chromium: each at desktop width and on a 390 px phone with nothing scrolling
-sideways, and a chart's readout appearing when the pointer moves over it. Screenshots of every page at
-both sizes go to the screenshot folder."""
+sideways (the dashboard with its analysis card too), and a chart's readout appearing when the pointer
+moves over it. Screenshots of every page at both sizes go to the screenshot folder."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ def history(transactional_db):
     return Shoe.objects.order_by("pk").first()
 
 
-@pytest.mark.parametrize("name", [*PAGES, "shoe"])
+@pytest.mark.parametrize("name", [*PAGES, "shoe", "dashboard-analysis"])
 def test_each_page_fits_a_phone_and_a_desktop(signed_in, history, name):
-    path = PAGES.get(name) or f"/shoes/{history.pk}/"
+    path = PAGES.get(name) or (f"/shoes/{history.pk}/" if name == "shoe" else "/")
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         signed_in.size(size)
         signed_in.open(path)

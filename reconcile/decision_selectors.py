@@ -24,29 +24,44 @@ def decisions_touching(*, activity_ids: set[int]):
     return Decision.objects.filter(Q(activity_id__in=activity_ids) | Q(other_activity_id__in=activity_ids))
 
 
-def decision_blockers(*, decision: Decision) -> list[Decision]:
-    """Later decisions, still in force, that touched what `decision` touched: undo them first."""
-    ids = {decision.activity_id, decision.other_activity_id} - {None}
-    later = (
-        decisions_touching(activity_ids=ids)
-        .filter(pk__gt=decision.pk, undone_by__isnull=True)
-        .exclude(kind=Decision.Kind.UNDO)
-        .order_by("pk")
-    )
-    keys = set(decision.keys)
-    return [d for d in later if keys & set(d.keys)]
+def _scope(decision: Decision) -> set[int]:
+    return {decision.activity_id, decision.other_activity_id} - {None}
+
+
+def _pool(activity_ids: set[int]) -> tuple[list[Decision], set[int]]:
+    """Every decision touching these activities or the runs their records moved between (two queries),
+    and the ids of those undone."""
+    pairs = decisions_touching(activity_ids=activity_ids).values_list("activity_id", "other_activity_id")
+    ids = activity_ids | {pk for pair in pairs for pk in pair if pk is not None}
+    pool = list(decisions_touching(activity_ids=ids).select_related("made_by").order_by("pk"))
+    undone = {d.undoes_id for d in pool if d.undoes_id is not None}
+    return pool, undone
+
+
+def _refusal(decision: Decision, pool: list[Decision], undone: set[int]) -> str:
+    """Why `decision` cannot be undone ("" when it can), judged against the later decisions in `pool`."""
+    if decision.kind == Decision.Kind.UNDO:
+        return "an undo is not undone: make the decision again"
+    if decision.pk in undone:
+        return "it was undone already"
+    keys, scope = set(decision.keys), _scope(decision)
+    blockers = [
+        d
+        for d in pool
+        if d.pk > decision.pk
+        and d.kind != Decision.Kind.UNDO
+        and d.pk not in undone
+        and scope & _scope(d)
+        and keys & set(d.keys)
+    ]
+    return f"undo the later decision first: {blockers[-1].summary}" if blockers else ""
 
 
 def decision_undo_refusal(*, decision: Decision) -> str:
-    """Why `decision` cannot be undone, or "" when it can."""
-    if decision.kind == Decision.Kind.UNDO:
-        return "an undo is not undone: make the decision again"
-    if Decision.objects.filter(undoes=decision).exists():
-        return "it was undone already"
-    blockers = decision_blockers(decision=decision)
-    if blockers:
-        return f"undo the later decision first: {blockers[-1].summary}"
-    return ""
+    """Why `decision` cannot be undone, or "" when it can: an undo, undone already, or a later decision
+    still in force touched the same field or record (undo that one first)."""
+    pool, undone = _pool(_scope(decision))
+    return _refusal(decision, pool, undone)
 
 
 @dataclass(slots=True)
@@ -59,28 +74,20 @@ class DecisionRow:
 
 
 def activity_history(*, activity: Activity) -> list[DecisionRow]:
-    """The decisions on this activity, newest first, each with who, when and whether it can be undone."""
-    decisions = list(
-        decisions_touching(activity_ids={activity.pk}).select_related("made_by", "undoes").order_by("-pk")
-    )
-    undone = set(Decision.objects.filter(undoes__in=decisions).values_list("undoes_id", flat=True))
+    """The decisions on this activity, newest first, each with who, when and whether it can be undone,
+    in a fixed number of queries however long the history."""
+    pool, undone = _pool({activity.pk})
+    mine = [d for d in reversed(pool) if activity.pk in _scope(d)]
     return [
         DecisionRow(
             decision=d,
             who=d.made_by.get_username() if d.made_by else "a command",
             when=format_local_time(d.made_at),
             undone=d.pk in undone,
-            refusal="" if d.pk not in undone and d.kind != Decision.Kind.UNDO else "undone",
+            refusal=_refusal(d, pool, undone),
         )
-        for d in decisions
+        for d in mine
     ]
-
-
-def _with_refusals(rows: list[DecisionRow]) -> list[DecisionRow]:
-    for row in rows:
-        if not row.refusal:
-            row.refusal = decision_undo_refusal(decision=row.decision)
-    return rows
 
 
 @dataclass(slots=True)
@@ -124,7 +131,7 @@ def activity_decisions_context(*, activity: Activity) -> dict[str, Any]:
         Activity.objects.exclude(workout_type="").order_by().values_list("workout_type", flat=True)
     )
     return {
-        "decision_history": _with_refusals(activity_history(activity=activity)),
+        "decision_history": activity_history(activity=activity),
         "detachable_records": [DetachableRecord(r, record_label(r)) for r in records]
         if len(records) > 1
         else [],

@@ -191,3 +191,21 @@ def test_the_activity_page_lists_the_history_newest_first_with_undo_where_it_may
         ("runner", ""),
         ("runner", "undo the later decision first: Distance set to 8.53 km (Strava)"),
     ]
+
+
+def test_the_history_is_read_in_the_same_number_of_queries_however_long_it_is(treadmill, person):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            activity_decisions_context(activity=treadmill)
+        return len(captured)
+
+    conflict_resolve(conflict=_distance(), source="fit_file", resolved_by=person)
+    few = queries()
+    for source in ("strava", "master_xlsx", "fit_file", "strava"):
+        conflict_resolve(conflict=_distance(), source=source, resolved_by=person)
+    decision_undo(decision=Decision.objects.order_by("pk").last(), undone_by=person)
+    assert len(activity_decisions_context(activity=treadmill)["decision_history"]) == 6
+    assert queries() == few

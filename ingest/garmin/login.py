@@ -58,6 +58,11 @@ def garmin_login(*, email: str, password: str, prompt_mfa: Callable[[], str]) ->
             f"could not sign in to Garmin Connect ({error}). Garmin may be down, or may have changed its "
             "unofficial sign-in: try again later, and update garminconnect if it persists"
         ) from None
+    if not client.di_token:  # signed in with a browser cookie only: nothing a later run could renew
+        raise GarminError(
+            "Garmin signed in without issuing tokens RunBase can store (its token service refused); "
+            "try again later, and update garminconnect if it persists"
+        )
     path = tokens_save(client.dumps())
     profile = GarminConnectApi(library=client).profile()
     return GarminLoginResult(

@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -186,3 +187,25 @@ def test_a_garmin_export_with_gzipped_uploads_pairs_and_merges_by_content(sample
     # the plain export after it: every FIT is known content, nothing new
     assert again.files.imported == 0 and ActivitySource.objects.filter(source="fit_file").count() == records
     assert duplicate_file_records() == 0
+
+
+def test_a_gzipped_file_changed_in_place_moves_its_record_to_the_new_content(samples, tmp_path):
+    first, second = (
+        samples / UPLOADS[m] for m in ("activities/9800060294.fit.gz", "activities/9800229278.fit.gz")
+    )
+    target = tmp_path / "run.fit.gz"
+    target.write_bytes(gzip.compress(first.read_bytes(), mtime=0))
+    files_import_paths(paths=[target], workers=1)
+    record = ActivitySource.objects.get(source="fit_file")
+    old_archive = ProcessedFile.objects.get().raw_path
+
+    target.write_bytes(gzip.compress(second.read_bytes(), mtime=0))
+    os.utime(target, (1_700_000_000, 1_700_000_000))
+    result = files_import_paths(paths=[target], workers=1)
+
+    assert (result.updated, result.imported) == (1, 0)
+    record.refresh_from_db()
+    assert record.source_id == hashlib.sha256(second.read_bytes()).hexdigest()
+    row = ProcessedFile.objects.get()
+    assert (row.sha256, row.path, record.file_id) == (record.source_id, str(target), row.pk)
+    assert (raw_store_dir() / old_archive).read_bytes() == gzip.compress(first.read_bytes(), mtime=0)

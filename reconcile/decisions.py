@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from activities.models import Activity
+from activities.models import Activity, ActivitySource
 from reconcile.decision_selectors import decision_undo_refusal
 from reconcile.errors import ReconcileError
 from reconcile.history import decision_record, fields_restore, record_restore
@@ -41,8 +41,10 @@ def decision_undo(*, decision: Decision, undone_by=None) -> Decision:
         fields_restore(activity=activity, snapshot=before["fields"])
     touched = {activity.pk}
     for record in before.get("records", ()):
+        # Where the record is now (a merge may have taken it further) is re-resolved too.
+        now = ActivitySource.objects.filter(pk=record["id"]).values_list("activity_id", flat=True).first()
         record_restore(snapshot=record, user=undone_by)
-        touched |= {record["activity_id"], decision.other_activity_id} - {None}
+        touched |= {record["activity_id"], decision.other_activity_id, now} - {None}
     undo = decision_record(
         activity=activity,
         kind=Decision.Kind.UNDO,

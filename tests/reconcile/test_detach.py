@@ -12,7 +12,7 @@ from reconcile.decisions import decision_undo
 from reconcile.detach import record_detach
 from reconcile.errors import ReconcileError
 from reconcile.models import Decision, RecordPin
-from reconcile.services import reconcile_run
+from reconcile.services import activity_merge, reconcile_run
 from tests.support.records import MILE, fit, strava, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +113,19 @@ def test_a_log_row_detached_keeps_its_miles(morning):
     reconcile_run(all=True)
     row.refresh_from_db()
     assert row.activity_id == own.pk
+
+
+def test_undoing_a_detach_after_its_run_was_merged_resolves_the_run_it_leaves(morning):
+    evening = START + dt.timedelta(hours=9)
+    fit("b" * 64, evening, 5000.0)
+    reconcile_run()
+    later = Activity.objects.get(start_time=evening)
+    own = record_detach(record=_strava())
+    activity_merge(activity=own, into=later)  # the runner merged the detached record's run by hand
+
+    decision_undo(decision=Decision.objects.get(kind=Decision.Kind.DETACH))
+
+    later.refresh_from_db()
+    assert _strava().activity_id == morning.pk
+    assert later.provenance.get("workout_name") != "strava"  # resolved again without the record
+    assert later.sources.count() == 1

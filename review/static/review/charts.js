@@ -10,8 +10,9 @@
  *        "y": [optional y positions for a dot], "top": optional, "bottom": optional}
  *     </script>
  *   </figure>
- * Hovering (mouse, pen or a finger dragging sideways) or arrow keys on any figure of a group move a
- * vertical cursor on every figure of that group and show each one's label nearest that x. Every move
+ * Hovering (mouse, pen, a tap or a finger dragging sideways) or arrow keys on any figure of a group
+ * move a vertical cursor on every figure of that group and show each one's label nearest that x. A
+ * finger's readout stays after it lifts; a mouse's goes when it leaves the chart. Every move
  * dispatches `chart:hover` on document, detail {group, index, x} (index null when the cursor leaves),
  * so a table or a map can follow. Labels come formatted from the server, in the runner's units.
  */
@@ -134,8 +135,11 @@
     }
     chart.svg.addEventListener("pointermove", onMove);
     chart.svg.addEventListener("pointerdown", onMove);
-    chart.svg.addEventListener("pointerleave", function () { leaveGroup(group); });
-    chart.svg.addEventListener("pointercancel", function () { leaveGroup(group); });
+    // A finger's readout stays after it lifts (or the page scrolls), so a tap can be read on a phone;
+    // a mouse's goes when the mouse leaves the chart.
+    function onLeave(event) { if (event.pointerType !== "touch") leaveGroup(group); }
+    chart.svg.addEventListener("pointerleave", onLeave);
+    chart.svg.addEventListener("pointercancel", onLeave);
     chart.figure.addEventListener("keydown", function (event) {
       var step = { ArrowLeft: -1, ArrowRight: 1 }[event.key];
       if (event.key === "Escape") { leaveGroup(group); return; }

@@ -191,3 +191,30 @@ def _gps_factory_run():
     )
     ActivitySource.objects.filter(pk=record.pk).update(activity=activity)
     return activity
+
+
+def test_a_tap_on_a_phone_leaves_the_readout_to_read(signed_in):
+    """A finger lifts before the runner reads: the tapped moment stays on every chart."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.actions import interaction
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
+    from selenium.webdriver.common.by import By
+
+    activity = _gps_factory_run()
+    driver = signed_in.driver
+    signed_in.size(PHONE)
+    signed_in.open(f"/activities/{activity.pk}/")
+    svg = _wait_for(driver, "figure.chart-hr svg")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+    finger = PointerInput(interaction.POINTER_TOUCH, "finger")
+    actions = ActionChains(driver)
+    actions.w3c_actions = ActionBuilder(driver, mouse=finger)
+    actions.w3c_actions.pointer_action.move_to(svg).pointer_down().pause(0.1).pointer_up()
+    actions.perform()
+    readouts = _readouts(driver)
+    assert len(readouts) == 4 and all(" km · " in text for text in readouts)
+    assert (
+        driver.find_element(By.CSS_SELECTOR, "figure.chart-hr .chart-cursor").get_attribute("visibility")
+        == "visible"
+    )

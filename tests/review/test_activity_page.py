@@ -154,3 +154,13 @@ def test_a_log_only_run_has_neither_charts_nor_map_but_says_its_date(admin_clien
     page = admin_client.get(reverse("review:activity_detail", args=[activity.pk])).content.decode()
     assert "Wed 1 May 2024" in page and "(no start time)" in page
     assert "chart-readout" not in page and "route-map" not in page
+
+
+def test_provenance_reads_as_words():
+    from review.templatetags.activity_tags import provenance
+
+    assert provenance("fit_file") == "Watch file"
+    assert provenance("strava+master_xlsx") == "Strava + Training log"
+    assert provenance("derived") == "worked out from distance and time"
+    assert provenance("manual_override") == "your correction"
+    assert provenance("") == "—" and provenance(None) == "—"

@@ -214,3 +214,11 @@ def test_the_distance_axis_starts_at_zero_even_when_the_first_sample_is_a_few_me
     assert chart_set.x_ticks[0].label == "0 km" and chart_set.x_ticks[0].at == 0
     # The line starts 3.3 m of 6003.3 m along: at x 0.5 of the 1000-unit plot.
     assert chart_set.charts[0].svg.split('points="')[1].startswith("0.5,")
+
+
+def test_without_a_speed_column_the_pace_comes_from_the_distance():
+    # Some GPX files carry positions (hence distance) but no speed: 10/3 m/s is still 5:00 /km.
+    columns = steady_run()
+    del columns["speed"]
+    pace = _by_key(activity_charts(columns, units="metric"))["pace"]
+    assert pace.readout["labels"][300] == "5:00 /km · 1.00 km · 5:00"

@@ -32,6 +32,20 @@ class NewValuesFilter(admin.SimpleListFilter):
         return queryset
 
 
+class FieldFilter(admin.SimpleListFilter):
+    """The conflicts of one field, listed by the field's label (Distance, not distance_m)."""
+
+    title = "field"
+    parameter_name = "field_name"
+
+    def lookups(self, request, model_admin):
+        names = Conflict.objects.order_by().values_list("field_name", flat=True).distinct()
+        return sorted(((name, field_label(name)) for name in names), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(field_name=self.value()) if self.value() else queryset
+
+
 def _resolve_with_source(source: str):
     """An action resolving each selected conflict with `source`'s value, where it has one."""
 
@@ -73,7 +87,7 @@ class ConflictAdmin(admin.ModelAdmin):
         "approved_at",
         "created_at",
     )
-    list_filter = (NewValuesFilter, "status", "field_name", "has_new_values", "activity__sport")
+    list_filter = (NewValuesFilter, "status", FieldFilter, "has_new_values", "activity__sport")
     search_fields = (
         "field_name",
         "activity__workout_name",

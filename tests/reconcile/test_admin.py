@@ -93,3 +93,11 @@ def test_re_resolve_action_recomputes_fields_from_the_sources(admin_client, acti
     assert "Re-resolved 1 activity." in page
     activity.refresh_from_db()
     assert activity.distance_m == pytest.approx(5955.84) and activity.avg_hr == 145.0
+
+
+def test_conflicts_are_filtered_by_the_fields_label(admin_client, activity):
+    url = reverse("admin:reconcile_conflict_changelist")
+    page = admin_client.get(url).content.decode()
+    assert ">Distance</a>" in page and ">Avg HR</a>" in page
+    filtered = admin_client.get(url, {"field_name": "distance_m"})
+    assert [c.field_name for c in filtered.context["cl"].result_list] == ["distance_m"]

@@ -4,53 +4,40 @@ from __future__ import annotations
 
 from django import forms
 
-from activities.formatting import display_units, distance_unit
-from ingest.units import KM_M, MILE_M
+from activities.typed_values import TypedValueError, distance_read, duration_read
 from reconcile.log_review import VERDICTS
 
 
-def _seconds(text: str) -> float:
-    """`1:02:05`, `48:30` or `48` (minutes) as seconds."""
-    parts = [float(p) for p in text.strip().split(":")]
-    if len(parts) == 1:
-        return parts[0] * 60
-    seconds = 0.0
-    for part in parts:
-        seconds = seconds * 60 + part
-    return seconds
-
-
 class LogRowCorrectForm(forms.Form):
-    """Distance in the runner's unit, moving time as h:mm:ss, average HR, workout type; empty: unchanged.
-    `changes()` gives them in SI units, keyed by canonical field."""
+    """Distance (a bare number in the runner's unit, or with its own: `10 km`), moving time (`44:00`,
+    `1:02:03`, `45 min`), average HR, workout type; an empty field is left as it is. `changes()` gives
+    them in SI units, keyed by canonical field."""
 
-    distance = forms.FloatField(required=False, min_value=0.01, max_value=500)
-    duration = forms.CharField(required=False, label="Moving time", max_length=12)
+    distance = forms.CharField(required=False, max_length=20)
+    duration = forms.CharField(required=False, label="Moving time", max_length=20)
     avg_hr = forms.IntegerField(required=False, min_value=30, max_value=250, label="Avg HR")
     workout_type = forms.CharField(required=False, max_length=40, label="Workout type")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.unit = distance_unit(display_units())
-        self.fields["distance"].label = f"Distance ({self.unit})"
+    def clean_distance(self) -> float | None:
+        return self._read(self.cleaned_data.get("distance", ""), distance_read)
 
     def clean_duration(self) -> float | None:
-        text = self.cleaned_data.get("duration", "").strip()
-        if not text:
+        return self._read(self.cleaned_data.get("duration", ""), duration_read)
+
+    @staticmethod
+    def _read(text: str, read) -> float | None:
+        if not text.strip():
             return None
         try:
-            seconds = _seconds(text)
-        except ValueError as error:
-            raise forms.ValidationError(f"Not a time: {text!r} (h:mm:ss, mm:ss or minutes).") from error
-        if seconds <= 0:
-            raise forms.ValidationError("A run takes some time.")
-        return seconds
+            return read(text)
+        except TypedValueError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def changes(self) -> dict[str, object]:
         data = self.cleaned_data
         changes: dict[str, object] = {}
         if data.get("distance"):
-            changes["distance_m"] = round(data["distance"] * (MILE_M if self.unit == "mi" else KM_M), 1)
+            changes["distance_m"] = round(data["distance"], 1)
         if data.get("duration"):
             changes["duration_s"] = data["duration"]
         if data.get("avg_hr"):

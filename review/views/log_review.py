@@ -23,7 +23,7 @@ DONE = {"accept": "accepted", "dismiss": "dismissed"}
 @login_required
 def log_review(request: HttpRequest) -> HttpResponse:
     page = Paginator(log_rows_flagged(), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "rows": log_rows(page), "correct_form": LogRowCorrectForm()}
+    context = {"page": page, "rows": log_rows(page)}
     return render(request, "review/log_review.html", context)
 
 

@@ -72,7 +72,7 @@ def test_a_correction_in_miles_becomes_the_runners_value_on_the_run(admin_client
     record = rows[0]
     response = admin_client.post(
         reverse("review:log_row_correct", args=[record.pk]),
-        {"distance": "5.5", "duration": "44:00", "avg_hr": "152", "workout_type": " Easy "},
+        {"distance": "5.5", "duration": "44:00", "avg_hr": "152", "workout_type": " Easy "},  # 5.5 miles
         follow=True,
     )
     assert "corrected; the run of 2 Jan 2013 now uses your values." in response.content.decode()
@@ -95,7 +95,7 @@ def test_a_correction_in_miles_becomes_the_runners_value_on_the_run(admin_client
 def test_a_bad_correction_is_refused_with_the_reason(admin_client, rows):
     url = reverse("review:log_row_correct", args=[rows[0].pk])
     page = admin_client.post(url, {"duration": "an hour"}, follow=True).content.decode()
-    assert "Not corrected: Not a time: &#x27;an hour&#x27;" in page
+    assert "Not corrected: Not a duration: &#x27;an hour&#x27;" in page
     page = admin_client.post(url, {}, follow=True).content.decode()
     assert "Not corrected: no value given" in page
     assert not ManualOverride.objects.exists()
@@ -123,3 +123,10 @@ def test_bulk_dismiss_asks_for_confirmation_first(admin_client, rows):
 def test_bulk_without_a_selection_says_so(admin_client, rows):
     page = admin_client.post(reverse("review:log_rows_settle"), {"verdict": "accept"}, follow=True)
     assert "Select at least one row." in page.content.decode()
+
+
+def test_a_distance_written_with_its_unit_is_read_in_that_unit(admin_client, admin_user, rows):
+    RunnerProfile.objects.create(user=admin_user, units="imperial")
+    url = reverse("review:log_row_correct", args=[rows[1].pk])
+    admin_client.post(url, {"distance": "10 km"})
+    assert Activity.objects.get(pk=rows[1].activity_id).distance_m == 10_000

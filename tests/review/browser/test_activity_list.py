@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE
+from tests.support.page_waits import wait_for_text, wait_until
 from tests.support.run_history import run_on
 
 pytestmark = pytest.mark.browser
@@ -37,18 +38,18 @@ def october(transactional_db):
 
 def test_a_click_on_distance_sorts_by_it_and_the_totals_cover_the_running(signed_in, october):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     signed_in.open("/activities/")
     assert _names(signed_in) == ["Intervals", "Hills trail running", "Long", "Tempo"]  # the ride left out
     totals = _text(signed_in, "#totals")
     assert totals.startswith("4 activities · 31.00 km · 2:39:00 moving · 120 m climbed")
     signed_in.driver.find_element(By.LINK_TEXT, "Distance").click()
-    WebDriverWait(signed_in.driver, 10).until(lambda d: "sort=-distance" in d.current_url)
-    assert [n.split()[0] for n in _names(signed_in)] == ["Long", "Hills", "Intervals", "Tempo"]
+    longest = ["Long", "Hills", "Intervals", "Tempo"]
+    wait_until(signed_in, lambda: [n.split()[0] for n in _names(signed_in)] == longest)
+    assert "sort=-distance" in signed_in.driver.current_url
     signed_in.driver.find_element(By.PARTIAL_LINK_TEXT, "Distance").click()  # again: shortest first
-    WebDriverWait(signed_in.driver, 10).until(lambda d: d.current_url.endswith("sort=distance"))
-    assert [n.split()[0] for n in _names(signed_in)] == ["Tempo", "Intervals", "Hills", "Long"]
+    wait_until(signed_in, lambda: [n.split()[0] for n in _names(signed_in)] == longest[::-1])
+    assert signed_in.driver.current_url.endswith("sort=distance")
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         signed_in.size(size)
         signed_in.screenshot(f"activity-list-{label}")
@@ -58,7 +59,6 @@ def test_a_click_on_distance_sorts_by_it_and_the_totals_cover_the_running(signed
 
 def test_the_pager_keeps_the_sport_filter_and_the_sort(signed_in, monkeypatch):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     monkeypatch.setattr("review.views.activities.PAGE_SIZE", 3)
     for day in range(1, 8):
@@ -68,15 +68,14 @@ def test_the_pager_keeps_the_sport_filter_and_the_sort(signed_in, monkeypatch):
     assert _text(signed_in, "#totals").startswith("7 activities")
     assert [n.split()[0:2] for n in _names(signed_in)] == [["Ride", "7"], ["Ride", "6"], ["Ride", "5"]]
     signed_in.driver.find_element(By.CSS_SELECTOR, ".pager a[rel=next]").click()
-    WebDriverWait(signed_in.driver, 10).until(lambda d: "page=2" in d.current_url)
-    assert "sport=cycling" in signed_in.driver.current_url
-    assert [n.split()[0:2] for n in _names(signed_in)] == [["Ride", "4"], ["Ride", "3"], ["Ride", "2"]]
+    second = [["Ride", "4"], ["Ride", "3"], ["Ride", "2"]]
+    wait_until(signed_in, lambda: [n.split()[0:2] for n in _names(signed_in)] == second)
+    assert "page=2" in signed_in.driver.current_url and "sport=cycling" in signed_in.driver.current_url
     assert _text(signed_in, "#totals").startswith("7 activities")
 
 
 def test_the_calendar_shows_each_days_runs_and_the_week_totals(signed_in, october):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     signed_in.open("/calendar/?month=2025-10")
     assert _text(signed_in, "h1") == "October 2025"
@@ -92,7 +91,7 @@ def test_the_calendar_shows_each_days_runs_and_the_week_totals(signed_in, octobe
             assert signed_in.horizontal_overflow() == 0
     signed_in.size(DESKTOP)
     signed_in.driver.find_element(By.CSS_SELECTOR, ".month-nav a[rel=next]").click()
-    WebDriverWait(signed_in.driver, 10).until(lambda d: "month=2025-11" in d.current_url)
-    assert _text(signed_in, "h1") == "November 2025"
+    wait_for_text(signed_in, "November 2025", "h1")
+    assert "month=2025-11" in signed_in.driver.current_url
     signed_in.open("/calendar/")
     assert len(signed_in.driver.find_elements(By.CSS_SELECTOR, ".day.today")) == 1

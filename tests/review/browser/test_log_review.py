@@ -7,6 +7,7 @@ import pytest
 
 from activities.models import ActivitySource
 from tests.support.browser import DESKTOP, PHONE
+from tests.support.page_waits import wait_for_text
 from tests.support.training_log import DOUBTFUL, flagged_log
 
 pytestmark = pytest.mark.browser
@@ -25,7 +26,6 @@ def rows(transactional_db, tmp_path):
 
 def test_accepting_one_row_takes_it_off_the_list(signed_in, rows):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     signed_in.open("/training-log/")
     first = _text(signed_in, f"#row-{rows[0].pk}")
@@ -38,7 +38,7 @@ def test_accepting_one_row_takes_it_off_the_list(signed_in, rows):
             assert signed_in.horizontal_overflow() == 0
     signed_in.size(DESKTOP)
     signed_in.driver.find_element(By.CSS_SELECTOR, f"#row-{rows[0].pk} button[value=accept]").click()
-    WebDriverWait(signed_in.driver, 10).until(lambda d: "accepted." in _text(signed_in, ".messages"))
+    wait_for_text(signed_in, "accepted.", ".messages")
     assert not signed_in.driver.find_elements(By.CSS_SELECTOR, f"#row-{rows[0].pk}")
     assert signed_in.driver.find_elements(By.CSS_SELECTOR, f"#row-{rows[1].pk}")
     assert not ActivitySource.objects.get(pk=rows[0].pk).needs_review
@@ -46,19 +46,16 @@ def test_accepting_one_row_takes_it_off_the_list(signed_in, rows):
 
 def test_bulk_dismiss_shows_what_it_will_do_before_doing_it(signed_in, rows):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     signed_in.size(PHONE)
     signed_in.open("/training-log/")
     for record in rows:
         signed_in.driver.find_element(By.CSS_SELECTOR, f"#row-{record.pk} input[name=rows]").click()
     signed_in.driver.find_element(By.CSS_SELECTOR, "#bulk button[value=dismiss]").click()
-    WebDriverWait(signed_in.driver, 10).until(
-        lambda d: "Dismiss 2 training-log rows?" in _text(signed_in, "h1")
-    )
+    wait_for_text(signed_in, "Dismiss 2 training-log rows?", "h1")
     assert signed_in.horizontal_overflow() == 0
     signed_in.screenshot("log-review-confirm-phone")
     assert ActivitySource.objects.filter(needs_review=True).count() == 2
     signed_in.driver.find_element(By.XPATH, "//button[normalize-space()='Yes, dismiss 2']").click()
-    WebDriverWait(signed_in.driver, 10).until(lambda d: "Nothing to review" in _text(signed_in))
+    wait_for_text(signed_in, "Nothing to review")
     assert not ActivitySource.objects.filter(needs_review=True).exists()

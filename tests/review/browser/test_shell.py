@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE
+from tests.support.page_waits import wait_for_text, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +18,6 @@ def _text(browser) -> str:
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_opens_the_page_asked_for(browser, runner):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.open("/calendar/")
     assert browser.driver.current_url.endswith("/login/?next=/calendar/")
@@ -29,13 +28,11 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_page_asked_for(
         if size == PHONE:
             assert browser.horizontal_overflow() == 0
     _fill(browser, "runner", "wrong horse")
-    error = WebDriverWait(browser.driver, 10).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".panel .error")
-    )
-    assert "Please enter a correct username and password" in error[0].text
+    error = wait_for_text(browser, "Please enter a correct username and password", ".panel")
+    assert "Sign in to RunBase" in error
     browser.screenshot("login-refused-phone")
     _fill(browser, "runner", "correct horse battery")  # the form kept where the runner was going
-    WebDriverWait(browser.driver, 10).until(lambda d: "/login/" not in d.current_url)
+    wait_for_text(browser, "Running this month")
     assert browser.driver.current_url.endswith("/calendar/")
     assert "Running this month" in _text(browser)
 
@@ -52,11 +49,10 @@ def _fill(browser, username: str, password: str) -> None:
 
 def test_logging_out_ends_on_the_signed_out_page(browser, runner):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     _signed_in(browser)
     browser.driver.find_element(By.XPATH, "//button[normalize-space()='Log out']").click()
-    WebDriverWait(browser.driver, 10).until(lambda driver: "/logout/" in driver.current_url)
+    wait_for_text(browser, "You are signed out")
     assert "You are signed out" in _text(browser)
     for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
         browser.size(size)
@@ -89,14 +85,14 @@ def test_the_phone_menu_opens_and_shows_the_runner_and_log_out_readably(signed_i
 
 def test_the_units_switch_in_the_menu_changes_the_units_shown(signed_in):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     signed_in.open("/calendar/")
-    switch = WebDriverWait(signed_in.driver, 20).until(
-        lambda d: d.find_element(By.CSS_SELECTOR, ".units-switch button[value=imperial]")
+    switch = wait_until(
+        signed_in,
+        lambda: signed_in.driver.find_element(By.CSS_SELECTOR, ".units-switch button[value=imperial]"),
     )
     switch.click()
-    WebDriverWait(signed_in.driver, 20).until(lambda d: "Showing miles and feet." in _text(signed_in))
+    wait_for_text(signed_in, "Showing miles and feet.")
     assert signed_in.driver.current_url.endswith("/calendar/")
     assert " mi" in _text(signed_in)
 
@@ -113,10 +109,9 @@ def test_an_unknown_address_shows_the_friendly_page(signed_in, settings):
 
 def _signed_in(browser) -> None:
     """Log in as the runner and wait for the page after the form."""
-    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.login("runner", "correct horse battery")
-    WebDriverWait(browser.driver, 10).until(lambda driver: "/login/" not in driver.current_url)
+    wait_for_text(browser, "Log out")
 
 
 def _luminance(css_colour: str) -> float:

@@ -15,9 +15,10 @@ from django.conf import settings
 from gpxpy.geo import calculate_uphill_downhill
 
 from activities import selectors as activity_selectors
-from activities.formatting import record_label
+from activities.formatting import format_field, record_label
 from activities.models import Activity, ActivitySource, Interval, Lap
 from activities.routes import route_payload
+from activities.selectors import FieldRow
 from reconcile import selectors as conflict_selectors
 from reconcile.models import Conflict
 from review.charts import ChartSet, Span, activity_charts
@@ -29,10 +30,11 @@ PACE_INPUTS = {"distance_m": "distance", "duration_s": "moving time"}
 
 @dataclass(slots=True)
 class DisplayPace:
-    """The pace the heading shows, and why it is not the canonical one when it is not."""
+    """The pace the page shows, and why (and from which source) when it is not the canonical one."""
 
     seconds_per_km: float | None
     note: str = ""
+    source: str = ""
 
 
 @dataclass(slots=True)
@@ -56,7 +58,7 @@ def display_pace(*, activity: Activity, records: list[ActivitySource], disputed:
         return DisplayPace(activity.avg_pace_s_per_km)
     usable = [r for r in records if r.distance_m and r.duration_s]
     if not usable:
-        return DisplayPace(None, "No pace while the distance or time is disputed.")
+        return DisplayPace(None, "No pace while the distance or time is disputed.", "—")
     rank = {s: i for i, s in enumerate(PACE_PRIORITY)}
     wanted = [activity.provenance.get("duration_s"), activity.provenance.get("distance_m")]
     record = min(
@@ -68,7 +70,19 @@ def display_pace(*, activity: Activity, records: list[ActivitySource], disputed:
         record.duration_s / record.distance_m * 1000,
         f"Pace from one source alone ({record_label(record)}), its own distance and time, "
         f"while the {what} {'are' if ' and ' in what else 'is'} disputed.",
+        record.source,
     )
+
+
+def rows_with_display_pace(rows: list[FieldRow], pace: DisplayPace) -> list[FieldRow]:
+    """The field table's Pace row shows the page's pace: while a conflict is pending it is the one
+    record's, with that record as its source, never the canonical mix."""
+    if pace.note:
+        for row in rows:
+            if row.name == "avg_pace_s_per_km":
+                row.value = format_field(row.name, pace.seconds_per_km)
+                row.source = pace.source
+    return rows
 
 
 def _lap_spans(laps: list[Lap], stream_start) -> list[Span | None]:
@@ -158,10 +172,13 @@ def activity_page(*, activity: Activity, x_axis: str = "distance") -> dict[str, 
         marks = [(s.kind, s.index, s.start_s, s.end_s) for s in spans]
         route = route_payload(columns, moments=charts.samples, spans=marks)
     disputed = {c.field_name for c in conflicts if c.status == Conflict.Status.PENDING}
+    pace = display_pace(activity=activity, records=records, disputed=disputed)
     return {
         "activity": activity,
         "records": records,
-        "rows": activity_selectors.activity_field_rows(activity=activity, records=records),
+        "rows": rows_with_display_pace(
+            activity_selectors.activity_field_rows(activity=activity, records=records), pace
+        ),
         "intervals": intervals,
         "rep_ids": set(reps),
         "conflicts": conflicts,
@@ -173,5 +190,5 @@ def activity_page(*, activity: Activity, x_axis: str = "distance") -> dict[str, 
         "route": route,
         "map_tiles": settings.RUNBASE_MAP_TILES,
         "map_attribution": settings.RUNBASE_MAP_ATTRIBUTION,
-        "pace": display_pace(activity=activity, records=records, disputed=disputed),
+        "pace": pace,
     }

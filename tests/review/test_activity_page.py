@@ -164,3 +164,23 @@ def test_provenance_reads_as_words():
     assert provenance("derived") == "worked out from distance and time"
     assert provenance("manual_override") == "your correction"
     assert provenance("") == "—" and provenance(None) == "—"
+
+
+def test_the_field_table_shows_the_same_single_source_pace_while_disputed():
+    from activities.selectors import FieldRow
+    from review.activity_page import rows_with_display_pace
+
+    activity, records = _disputed_run()
+    pace = display_pace(activity=activity, records=records, disputed={"distance_m"})
+    rows = [
+        FieldRow("distance_m", "Distance", "10.00 km", "master_xlsx", False),
+        FieldRow("avg_pace_s_per_km", "Pace", "5:00 /km", "derived", False),
+    ]
+    distance, pace_row = rows_with_display_pace(rows, pace)
+    # Not the canonical 5:00 /km (the log's 10.0 km over the watch's 50:00): the watch's own 4:46 /km.
+    assert (pace_row.value, pace_row.source) == ("4:46 /km", "fit_file")
+    assert (distance.value, distance.source) == ("10.00 km", "master_xlsx")
+    # Nothing pending: the canonical row stays as it is.
+    calm = display_pace(activity=activity, records=records, disputed=set())
+    canonical = FieldRow("avg_pace_s_per_km", "Pace", "5:00 /km", "derived", False)
+    assert rows_with_display_pace([canonical], calm)[0].value == "5:00 /km"

@@ -70,10 +70,13 @@ def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def conflicts_approve_all(request: HttpRequest) -> HttpResponse:
-    """GET shows every auto-resolved value awaiting approval; POST approves exactly those shown."""
+    """GET shows every auto-resolved value awaiting approval; POST approves exactly those shown. A POST
+    that lists none (an "Approve all" button elsewhere) is sent to the list first: nothing unseen."""
     if request.method != "POST":
         rows = conflict_selectors.approval_preview()
         return render(request, "review/conflict_approve_confirm.html", {"rows": rows})
+    if "conflict" not in request.POST:
+        return redirect("review:conflicts_approve_all")
     ids = [int(pk) for pk in request.POST.getlist("conflict") if pk.isdigit()]
     result = conflicts_approve(conflict_ids=ids, approved_by=request.user)
     messages.success(request, f"Approved {result.approved} auto-resolved conflict(s).")

@@ -100,3 +100,10 @@ def test_a_merge_keeps_the_records_placed_by_hand_where_the_merge_puts_them(trea
     reconcile_run(all=True)
     record.refresh_from_db()
     assert record.activity_id == treadmill.pk
+
+
+def test_an_approve_all_button_that_lists_nothing_leads_to_the_confirmation_page(admin_client, treadmill):
+    url = reverse("review:conflicts_approve_all")
+    response = admin_client.post(url)  # as the dashboard's button sends it
+    assert response.status_code == 302 and response["Location"] == url
+    assert not Conflict.objects.filter(approved_at__isnull=False).exists()

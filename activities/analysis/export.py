@@ -7,18 +7,22 @@ import csv
 import datetime as dt
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import IO, Any
 
 from activities.analysis.best_efforts import personal_records
-from activities.analysis.config import analysis_config
-from activities.analysis.load import daily_load, load_series
+from activities.analysis.config import AnalysisConfig, analysis_config
+from activities.analysis.heart_rate import zone_bounds
+from activities.analysis.load import daily_load, heart_rate_limits, load_series
+from activities.analysis.selectors import first_profile_date, long_runs, zone_weeks
 from activities.analysis.shoes import shoe_mileage
+from activities.analysis.trends import aerobic_trends
 from activities.analysis.vdot import vdot_points, vdot_trend
 from activities.analysis.volume import volume_by_period
 from activities.export import FORMATS, csv_text_safe
 from activities.training_load import home_today
 
-WHATS = ("weekly", "monthly", "yearly", "shoes", "records", "load", "vdot")
+WHATS = ("weekly", "monthly", "yearly", "shoes", "records", "load", "vdot", "trends", "decoupling", "zones")
 KEYS = {
     "weekly": (
         "period_start",
@@ -47,6 +51,9 @@ KEYS = {
     "records": ("effort", "effort_m", "time_s", "date", "activity_id", "start_offset_s"),
     "load": ("date", "load", "ctl", "atl", "tsb", "acwr", "acwr_ewma"),
     "vdot": ("date", "vdot", "activity_id", "distance_m", "time_s", "kind", "current_vdot"),
+    "trends": ("month", "easy_efficiency_m_per_beat", "easy_runs", "pace_at_hr_s_per_km", "pace_at_hr_runs"),
+    "decoupling": ("date", "activity_id", "distance_m", "moving_time_s", "decoupling_pct"),
+    "zones": ("week_start", "zone", "low_bpm", "high_bpm", "seconds"),
 }
 KEYS["monthly"] = KEYS["yearly"] = KEYS["weekly"]
 
@@ -135,8 +142,57 @@ def _vdot_rows(sport: str, since: dt.date | None) -> Iterable[dict[str, Any]]:
             }
 
 
+def _sport_config(sport: str) -> AnalysisConfig:
+    return replace(analysis_config(), sport=sport)
+
+
+def _trend_rows(sport: str, since: dt.date | None) -> Iterable[dict[str, Any]]:
+    trends = aerobic_trends(cfg=_sport_config(sport))
+    efficiency = {m.month: m for m in trends.efficiency}
+    pace = {m.month: m for m in trends.pace_at_hr}
+    for month in sorted(efficiency.keys() | pace.keys()):
+        if since is None or month >= since.replace(day=1):
+            e, p = efficiency.get(month), pace.get(month)
+            yield {
+                "month": _iso(month),
+                "easy_efficiency_m_per_beat": round(e.value, 4) if e else None,
+                "easy_runs": e.runs if e else 0,
+                "pace_at_hr_s_per_km": round(p.value, 1) if p else None,
+                "pace_at_hr_runs": p.runs if p else 0,
+            }
+
+
+def _decoupling_rows(sport: str, since: dt.date | None) -> Iterable[dict[str, Any]]:
+    for run in long_runs(today=home_today(), cfg=_sport_config(sport), since=since or dt.date.min):
+        yield {
+            "date": _iso(run.date),
+            "activity_id": run.activity_id,
+            "distance_m": run.distance_m,
+            "moving_time_s": run.duration_s,
+            "decoupling_pct": run.decoupling_pct,
+        }
+
+
+def _zone_rows(sport: str, since: dt.date | None) -> Iterable[dict[str, Any]]:
+    cfg = _sport_config(sport)
+    bounds = zone_bounds(cfg=cfg, limits=heart_rate_limits(cfg=cfg))
+    first = since or first_profile_date(cfg=cfg)
+    if not bounds or first is None:
+        return
+    edges = [None, *bounds, None]
+    for week in zone_weeks(today=home_today(), zones=len(bounds) + 1, cfg=cfg, first=first):
+        for zone, seconds in enumerate(week.zone_s):
+            yield {
+                "week_start": _iso(week.week_start),
+                "zone": zone + 1,
+                "low_bpm": edges[zone],
+                "high_bpm": edges[zone + 1],
+                "seconds": round(seconds, 1),
+            }
+
+
 def analysis_rows(*, what: str, sport: str | None = None, since: dt.date | None = None) -> Iterable[dict]:
-    """The objects of one figure: `weekly`, `monthly`, `yearly`, `shoes`, `records`, `load` or `vdot`."""
+    """The objects of one figure: one of WHATS."""
     sport = sport or analysis_config().sport
     if what in ("weekly", "monthly", "yearly"):
         return _volume_rows(what, sport, since)
@@ -148,6 +204,12 @@ def analysis_rows(*, what: str, sport: str | None = None, since: dt.date | None 
         return _load_rows(sport, since)
     if what == "vdot":
         return _vdot_rows(sport, since)
+    if what == "trends":
+        return _trend_rows(sport, since)
+    if what == "decoupling":
+        return _decoupling_rows(sport, since)
+    if what == "zones":
+        return _zone_rows(sport, since)
     raise AnalysisExportError(f"unknown figure {what!r}: use one of {', '.join(WHATS)}")
 
 

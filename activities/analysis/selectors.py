@@ -19,6 +19,7 @@ from activities.analysis.shoes import ShoeMileage, shoe_mileage
 from activities.analysis.trends import AerobicTrends, aerobic_trends
 from activities.analysis.vdot import VdotSummary, race_distance, vdot_from, vdot_summary
 from activities.analysis.volume import (
+    ALL_SPORTS,
     PeriodVolume,
     VolumeCalendar,
     daily_distance,
@@ -314,18 +315,20 @@ ZONE_WEEKS = 26
 LONG_RUN_DAYS = 730
 
 
-def zone_weeks(*, today: dt.date, zones: int, cfg: AnalysisConfig) -> list[ZoneWeek]:
-    """Time in each heart-rate zone per week (weeks start on `week_start`), from the stored profiles."""
-    starts = period_starts(
-        first=today - dt.timedelta(weeks=ZONE_WEEKS - 1),
-        last=today,
-        period="weekly",
-        week_start=cfg.week_start,
-    )
+def _profiles(cfg: AnalysisConfig):
+    profiles = HeartRateProfile.objects.all()
+    return profiles if cfg.sport == ALL_SPORTS else profiles.filter(activity__sport=cfg.sport)
+
+
+def zone_weeks(
+    *, today: dt.date, zones: int, cfg: AnalysisConfig, first: dt.date | None = None
+) -> list[ZoneWeek]:
+    """Time in each heart-rate zone per week (weeks start on `week_start`) from `first` (default: the
+    last ZONE_WEEKS weeks) to today, empty weeks included, from the stored profiles."""
+    first = first or today - dt.timedelta(weeks=ZONE_WEEKS - 1)
+    starts = period_starts(first=first, last=today, period="weekly", week_start=cfg.week_start)
     weeks = {start: [0.0] * zones for start in starts}
-    rows = HeartRateProfile.objects.filter(
-        activity__sport=cfg.sport, activity__date__gte=starts[0]
-    ).values_list("activity__date", "zone_s")
+    rows = _profiles(cfg).filter(activity__date__gte=starts[0]).values_list("activity__date", "zone_s")
     for day, zone_s in rows:
         week = weeks.get(period_start(day, period="weekly", week_start=cfg.week_start))
         if week is not None and len(zone_s) == zones:  # a profile of other zones waits for its refresh
@@ -334,12 +337,19 @@ def zone_weeks(*, today: dt.date, zones: int, cfg: AnalysisConfig) -> list[ZoneW
     return [ZoneWeek(start, weeks[start]) for start in starts]
 
 
-def long_runs(*, today: dt.date, cfg: AnalysisConfig) -> list[LongRun]:
-    """Runs of at least `long_run_s` with a decoupling figure, over the last two years, oldest first."""
+def first_profile_date(*, cfg: AnalysisConfig) -> dt.date | None:
+    """The date of the first activity with a heart-rate profile (where a zones export starts)."""
+    return _profiles(cfg).order_by("activity__date").values_list("activity__date", flat=True).first()
+
+
+def long_runs(*, today: dt.date, cfg: AnalysisConfig, since: dt.date | None = None) -> list[LongRun]:
+    """Runs of at least `long_run_s` with a decoupling figure from `since` (default: the last
+    LONG_RUN_DAYS days), oldest first."""
+    since = since or today - dt.timedelta(days=LONG_RUN_DAYS - 1)
     rows = (
-        HeartRateProfile.objects.filter(
-            activity__sport=cfg.sport,
-            activity__date__gt=today - dt.timedelta(days=LONG_RUN_DAYS),
+        _profiles(cfg)
+        .filter(
+            activity__date__gte=since,
             activity__duration_s__gte=cfg.long_run_s,
             decoupling_pct__isnull=False,
         )

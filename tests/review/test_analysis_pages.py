@@ -164,7 +164,7 @@ def test_trends_show_weekly_zones_and_the_decoupling_of_long_runs(admin_client, 
 
 def test_a_download_is_what_export_analysis_writes_in_si_units(admin_client, settings, worn):
     settings.RUNBASE_UNITS = "imperial"
-    for what in ("weekly", "shoes", "records", "load", "vdot"):
+    for what in ("weekly", "shoes", "records", "load", "vdot", "trends", "decoupling", "zones"):
         for fmt in ("csv", "json"):
             response = admin_client.get(reverse("review:analysis_export", args=[what, fmt]))
             assert response.status_code == 200

@@ -1,5 +1,5 @@
-"""`manage.py export_analysis --what weekly|monthly|yearly|shoes|records|load|vdot --format csv|json
-[--since DATE] [--sport running] [-o FILE]`."""
+"""`manage.py export_analysis --what weekly|monthly|yearly|shoes|records|load|vdot|trends|decoupling|zones
+--format csv|json [--since DATE] [--sport running] [-o FILE]`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from activities.management.export_output import export_to, iso_date
 
 class Command(BaseCommand):
     help = (
-        "Export a training-analysis figure (volume, shoes, records, load, VDOT) as JSON or CSV, in SI units."
+        "Export a training-analysis figure (volume, shoes, records, load, VDOT, aerobic trends, decoupling, "
+        "heart-rate zones) as JSON or CSV, in SI units."
     )
 
     def add_arguments(self, parser) -> None:

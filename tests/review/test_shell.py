@@ -88,3 +88,8 @@ def test_a_server_error_answers_with_the_friendly_page(settings, admin_user):
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")
     assert response.status_code == 500 and "Something went wrong" in response.content.decode()
+
+
+def test_logging_out_of_the_admin_ends_on_the_same_signed_out_page(admin_client):
+    page = admin_client.post(reverse("admin:logout")).content.decode()
+    assert "You are signed out" in page and "Thanks for spending" not in page

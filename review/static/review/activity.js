@@ -17,7 +17,11 @@
     if (!element || !payload || !window.L) return;
     var data = JSON.parse(payload.textContent);
     var tiles = element.dataset.tiles;
-    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25, attributionControl: !!tiles });
+    // On a phone a one-finger swipe over the map scrolls the page (pinch still zooms), so the map
+    // never traps the runner half way down the page.
+    var map = L.map(element, {
+      scrollWheelZoom: false, zoomSnap: 0.25, attributionControl: !!tiles, dragging: !L.Browser.mobile,
+    });
     if (tiles) L.tileLayer(tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
     var line = L.polyline(data.route, { color: "#1f6feb", weight: 3, opacity: 0.9 }).addTo(map);
     map.fitBounds(line.getBounds(), { padding: [18, 18] });

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE
-from tests.support.page_waits import wait_for_text, wait_until
+from tests.support.page_waits import text_of, wait_for_text, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -118,3 +118,14 @@ def _luminance(css_colour: str) -> float:
     """`rgba(241, 244, 247, 1)` → 0..1 (plain average: enough to tell light text from a dark bar)."""
     values = css_colour[css_colour.index("(") + 1 : css_colour.index(")")].split(",")
     return sum(int(float(v)) for v in values[:3]) / (3 * 255)
+
+
+def test_a_server_error_shows_the_friendly_page(browser, settings):
+    settings.ROOT_URLCONF = "tests.review.failing_urls"
+    browser.open("/boom/")
+    assert "Something went wrong" in text_of(browser)
+    for label, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        browser.size(size)
+        browser.screenshot(f"server-error-{label}")
+        if size == PHONE:
+            assert browser.horizontal_overflow() == 0

@@ -178,10 +178,13 @@ class _Series:
     inverted: bool = False
     unit: str = ""
 
-    def label(self, value: float | None) -> str:
-        if value is None:
-            return "—"
-        return f"{self.tick_label(value)} {self.unit}".strip()
+    def labels(self, values: Sequence[float | None], positions: Sequence[str]) -> list[str]:
+        """ "5:02 /km · 2.40 km · 12:31" at each moment; "—" where the stream has no value there."""
+        name, unit = self.tick_label, self.unit
+        return [
+            f"— · {p}" if v is None else f"{name(v)} {unit} · {p}"
+            for v, p in zip(values, positions, strict=True)
+        ]
 
 
 def _pace_label(seconds: float) -> str:
@@ -236,18 +239,24 @@ class _Scale:
         share = (clipped - self.y0) / (self.y1 - self.y0)
         return round((share if self.inverted else 1 - share) * HEIGHT, 1)
 
-    def ys(self, values: Iterable[float | None]) -> list[float | None]:
-        """`y` of many values (None stays None), inlined, as this runs for every readout moment."""
+    def _heights(self, values: Iterable[float]) -> list[float]:
+        """`y` of present values, unrounded: one pass, as this runs for every drawn point."""
         y0, y1, ky = self.y0, self.y1, HEIGHT / (self.y1 - self.y0)
+        clipped = [y0 if v < y0 else y1 if v > y1 else v for v in values]
         if self.inverted:
-            return [None if v is None else round((min(max(v, y0), y1) - y0) * ky, 1) for v in values]
-        return [None if v is None else round(HEIGHT - (min(max(v, y0), y1) - y0) * ky, 1) for v in values]
+            return [(v - y0) * ky for v in clipped]
+        return [HEIGHT - (v - y0) * ky for v in clipped]
+
+    def ys(self, values: Sequence[float | None]) -> list[float | None]:
+        """`y` of many values, rounded for the readout; None (no value at that moment) stays None."""
+        heights = iter(self._heights([v for v in values if v is not None]))
+        return [None if v is None else round(next(heights), 1) for v in values]
 
     def points(self, xs: Sequence[float], ys: Sequence[float]) -> Iterator[str]:
         """`x,y` pairs for a polyline."""
-        kx = WIDTH / self.x_span
-        for x, py in zip(xs, self.ys(ys), strict=True):
-            yield f"{(x - self.x0) * kx:.1f},{py:.1f}"
+        kx, x0 = WIDTH / self.x_span, self.x0
+        for x, py in zip(xs, self._heights(ys), strict=True):
+            yield f"{(x - x0) * kx:.1f},{py:.1f}"
 
     def y_percent(self, value: float) -> float:
         return round(self.y(value) / HEIGHT * 100, 2)
@@ -365,7 +374,7 @@ def _chart(series, xs, x0, x1, bands, x_grid, moments, positions, readout_x) -> 
     readout = {
         "x": readout_x,
         "y": scale.ys(values),
-        "labels": [f"{series.label(v)} · {p}" for v, p in zip(values, positions, strict=True)],
+        "labels": series.labels(values, positions),
     }
     return Chart(
         key=series.key,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from reconcile.config import ReconcileConfig
@@ -97,12 +97,36 @@ def records_compatible(a: RecordFacts, b: RecordFacts, cfg: ReconcileConfig) -> 
 
 
 def _peers(record: RecordFacts, others: list[RecordFacts]) -> list[RecordFacts]:
-    """The records `record` must agree with. A date-only record is not held to a sportless upload: the
-    upload joined its recording by the clock, and the recording's sport speaks for both."""
-    if record.timed:
+    """The records `record` must agree with. A sportless upload and a date-only log row are not held to
+    each other: the upload joins its recording by the clock, the row by the date, and the recording's
+    sport speaks for both. Without such a recording in the activity, every record counts."""
+    if record.timed and record.family in WILDCARD_FAMILIES:
+        held = [m for m in others if m.timed]
+    elif not record.timed:
+        held = [m for m in others if m.family not in WILDCARD_FAMILIES]
+    else:
         return others
-    with_sport = [m for m in others if m.family not in WILDCARD_FAMILIES]
-    return with_sport or others
+    return held or others
+
+
+def activity_offset(members: list[RecordFacts]) -> int | None:
+    """The UTC offset an activity's records state (the earliest stored record's), None if none does."""
+    stated = [m for m in members if m.timed and m.utc_offset_s is not None]
+    return min(stated, key=lambda m: m.id).utc_offset_s if stated else None
+
+
+def date_at(record: RecordFacts, offset: int | None) -> dt.date | None:
+    """A home-zone-dated record's local date at its activity's `offset` (its stored one without)."""
+    if offset is None:
+        return record.stored_date
+    return (record.start_time.astimezone(dt.UTC) + dt.timedelta(seconds=offset)).date()
+
+
+def _as_member(record: RecordFacts, others: list[RecordFacts]) -> RecordFacts:
+    """`record` as it would be in the activity of `others`: a home-zone date gives way to their offset."""
+    if not record.zone_dated or (offset := activity_offset(others)) is None:
+        return record
+    return replace(record, local_date=date_at(record, offset))
 
 
 def activity_fit(
@@ -110,6 +134,7 @@ def activity_fit(
 ) -> Fit | None:
     """How well `record` fits the activity made of `members`, or None when it cannot belong."""
     others = [m for m in members if m.id != record.id]
+    record = _as_member(record, others)
     if not others or not all(records_compatible(record, m, cfg) for m in _peers(record, others)):
         return None
     diffs = [d for m in others if (d := distance_diff_pct(record.distance_m, m.distance_m)) is not None]
@@ -207,12 +232,6 @@ def match_order(record: RecordFacts) -> tuple:
     )
 
 
-def activity_offset(members: list[RecordFacts]) -> int | None:
-    """The UTC offset an activity's records state (the earliest stored record's), None if none does."""
-    stated = [m for m in members if m.timed and m.utc_offset_s is not None]
-    return min(stated, key=lambda m: m.id).utc_offset_s if stated else None
-
-
 class ActivityIndex:
     """Live attached records by activity and by local date: the candidates for a record.
 
@@ -250,10 +269,7 @@ class ActivityIndex:
         for member in members:
             if not member.zone_dated:
                 continue
-            if offset is None:
-                day = member.stored_date
-            else:
-                day = (member.start_time.astimezone(dt.UTC) + dt.timedelta(seconds=offset)).date()
+            day = date_at(member, offset)
             if day != member.local_date:
                 old, member.local_date = member.local_date, day
                 self._forget_day(key, old)

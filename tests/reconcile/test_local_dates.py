@@ -107,7 +107,9 @@ def test_a_log_row_is_not_held_to_a_sportless_upload_of_its_run():
     gpx.family = "unknown"
 
     assert activity_fit(row, [watch, gpx], 7, CFG) is not None
+    assert activity_fit(gpx, [watch, row], 7, CFG) is not None  # the upload arriving after the row
     assert activity_fit(row, [gpx], 8, CFG) is None  # alone, it could be a ride
+    assert activity_fit(gpx, [row], 9, CFG) is None
 
 
 @pytest.fixture
@@ -129,6 +131,21 @@ def test_a_strava_row_without_evidence_takes_its_activitys_date_so_the_log_row_j
     activity = Activity.objects.get()
     assert activity.sources.count() == 3
     assert (activity.date, activity.utc_offset_s, activity.provenance["date"]) == (RUN_DAY, CEST, "fit_file")
+
+
+@pytest.mark.django_db
+def test_a_strava_row_without_evidence_joins_a_run_reconciled_before_it_with_its_log_row(
+    at_home_in_california,
+):
+    fit("w" * 64, BERLIN_RUN, 10000.0, utc_offset_s=CEST)
+    xlsx(RUN_DAY, 6.2)
+    reconcile_run()
+    activity = Activity.objects.get()
+
+    stored(source="strava", source_id="1", start_time=BERLIN_RUN, distance_m=10010.0, route="strava_export")
+    reconcile_run()
+
+    assert Activity.objects.get() == activity and activity.sources.count() == 3
 
 
 @pytest.mark.django_db

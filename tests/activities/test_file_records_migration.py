@@ -139,6 +139,12 @@ def test_a_plain_file_and_its_gzipped_copy_become_one_record_and_one_manifest_ro
     override = old.apps.get_model("reconcile", "ManualOverride").objects.create(
         activity=activity, field_name="distance_m", value=5000.0
     )
+    conflict = old.apps.get_model("reconcile", "Conflict").objects.create(
+        activity=activity, field_name="avg_hr", source_values={"fit_file": 147.0, "strava": 151.0}
+    )
+    old.Activity.objects.filter(pk=activity.pk).update(
+        provenance={"distance_m": "manual", "avg_hr": "fit_file"}
+    )
     strava = old.Record.objects.create(
         source="strava", source_id="9800060294", activity=activity, raw={"upload_sha256": _sha(packed)}
     )
@@ -168,6 +174,11 @@ def test_a_plain_file_and_its_gzipped_copy_become_one_record_and_one_manifest_ro
     stream = new.get_model("activities", "Stream").objects.get(record=record)
     assert new.get_model("activities", "BestEffort").objects.get(pk=effort.pk).stream_id == stream.pk
     assert new.get_model("reconcile", "ManualOverride").objects.get(pk=override.pk).value == 5000.0
+    # conflicts and provenance name sources, not records: they stand as they were
+    kept_conflict = new.get_model("reconcile", "Conflict").objects.get(pk=conflict.pk)
+    assert kept_conflict.source_values == {"fit_file": 147.0, "strava": 151.0}
+    provenance = new.get_model("activities", "Activity").objects.get(pk=activity.pk).provenance
+    assert provenance == {"distance_m": "manual", "avg_hr": "fit_file"}
     assert Record.objects.get(pk=strava.pk).raw["upload_sha256"] == _sha(data)
 
 

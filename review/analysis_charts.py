@@ -80,10 +80,11 @@ class _Frame:
         share = (value - self.low) / ((self.high - self.low) or 1)
         return TOP + (share if self.invert else 1 - share) * self.plot_h
 
-    def open(self, css_class: str) -> str:
+    def open(self, css_class: str, label: str) -> str:
         return (
             f'<svg class="chart {escape(css_class)}" viewBox="0 0 {WIDTH} {self.height}" '
-            f'preserveAspectRatio="xMidYMid meet" role="img" xmlns="http://www.w3.org/2000/svg">'
+            f'preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(label)}" '
+            'xmlns="http://www.w3.org/2000/svg">'
         )
 
     def axes(self, y_format: Callable[[float], str], x_ticks: Sequence[tuple[float, str]]) -> str:
@@ -118,7 +119,7 @@ def bar_chart(
     top = max([*values, *(ghosts or []), 0.0])
     frame = _Frame(n=len(values), low=0.0, high=top or 1.0)
     slot = frame.slot()
-    parts = [frame.open(f"bars {css_class}"), frame.axes(y_format, x_ticks)]
+    parts = [frame.open(f"bars {css_class}", caption), frame.axes(y_format, x_ticks)]
     base = frame.y(0)
     for i, value in enumerate(values):
         if ghosts is not None and ghosts[i] > 0:
@@ -155,7 +156,7 @@ def stacked_bar_chart(
     class `part{k}`)."""
     frame = _Frame(n=len(stacks), low=0.0, high=max((sum(s) for s in stacks), default=0.0) or 1.0)
     width = frame.slot() * 0.7
-    parts = [frame.open("bars stacked"), frame.axes(y_format, x_ticks)]
+    parts = [frame.open("bars stacked", caption), frame.axes(y_format, x_ticks)]
     for i, stack in enumerate(stacks):
         base = 0.0
         for k, value in enumerate(stack):
@@ -225,7 +226,7 @@ def line_chart(
         height=height,
         invert=invert,
     )
-    parts = [frame.open(f"lines {css_class}")]
+    parts = [frame.open(f"lines {css_class}", caption)]
     if band is not None:
         y_top, y_bottom = frame.y(band[1]), frame.y(band[0])
         size = f'width="{frame.plot_w}" height="{y_bottom - y_top:.1f}"'
@@ -265,7 +266,8 @@ def heat_map(
     cell, left, top = min(13.0, (WIDTH - 30 - RIGHT) / columns), 30, 16
     height = int(top + 7 * cell + 6)
     parts = [
-        f'<svg class="chart heat" viewBox="0 0 {WIDTH} {height}" role="img" xmlns="http://www.w3.org/2000/svg">'
+        f'<svg class="chart heat" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(caption)}" '
+        'xmlns="http://www.w3.org/2000/svg">'
     ]
     weeks: dict[int, float] = {}
     month_seen = -1

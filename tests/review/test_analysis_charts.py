@@ -1,0 +1,54 @@
+"""The analysis pages' SVG builders: round axis values, readouts safe inside a script element, bars and
+ghosts where the numbers put them, gaps in lines, a heat-map's weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from review.analysis_charts import Line, bar_chart, heat_map, line_chart, nice_ticks, readout_json
+
+
+def test_axis_values_are_round_numbers_covering_the_data():
+    assert nice_ticks(0, 73) == [0, 20, 40, 60, 80]
+    assert nice_ticks(0.8, 1.6) == [0.8, 1.0, 1.2, 1.4, 1.6]
+    assert nice_ticks(-20, 10) == [-20, -10, 0, 10]
+
+
+def test_a_readout_cannot_close_its_script_element():
+    text = readout_json([1.0], ["</script><b>&"])
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"x": [1.0], "labels": ["</script><b>&"]}
+
+
+def test_bars_stand_on_the_axis_at_the_centre_of_their_slot():
+    chart = bar_chart(
+        values=[40, 0, 20], ghosts=[20, 0, 0], labels=["a", "b", "c"], x_ticks=[(0, "Jan")],
+        y_format=str, group="g",
+    )  # fmt: skip
+    # The plot is 720 − 48 − 10 = 662 wide: three slots of 220.67, centres at 158.3, 379.0 and 599.7.
+    assert json.loads(chart.readout)["x"] == [158.3, 379.0, 599.7]
+    # Axis 0–40 over 180 − 10 − 22 = 148 high: 40 reaches the top (y 10), 20 half-way (y 84).
+    assert chart.svg.count('class="bar"') == 2 and chart.svg.count('class="ghost"') == 1
+    assert 'class="bar" x="103.2" y="10.0" width="110.3" height="148.0"' in chart.svg
+    assert 'class="ghost" x="63.4" y="84.0" width="189.8" height="74.0"' in chart.svg
+
+
+def test_a_missing_value_breaks_the_line_and_a_lone_value_is_a_dot():
+    chart = line_chart(
+        lines=[Line([1.0, 2.0, None, 3.0], "ctl", "CTL")], labels=list("abcd"), x_ticks=[], y_format=str,
+        group="g", band=(0.8, 1.3), rules=[(1.5, "warning")],
+    )  # fmt: skip
+    assert chart.svg.count("<polyline") == 1 and chart.svg.count("<circle") == 1
+    assert 'class="band"' in chart.svg and 'class="rule warning"' in chart.svg
+
+
+def test_a_heat_map_has_a_cell_per_day_and_a_readout_per_week():
+    days = [(dt.date(2024, 1, 1) + dt.timedelta(days=i), float(i % 3)) for i in range(14)]  # two ISO weeks
+    chart = heat_map(
+        days=days, week_start=0, day_label=lambda d, v: f"{d} {v}", week_label=lambda d, v: f"{d} {v:g}",
+        group="heat",
+    )  # fmt: skip
+    assert chart.svg.count("<rect") == 14
+    # Week of 1 January: 0+1+2+0+1+2+0 = 6; of 8 January: 1+2+0+1+2+0+1 = 7.
+    assert json.loads(chart.readout)["labels"] == ["2024-01-01 6", "2024-01-08 7"]

@@ -14,8 +14,10 @@ row whose archive is gzip:
   holding it: the older (live first) record stays with its id, activity and file; it takes the other's
   laps and stream if it had none, else the canonical intervals and best efforts pointing at the other's
   laps and stream move to its own; then the other is deleted. Provenance, conflicts and manual overrides
-  name sources and activities, never a record, so they hold as they are; a kept record whose twin sat in
-  another activity is marked changed, so the next reconcile looks at it again;
+  name sources and activities, never a record, so they hold as they are. When the twin sat in another
+  activity, the kept record and that activity's other records are marked changed, so the next reconcile
+  looks at them again; an activity left without records is flagged for review as an orphan (kept, with
+  its overrides);
 - Strava rows (`upload_sha256`) and Garmin summaries (`paired_file_sha256`, `paired_record`) that named
   the old hash name the new one.
 A row whose archive is missing or does not inflate (within RUNBASE_ARCHIVE_MAX_FILE_MB) keeps its hash,
@@ -35,6 +37,8 @@ logger = logging.getLogger("runbase.ingest")
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 1 << 20
+# reconcile.canonical.ORPHAN_REASON when this was written
+_ORPHAN_REASON = "No live source records (deleted at the source or moved to another run): keep or delete it."
 _ROW_FIELDS = ("sha256", "path", "name", "route", "size", "raw_path", "status", "error", "attempts")
 
 
@@ -84,6 +88,7 @@ class _Merge:
     def __init__(self, apps) -> None:
         self.File = apps.get_model("ingest", "ProcessedFile")
         self.Record = apps.get_model("activities", "ActivitySource")
+        self.Activity = apps.get_model("activities", "Activity")
         self.Lap = apps.get_model("activities", "Lap")
         self.Stream = apps.get_model("activities", "Stream")
         self.BestEffort = apps.get_model("activities", "BestEffort")
@@ -119,14 +124,29 @@ class _Merge:
             return
         kept, other = sorted((record, twin), key=lambda r: (r.deleted_at is not None, r.pk))
         self._children(kept, other)
+        left = None  # the twin's activity, when it is another one
         if kept.activity_id is None:
             kept.activity_id = other.activity_id
         elif other.activity_id not in (None, kept.activity_id):
-            kept.changed_at = timezone.now()  # its twin's activity lost a member: reconcile looks again
+            left = other.activity_id
+            kept.changed_at = timezone.now()  # reconcile looks at it again
         other.delete()
         kept.source_id, kept.file = target_id, row
         kept.save()
+        if left is not None:
+            self._left(left)
         self.records_merged += 1
+
+    def _left(self, activity_id: int) -> None:
+        """An activity that lost a record: its other records are looked at again by the next reconcile;
+        without any, it is flagged as reconcile flags an orphan (kept, never deleted behind the runner)."""
+        live = self.Record.objects.filter(activity_id=activity_id, deleted_at__isnull=True)
+        if live.exists():
+            live.update(changed_at=timezone.now())
+        else:
+            self.Activity.objects.filter(pk=activity_id).update(
+                needs_review=True, review_code="orphan", review_reason=_ORPHAN_REASON
+            )
 
     def _children(self, kept, other) -> None:
         """The laps and stream stay with `kept`; what pointed at `other`'s points at them."""

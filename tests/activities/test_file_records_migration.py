@@ -226,6 +226,25 @@ def test_a_twin_in_another_activity_leaves_that_activity_and_its_override_alone(
     assert (record.pk, record.activity_id) == (kept.pk, one.pk)
     assert record.changed_at is not None  # the next reconcile looks at it again
     assert new.get_model("reconcile", "ManualOverride").objects.get(pk=override.pk).activity_id == other.pk
+    left = new.get_model("activities", "Activity").objects.get(pk=other.pk)
+    assert (left.needs_review, left.review_code) == (True, "orphan")  # as reconcile flags a run left empty
+
+
+def test_a_twin_whose_activity_has_other_records_leaves_them_for_reconcile(migrator, samples):
+    data = (samples / RUN).read_bytes()
+    old = OldState(migrator.back())
+    one, other = old.activity(), old.activity()
+    old.record(old.file(data, name="run.fit", path="/w/run.fit", route="files"), activity=one)
+    packed = gzip.compress(data, mtime=0)
+    old.record(
+        old.file(packed, name="1.fit.gz", path="e.zip!1.fit.gz", route="strava_export"), activity=other
+    )
+    strava = old.Record.objects.create(source="strava", source_id="1", activity=other)
+
+    new = migrator.forward()
+
+    assert new.get_model("activities", "ActivitySource").objects.get(pk=strava.pk).changed_at is not None
+    assert not new.get_model("activities", "Activity").objects.get(pk=other.pk).needs_review
 
 
 def test_a_gzipped_file_alone_is_re_keyed_session_by_session(migrator, samples):

@@ -518,7 +518,7 @@ class ShoeAliasInline(admin.TabularInline):
 class ShoeAdmin(admin.ModelAdmin):
     list_display = ("name", "brand", "model", "strava_gear_id", "retired", "needs_review", "runs", "total")
     list_filter = ("retired", "needs_review", "brand")
-    search_fields = ("name", "brand", "model", "strava_gear_id", "aliases__alias")
+    search_fields = ("name", "brand", "model", "strava_gear_id", "garmin_gear_uuid", "aliases__alias")
     inlines = (ShoeAliasInline,)
     actions = ("merge_shoes",)
 

@@ -17,6 +17,7 @@ class Shoe(models.Model):
     brand = models.CharField(max_length=100, blank=True)
     model = models.CharField(max_length=100, blank=True)
     strava_gear_id = models.CharField(max_length=50, unique=True, null=True, blank=True)
+    garmin_gear_uuid = models.CharField(max_length=64, unique=True, null=True, blank=True)
     purchase_date = models.DateField(null=True, blank=True)
     retired = models.BooleanField(default=False)
     distance_m = models.FloatField(null=True, blank=True, help_text="As reported by Strava.")

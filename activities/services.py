@@ -11,33 +11,46 @@ from django.utils import timezone
 from activities.models import Activity, ActivitySource, Shoe, ShoeAlias
 from activities.selectors import shoe_alias_key, shoe_by_alias, shoe_by_own_name
 
+# The Shoe columns of the sources that name a shoe by an id of their own (Strava, Garmin Connect).
+SHOE_ID_COLUMNS = ("strava_gear_id", "garmin_gear_uuid")
+
 
 @transaction.atomic
-def shoe_resolve(*, name: str | None = None, strava_gear_id: str | None = None) -> Shoe | None:
+def shoe_resolve(
+    *, name: str | None = None, strava_gear_id: str | None = None, garmin_gear_uuid: str | None = None
+) -> Shoe | None:
     """The shoe a source names, creating one to review when the name is unknown.
 
-    Strava gear ids are authoritative; a written name goes through the alias table, so variants
-    map to one shoe. An unknown name creates a shoe flagged `needs_review` rather than failing.
+    Gear ids (Strava's, Garmin Connect's) are authoritative: the shoe keeps its id through renames at
+    the source, and a new id joins the shoe of the same written name. A written name goes through the
+    alias table, so variants map to one shoe. An unknown name creates a shoe flagged `needs_review`
+    rather than failing.
     """
     name = (name or "").strip()
-    if strava_gear_id:
-        shoe = Shoe.objects.filter(strava_gear_id=strava_gear_id).first()
-        if shoe is not None:
-            return shoe
-        shoe = _shoe_by_name(name) if name else None
-        if shoe is None:
-            shoe = Shoe.objects.create(name=name or strava_gear_id, strava_gear_id=strava_gear_id)
-        elif not shoe.strava_gear_id:
-            shoe.strava_gear_id = strava_gear_id
-            shoe.save(update_fields=["strava_gear_id"])
-        _remember_alias(shoe, name)
-        return shoe
+    given = {"strava_gear_id": strava_gear_id, "garmin_gear_uuid": garmin_gear_uuid}
+    for column, gear_id in given.items():
+        if gear_id:
+            return _shoe_by_gear_id(column, gear_id, name)
     if not name:
         return None
     shoe = _shoe_by_name(name)
     if shoe is None:
         shoe = Shoe.objects.create(name=_unique_shoe_name(name), needs_review=True)
         _remember_alias(shoe, name)
+    return shoe
+
+
+def _shoe_by_gear_id(column: str, gear_id: str, name: str) -> Shoe:
+    shoe = Shoe.objects.filter(**{column: gear_id}).first()
+    if shoe is not None:
+        return shoe
+    shoe = _shoe_by_name(name) if name else None
+    if shoe is None:
+        shoe = Shoe.objects.create(name=_unique_shoe_name(name or gear_id), **{column: gear_id})
+    elif not getattr(shoe, column):
+        setattr(shoe, column, gear_id)
+        shoe.save(update_fields=[column])
+    _remember_alias(shoe, name)
     return shoe
 
 
@@ -106,10 +119,12 @@ def shoe_merge(*, shoes: list[Shoe], into: Shoe) -> ShoeMergeResult:
             result.aliases += int(created)
         result.records += ActivitySource.objects.filter(shoe=shoe).update(shoe=into)
         result.activities += Activity.objects.filter(shoe=shoe).update(shoe=into)
-        if not into.strava_gear_id and shoe.strava_gear_id:
-            into.strava_gear_id, shoe.strava_gear_id = shoe.strava_gear_id, None
-            shoe.save(update_fields=["strava_gear_id"])
-            into.save(update_fields=["strava_gear_id"])
+        for column in SHOE_ID_COLUMNS:
+            if not getattr(into, column) and getattr(shoe, column):
+                setattr(into, column, getattr(shoe, column))
+                setattr(shoe, column, None)
+                shoe.save(update_fields=[column])
+                into.save(update_fields=[column])
         shoe.delete()
         result.merged += 1
     if into.needs_review and result.merged:

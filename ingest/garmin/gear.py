@@ -27,6 +27,7 @@ from ingest.garmin.connect_parser import item_start
 class _Shoe:
     uuid: str
     name: str
+    shoe: Shoe
     read_until: dt.datetime | None = None  # the list is read down to this start
     done: bool = False  # the list has been read to its end
     offset: int = 0
@@ -48,7 +49,7 @@ class GearBook:
 
     api: GarminConnectApi
     shoes: list[_Shoe] = field(default_factory=list)
-    worn: dict[str, str] = field(default_factory=dict)  # activityId -> shoe name
+    worn: dict[str, _Shoe] = field(default_factory=dict)  # activityId -> the shoe it was run in
 
     def load(self, profile_pk: int | str | None) -> None:
         if profile_pk in (None, ""):
@@ -57,23 +58,24 @@ class GearBook:
             if not _is_shoe(gear) or not gear.get("uuid"):
                 continue
             name = gear_name(gear)
-            shoe = shoe_resolve(name=name)
-            if shoe is not None:
-                _update(shoe, gear)
-            self.shoes.append(_Shoe(uuid=str(gear["uuid"]), name=name))
+            shoe = shoe_resolve(garmin_gear_uuid=str(gear["uuid"]), name=name)
+            _update(shoe, gear)
+            self.shoes.append(_Shoe(uuid=str(gear["uuid"]), name=name, shoe=shoe))
 
-    def shoe_for(self, activity_id: str, start: dt.datetime | None) -> str | None:
-        """The shoe `activity_id` (starting at `start`) was run in, reading gear lists as far as needed."""
+    def shoe_for(self, activity_id: str, start: dt.datetime | None) -> tuple[Shoe | None, str | None]:
+        """The shoe `activity_id` (starting at `start`) was run in and its name on Garmin, reading the
+        gear lists as far back as needed."""
         for shoe in self.shoes:
             while not shoe.done and (start is None or shoe.read_until is None or shoe.read_until > start):
                 self._read_page(shoe)
-        return self.worn.get(activity_id)
+        worn = self.worn.get(activity_id)
+        return (worn.shoe, worn.name) if worn is not None else (None, None)
 
     def _read_page(self, shoe: _Shoe) -> None:
         items = self.api.gear_activities(shoe.uuid, start=shoe.offset, limit=PAGE_SIZE)
         shoe.offset += len(items)
         for item in items:
-            self.worn.setdefault(str(item.get("activityId")), shoe.name)
+            self.worn.setdefault(str(item.get("activityId")), shoe)
             started = item_start(item)
             if started is not None and (shoe.read_until is None or started < shoe.read_until):
                 shoe.read_until = started

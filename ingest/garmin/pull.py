@@ -347,9 +347,9 @@ class _Pull:
                 record.raw["paired_record"] = recording.source_id
 
     def _store_one(self, parsed) -> None:
-        parsed.gear = self.gear.shoe_for(parsed.source_id, parsed.start_time)
+        shoe, parsed.gear = self.gear.shoe_for(parsed.source_id, parsed.start_time)
         try:
-            outcome = record_store(parsed=parsed, route=ROUTE).outcome
+            outcome = record_store(parsed=parsed, route=ROUTE, shoe=shoe).outcome
         except SourceError as error:
             self.result.add_error(str(error), log=self.log, line=f"FAILED garmin {parsed.source_id}: {error}")
             return

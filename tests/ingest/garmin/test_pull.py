@@ -87,12 +87,23 @@ def test_shoes_come_from_garmin_gear(garmin_signed_in):
 
     _pull()
 
-    nimbus = Shoe.objects.get(name="Asics Gel Nimbus")
-    assert (nimbus.brand, nimbus.model, nimbus.retired) == ("Asics", "Gel Nimbus", False)
-    assert Shoe.objects.get(name="Nike Pegasus").retired
-    worn = ActivitySource.objects.filter(source="garmin", shoe=nimbus).values_list("source_id", flat=True)
-    assert sorted(worn) == sorted([FENIX_RUN, LOCH_NESS])
+    nimbus = Shoe.objects.get(garmin_gear_uuid="a1b2-shoe")
+    assert (nimbus.name, nimbus.brand, nimbus.model, nimbus.retired) == (
+        "Asics Gel Nimbus",
+        "Asics",
+        "Gel Nimbus",
+        False,
+    )
+    assert Shoe.objects.get(garmin_gear_uuid="c3d4-shoe").retired
+    worn = ActivitySource.objects.filter(source="garmin", shoe=nimbus).values_list("source_id", "gear")
+    assert sorted(worn) == sorted([(FENIX_RUN, "Asics Gel Nimbus"), (LOCH_NESS, "Asics Gel Nimbus")])
     assert ActivitySource.objects.filter(source="garmin", shoe__isnull=True).count() == 3
+
+    garmin_signed_in.gear[0]["displayName"] = "Nimbus (retired soon)"  # renamed on Garmin
+    _pull(all=True)
+
+    assert Shoe.objects.count() == 2
+    assert ActivitySource.objects.get(source="garmin", source_id=FENIX_RUN).shoe == nimbus
 
 
 def test_a_429_stops_cleanly_and_the_next_run_goes_on(garmin_signed_in):

@@ -33,6 +33,8 @@ PACE_WINDOW = 15  # samples averaged for the pace line, so GPS jitter does not d
 X_AXES = ("distance", "time")
 
 DECIMAL_STEPS = tuple(m * 10.0**k for k in range(-2, 6) for m in (1, 2, 2.5, 5))
+# Heart rate, elevation and cadence are read in whole numbers: no 142.5 bpm tick to round.
+WHOLE_STEPS = tuple(step for step in DECIMAL_STEPS if step >= 1 and step.is_integer())
 TIME_STEPS = (60, 120, 300, 600, 900, 1200, 1800, 3600, 7200, 10800, 21600)
 PACE_STEPS = (5, 10, 15, 30, 60, 120, 300, 600)
 FOOT_M = 0.3048
@@ -203,11 +205,11 @@ def _series(columns: dict, units: str) -> list[_Series]:
     return [
         _Series("pace", f"Pace (min/{unit})", centred_mean(paces, PACE_WINDOW), PACE_STEPS,
                 _pace_label, 30, inverted=True, unit=f"/{unit}"),
-        _Series("hr", "Heart rate (bpm)", list(columns.get("heart_rate") or [None] * n), DECIMAL_STEPS,
+        _Series("hr", "Heart rate (bpm)", list(columns.get("heart_rate") or [None] * n), WHOLE_STEPS,
                 plain, 10, unit="bpm"),
-        _Series("elevation", f"Elevation ({elevation_unit(units)})", altitude or [None] * n, DECIMAL_STEPS,
+        _Series("elevation", f"Elevation ({elevation_unit(units)})", altitude or [None] * n, WHOLE_STEPS,
                 plain, 10, unit=elevation_unit(units)),
-        _Series("cadence", "Cadence (spm)", list(columns.get("cadence") or [None] * n), DECIMAL_STEPS,
+        _Series("cadence", "Cadence (spm)", list(columns.get("cadence") or [None] * n), WHOLE_STEPS,
                 plain, 10, unit="spm"),
     ]  # fmt: skip
 

@@ -11,6 +11,7 @@ from review.charts import (
     HEIGHT,
     PACE_STEPS,
     TIME_STEPS,
+    WHOLE_STEPS,
     Span,
     activity_charts,
     centred_mean,
@@ -222,3 +223,11 @@ def test_without_a_speed_column_the_pace_comes_from_the_distance():
     del columns["speed"]
     pace = _by_key(activity_charts(columns, units="metric"))["pace"]
     assert pace.readout["labels"][300] == "5:00 /km · 1.00 km · 5:00"
+
+
+def test_heart_rate_ticks_are_whole_beats():
+    # HR 141–151 padded to 140.4–151.6: every 2.5 would label 142.5 and 147.5 (shown rounded, wrongly).
+    assert nice_ticks(140.4, 151.6, steps=WHOLE_STEPS, most=4) == [145, 150]
+    columns = steady_run(heart_rate=[141.0 + (t % 11) for t in range(481)])
+    hr = _by_key(activity_charts(columns, units="metric"))["hr"]
+    assert [t.label for t in hr.y_ticks] == ["145", "150"]

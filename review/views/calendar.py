@@ -6,15 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from review import selectors
+from review import month_calendar, selectors
 
 
 @login_required
 def calendar_view(request: HttpRequest) -> HttpResponse:
     today = selectors.home_today()
-    month = selectors.month_parse(request.GET.get("month", ""), today=today)
+    month = month_calendar.month_parse(request.GET.get("month", ""), today=today)
     context = {
-        "month": selectors.calendar_month(month=month, today=today),
+        "month": month_calendar.calendar_month(month=month, today=today),
         "today": today,
         "running_sports": selectors.running_sports(),
     }

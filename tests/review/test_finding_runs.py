@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Activity, RunnerProfile
-from review.selectors import calendar_month, dashboard_summary, month_parse
+from review.month_calendar import calendar_month, month_parse
+from review.selectors import dashboard_summary
 
 pytestmark = pytest.mark.django_db
 
@@ -127,4 +128,6 @@ def test_the_calendar_page_reads_its_month_from_the_query_and_falls_back_to_this
     _activity(dt.date(2025, 10, 9), 6)
     page = admin_client.get(reverse("review:calendar"), {"month": "2025-10"}).content.decode()
     assert "October 2025" in page and "6.00 km" in page and "?month=2025-11" in page
-    assert "/activities/?date_from=2025-10-06&amp;date_to=2025-10-12" in page  # the week's total links its runs
+    assert (
+        "/activities/?date_from=2025-10-06&amp;date_to=2025-10-12" in page
+    )  # the week's total links its runs

@@ -65,7 +65,9 @@ def _totals(rows, *, period: str, sport: str, week_start: int) -> dict[dt.date, 
     totals: dict[dt.date, PeriodVolume] = {}
     for pk, day, distance, moving, ascent in rows:
         start = period_start(day, period=period, week_start=week_start)
-        volume = totals.setdefault(start, PeriodVolume(start, sport))
+        volume = totals.get(start)
+        if volume is None:  # not setdefault: that would build a PeriodVolume for every row
+            volume = totals[start] = PeriodVolume(start, sport)
         volume.distance_m += distance or 0.0
         volume.moving_time_s += moving or 0.0
         volume.elevation_gain_m += ascent or 0.0

@@ -14,7 +14,8 @@ counts, duration, file) for the JSON log format. While it runs, SIGTERM stops it
 worker pool is shut down and the run recorded as interrupted (`RunInterrupted`). A failure is also
 notified once per failure streak, and the first success after it (`ingest.notify.syncs`). It starts
 by removing the temporary files of archive writes a killed run left (`raw_store_sweep`). Routes: files
-(`import_files`), icloud (HealthFit), garmin_export, strava (API), strava_export, runalyze, xlsx.
+(`import_files`), icloud (HealthFit), garmin_export, garmin_connect (the pull), strava (API), strava_export,
+runalyze, xlsx.
 """
 
 from __future__ import annotations

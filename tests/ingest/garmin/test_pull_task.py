@@ -6,11 +6,13 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_q.models import Schedule
 
+from activities.models import ActivitySource
 from ingest import tasks
 from ingest.garmin.tokens import tokens_save
+from ingest.locks import sync_lock
 from ingest.watch import watched_sources
 from tests.support.fake_http import FakeResponse
 
@@ -69,3 +71,23 @@ def test_health_watches_the_pull_once_it_is_set_up(garmin_connect):
     tokens_save(garmin_connect.stored_tokens())
     watched = {source.name: source.max_age for source in watched_sources()}
     assert watched["garmin_connect"] == dt.timedelta(days=3)  # a few daily runs may be missed
+
+
+def test_the_pull_waits_for_a_running_export_import(garmin_signed_in):
+    with sync_lock(name="garmin_export"), pytest.raises(CommandError, match="garmin_export sync is already"):
+        call_command("sync_garmin_connect", "--quiet", stdout=io.StringIO())
+    assert not ActivitySource.objects.exists()
+
+
+def test_the_command_says_when_a_rate_limited_run_goes_on(garmin_signed_in):
+    garmin_signed_in.fail(
+        r"/activitylist-service/activities/search/activities",
+        FakeResponse.json({"message": "Too Many Requests"}, 429, {"Retry-After": "3600"}),
+    )
+    out = io.StringIO()
+
+    call_command("sync_garmin_connect", "--quiet", stdout=out)
+
+    text = out.getvalue()
+    assert "stopped_by_rate_limit resume_after=" in text
+    assert "Stopped by Garmin's rate limit; run again after" in text and "continues where" in text

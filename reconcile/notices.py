@@ -161,6 +161,8 @@ def shoes_past_threshold(now: dt.datetime) -> list[str]:
 
 def weekly_summary(now: dt.datetime) -> str | None:
     """The week that ended last (RUNBASE_WEEK_START): distance, runs, longest run, pending conflicts."""
+    if not Activity.objects.exists():
+        return None  # nothing recorded yet: no summary of nothing
     cfg = analysis_config()
     this_week = period_start(timezone.localdate(now), period="weekly", week_start=cfg.week_start)
     start, end = this_week - dt.timedelta(days=7), this_week

@@ -124,3 +124,10 @@ def test_icloud_files_pending_for_over_a_day(settings, tmp_path):
     notices_check()
 
     assert _titles("source_quiet") == ["RunBase: 1 HealthFit file(s) waiting for iCloud for over a day"]
+
+
+def test_no_weekly_summary_before_anything_is_recorded(settings):
+    settings.RUNBASE_NOTIFY_EVENTS = ["weekly"]
+
+    assert notices_check(now=MONDAY).raised == []
+    assert not Notification.objects.exists()

@@ -137,6 +137,9 @@ def activity_decisions_context(*, activity: Activity) -> dict[str, Any]:
         else [],
         "attach_targets": attach_targets(activity=activity),
         "edit_values": _edit_values(activity),
+        "edit_yours": set(
+            activity.overrides.filter(field_name__in=EDIT_FIELDS).values_list("field_name", flat=True)
+        ),
         "shoe_names": list(Shoe.objects.order_by("retired", "name").values_list("name", flat=True)),
         "workout_type_options": sorted(set(workout_types) | {"easy", "long", "tempo", "interval", "race"}),
     }

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from activities.distinct_labels import distinct_labels
-from activities.formatting import field_label, format_distance, format_value
+from activities.formatting import field_label, format_distance, format_field, format_value
 from activities.models import Activity, Shoe
 from activities.typed_values import typed_text
 from ingest.records import Source
@@ -149,6 +149,17 @@ def conflict_average(*, conflict: Conflict) -> float | None:
     if not values or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return None
     return sum(values) / len(values)
+
+
+def conflict_spread(*, conflict: Conflict) -> str:
+    """How far apart a numeric conflict's sources are: "6 % (0.48 km)"; "" for other fields."""
+    values = [
+        v for v in conflict.source_values.values() if isinstance(v, int | float) and not isinstance(v, bool)
+    ]
+    if conflict.field_name not in FLOAT_FIELDS or len(values) < 2 or not min(values):
+        return ""
+    low, high = min(values), max(values)
+    return f"{(high - low) / low * 100:.0f} % ({format_field(conflict.field_name, high - low)})"
 
 
 def conflict_preferred_value(*, conflict: Conflict) -> ConflictChoice | None:

@@ -45,6 +45,7 @@ def conflict_detail(request: HttpRequest, pk: int, form: ConflictResolveForm | N
         "row": conflict_selectors.conflict_row(conflict),
         "choices": conflict_selectors.conflict_choices(conflict=conflict),
         "average": conflict_selectors.conflict_average(conflict=conflict),
+        "spread": conflict_selectors.conflict_spread(conflict=conflict),
         "form": form or ConflictResolveForm(conflict=conflict),
     }
     return render(request, "review/conflict_detail.html", context)

@@ -107,3 +107,19 @@ def test_an_approve_all_button_that_lists_nothing_leads_to_the_confirmation_page
     response = admin_client.post(url)  # as the dashboard's button sends it
     assert response.status_code == 302 and response["Location"] == url
     assert not Conflict.objects.filter(approved_at__isnull=False).exists()
+
+
+def test_a_pending_conflict_says_how_far_apart_its_sources_are(admin_client, treadmill):
+    conflict = Conflict.objects.get(field_name="distance_m")
+    page = admin_client.get(reverse("review:conflict_detail", args=[conflict.pk])).content.decode()
+    # the log's 5.0 mi (8,046.7 m) and the watch's 5.3 mi (8,529.5 m): 482.8 m, 6 % of the smaller
+    assert "Your sources disagree by 6 % (0.48 km): pick the right value." in page
+
+
+def test_the_edit_form_marks_the_fields_holding_the_runners_own_value(admin_client, treadmill):
+    url = reverse("review:activity_detail", args=[treadmill.pk])
+    assert 'class="badge">yours<' not in admin_client.get(url).content.decode()
+    admin_client.post(reverse("review:activity_edit", args=[treadmill.pk]), {"workout_name": "Tempo 5"})
+    page = admin_client.get(url).content.decode()
+    assert '<span>Name <span class="badge">yours</span></span>' in page
+    assert page.count('class="badge">yours<') == 1  # the fields left as they were stay the sources'

@@ -31,6 +31,7 @@ def private_data_dir(settings, tmp_path: Path) -> Path:
     settings.RAW_STORE_DIR = data_dir / "raw"
     settings.LOG_DIR = data_dir / "logs"
     settings.STRAVA_TOKEN_FILE = data_dir / "strava_tokens.json"
+    settings.GARMIN_TOKEN_DIR = data_dir / "garmin"  # never the runner's own Garmin sign-in
     settings.LLM_PROVIDER = "none"
     # The default follows the machine's zone; tests that need another zone set it themselves.
     settings.RUNBASE_HOME_TZ = "UTC"

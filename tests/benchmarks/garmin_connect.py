@@ -110,7 +110,6 @@ def garmin_connect_bench(
         overrides = {
             "GARMIN_CONNECT_BASE_URL": fake.url,
             "GARMIN_SSO_BASE_URL": fake.url,
-            "GARMIN_TOKEN_DIR": directory / "garmin",
         }
         with throwaway_database(directory, **overrides):
             tokens_save(fake.stored_tokens())

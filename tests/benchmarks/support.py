@@ -26,7 +26,7 @@ def say(line: str) -> None:
 @contextmanager
 def throwaway_database(directory: Path, **settings: object) -> Iterator[None]:
     """A fresh migrated database for the block, dropped afterwards, with the data directory, the raw
-    store and the Strava token file under `directory` (plus any other `settings`): a benchmark never
+    store and the Strava and Garmin tokens under `directory` (plus any other `settings`): a benchmark never
     touches the runner's data.
 
     Django's test-database machinery makes it: on SQLite a file in `directory` (a file, as in
@@ -48,6 +48,7 @@ def throwaway_database(directory: Path, **settings: object) -> Iterator[None]:
             DATA_DIR=directory,
             RAW_STORE_DIR=directory / "raw",
             STRAVA_TOKEN_FILE=directory / "strava_tokens.json",
+            GARMIN_TOKEN_DIR=directory / "garmin",
             **settings,
         ):
             yield

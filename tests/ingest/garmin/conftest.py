@@ -27,7 +27,6 @@ LIGHT = {"1788750977", "1782865334", "1782817975", "1779790804", "1779782679", "
 def _serve(fake: FakeGarminConnect, settings):
     settings.GARMIN_CONNECT_BASE_URL = fake.url
     settings.GARMIN_SSO_BASE_URL = fake.url
-    settings.GARMIN_TOKEN_DIR = settings.DATA_DIR / "garmin"
     settings.GARMIN_TIMEOUT_S = 2.0
 
 

@@ -48,6 +48,8 @@ class GarminError(SourceError):
 class GarminChallenge(GarminError):
     """Garmin answered with a web page (its sign-in page or a bot check) where data was expected."""
 
+    credentials = True  # the remedy is signing in again: notified as refused credentials
+
 
 class GarminNotFound(GarminError):
     """404: no such activity or file (a manual activity has no original)."""

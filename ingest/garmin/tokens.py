@@ -24,6 +24,8 @@ RELOGIN = "run `python manage.py garmin_login` again to sign RunBase in to Garmi
 class GarminAuthError(SourceError):
     """The stored sign-in cannot be used: missing, expired, revoked, or refused by Garmin."""
 
+    credentials = True  # notified as refused credentials (ingest.notify.syncs)
+
 
 def token_path() -> Path:
     return Path(settings.GARMIN_TOKEN_DIR) / TOKEN_FILE

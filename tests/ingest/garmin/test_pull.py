@@ -15,7 +15,7 @@ from ingest.garmin.client import GarminAuthError, GarminChallenge, GarminError
 from ingest.garmin.connect_parser import item_start
 from ingest.garmin.pull import SYNC_NAME, garmin_connect_sync
 from ingest.garmin.tokens import token_path, tokens_save
-from ingest.models import SyncState
+from ingest.models import Notification, SyncState
 from tests.support.fake_garmin_connect import jwt
 from tests.support.fake_http import FakeResponse
 
@@ -192,6 +192,8 @@ def test_a_revoked_sign_in_says_to_run_garmin_login_again(garmin_signed_in):
         _pull()
     assert "garmin_login" in SyncState.objects.get(name=SYNC_NAME).last_error
     assert _garmin_ids() == set()
+    notified = Notification.objects.get(subject=SYNC_NAME)
+    assert notified.event == "credentials" and "garmin_login" in notified.body
 
 
 def test_no_stored_tokens_says_to_sign_in_first(garmin_connect):

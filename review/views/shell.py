@@ -46,5 +46,7 @@ def units_choose_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"Showing {UNITS_SAID.get(units, 'the site default units')}.")
     back = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})
+    safe = url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     return redirect(back if back and safe else "review:dashboard")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from activities.models import Activity, ActivitySource
 from ingest.models import clip_to_field
 from reconcile.models import Conflict, Decision, ManualOverride, RecordPin
@@ -26,6 +28,14 @@ CONFLICT_STATE = (
     "resolved_by_id",
 )
 MOMENTS = ("approved_at", "resolved_at")
+PEOPLE = ("approved_by_id", "resolved_by_id", "created_by_id")
+
+
+def _still_there(state: dict[str, Any]) -> dict[str, Any]:
+    """`state` with the people who since left (their accounts deleted) as nobody, as SET_NULL made them."""
+    ids = {state[name] for name in PEOPLE if state.get(name) is not None}
+    known = set(get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return {name: (None if name in PEOPLE and value not in known else value) for name, value in state.items()}
 
 
 def field_key(field_name: str) -> str:
@@ -76,12 +86,14 @@ def fields_restore(*, activity: Activity, snapshot: dict[str, Any]) -> None:
         if override is None:
             ManualOverride.objects.filter(activity=activity, field_name=name).delete()
         else:
-            ManualOverride.objects.update_or_create(activity=activity, field_name=name, defaults=override)
+            ManualOverride.objects.update_or_create(
+                activity=activity, field_name=name, defaults=_still_there(override)
+            )
     for name, state in (snapshot.get("conflicts") or {}).items():
         if state is None:
             Conflict.objects.filter(activity=activity, field_name=name).delete()
             continue
-        state = dict(state)
+        state = _still_there(state)
         for moment in MOMENTS:
             state[moment] = dt.datetime.fromisoformat(state[moment]) if state[moment] else None
         Conflict.objects.update_or_create(activity=activity, field_name=name, defaults=state)

@@ -209,3 +209,18 @@ def test_the_history_is_read_in_the_same_number_of_queries_however_long_it_is(tr
     decision_undo(decision=Decision.objects.order_by("pk").last(), undone_by=person)
     assert len(activity_decisions_context(activity=treadmill)["decision_history"]) == 6
     assert queries() == few
+
+
+def test_an_undo_restores_a_decision_of_someone_whose_account_is_gone_as_nobodys(treadmill, person):
+    from django.db import connection
+
+    conflict_resolve(conflict=_distance(), source="fit_file", resolved_by=person)
+    conflict_resolve(conflict=_distance(), source="strava")
+    person.delete()
+
+    decision_undo(decision=Decision.objects.order_by("pk").last())
+
+    connection.check_constraints()  # no reference to the deleted account is written back
+    override = ManualOverride.objects.get()
+    assert (override.value, override.created_by) == (8529.52, None)
+    assert (_distance().resolved_source, _distance().resolved_by) == ("fit_file", None)

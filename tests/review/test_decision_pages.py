@@ -123,3 +123,16 @@ def test_the_edit_form_marks_the_fields_holding_the_runners_own_value(admin_clie
     page = admin_client.get(url).content.decode()
     assert '<span>Name <span class="badge">yours</span></span>' in page
     assert page.count('class="badge">yours<') == 1  # the fields left as they were stay the sources'
+
+
+def test_an_auto_resolved_conflict_is_approved_alone_from_its_page(admin_client, treadmill):
+    hr = Conflict.objects.get(field_name="avg_hr")
+    page = admin_client.get(reverse("review:conflict_detail", args=[hr.pk])).content.decode()
+    assert "Approve 148" in page
+    form = page.split('class="approve"')[1].split("</form>")[0]
+    assert f'name="conflict" value="{hr.pk}"' in form
+    response = admin_client.post(reverse("review:conflicts_approve_all"), {"conflict": [hr.pk]}, follow=True)
+    assert "Approved 1 auto-resolved conflict(s)." in _messages(response)
+    assert Conflict.objects.filter(approved_at__isnull=False).get() == hr
+    again = admin_client.get(reverse("review:conflict_detail", args=[hr.pk])).content.decode()
+    assert "Approve 148" not in again and "Approved by admin." in again

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 WIDTH, HEIGHT = 720, 180
-LEFT, RIGHT, TOP, BOTTOM = 48, 10, 10, 22
+LEFT, RIGHT, TOP, BOTTOM = 4, 4, 18, 22  # the axis values sit inside the plot, over their grid lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,20 +87,28 @@ class _Frame:
             'xmlns="http://www.w3.org/2000/svg">'
         )
 
-    def axes(self, y_format: Callable[[float], str], x_ticks: Sequence[tuple[float, str]]) -> str:
-        parts = []
-        for tick in self.ticks:
-            y = self.y(tick)
-            parts.append(_hline(y, "grid"))
-            parts.append(
-                f'<text x="{LEFT - 5}" y="{y + 4:.1f}" text-anchor="end">{escape(y_format(tick))}</text>'
-            )
+    def axes(self, x_ticks: Sequence[tuple[float, str]]) -> str:
+        """The grid lines and the x labels (a label near either end is anchored to it, so no phone cuts
+        it off)."""
+        parts = [_hline(self.y(tick), "grid") for tick in self.ticks]
         for index, text in x_ticks:
             x = self.x(index)
+            anchor = "start" if x < 60 else "end" if x > WIDTH - 60 else "middle"
+            x = LEFT if anchor == "start" else WIDTH - RIGHT if anchor == "end" else x
             parts.append(
-                f'<text x="{x:.1f}" y="{self.height - 6}" text-anchor="middle">{escape(text)}</text>'
+                f'<text x="{x:.1f}" y="{self.height - 6}" text-anchor="{anchor}">{escape(text)}</text>'
             )
         return "".join(parts)
+
+    def values(self, y_format: Callable[[float], str]) -> str:
+        """The axis values inside the plot over their grid lines, drawn last so nothing hides them; the
+        bottom one is left out, where it would meet the x labels."""
+        bottom = self.ticks[-1] if self.invert else self.ticks[0]
+        return "".join(
+            f'<text class="value" x="{LEFT + 2}" y="{self.y(tick) - 3:.1f}">{escape(y_format(tick))}</text>'
+            for tick in self.ticks
+            if tick != bottom
+        )
 
 
 def bar_chart(
@@ -119,7 +127,7 @@ def bar_chart(
     top = max([*values, *(ghosts or []), 0.0])
     frame = _Frame(n=len(values), low=0.0, high=top or 1.0)
     slot = frame.slot()
-    parts = [frame.open(f"bars {css_class}", caption), frame.axes(y_format, x_ticks)]
+    parts = [frame.open(f"bars {css_class}", caption), frame.axes(x_ticks)]
     base = frame.y(0)
     for i, value in enumerate(values):
         if ghosts is not None and ghosts[i] > 0:
@@ -136,7 +144,7 @@ def bar_chart(
                 f'<rect class="bar" x="{frame.x(i) - w / 2:.1f}" y="{y:.1f}" width="{w:.1f}" '
                 f'height="{base - y:.1f}"/>'
             )
-    parts.append("</svg>")
+    parts.append(frame.values(y_format) + "</svg>")
     legend = [(f"bar {css_class}".strip(), names[0])] + ([("ghost", names[1])] if ghosts is not None else [])
     xs = [frame.x(i) for i in range(len(values))]
     return ChartFigure(group, "".join(parts), readout_json(xs, labels), caption, legend)
@@ -156,7 +164,7 @@ def stacked_bar_chart(
     class `part{k}`)."""
     frame = _Frame(n=len(stacks), low=0.0, high=max((sum(s) for s in stacks), default=0.0) or 1.0)
     width = frame.slot() * 0.7
-    parts = [frame.open("bars stacked", caption), frame.axes(y_format, x_ticks)]
+    parts = [frame.open("bars stacked", caption), frame.axes(x_ticks)]
     for i, stack in enumerate(stacks):
         base = 0.0
         for k, value in enumerate(stack):
@@ -167,7 +175,7 @@ def stacked_bar_chart(
                     f'width="{width:.1f}" height="{y_bottom - y_top:.1f}"/>'
                 )
             base += value
-    parts.append("</svg>")
+    parts.append(frame.values(y_format) + "</svg>")
     xs = [frame.x(i) for i in range(len(stacks))]
     legend = [(f"part{k}", name) for k, name in enumerate(names)]
     return ChartFigure(group, "".join(parts), readout_json(xs, labels), caption, legend)
@@ -231,14 +239,14 @@ def line_chart(
         y_top, y_bottom = frame.y(band[1]), frame.y(band[0])
         size = f'width="{frame.plot_w}" height="{y_bottom - y_top:.1f}"'
         parts.append(f'<rect class="band" x="{LEFT}" y="{y_top:.1f}" {size}/>')
-    parts.append(frame.axes(y_format, x_ticks))
+    parts.append(frame.axes(x_ticks))
     if frame.low < 0 < frame.high:
         parts.append(_hline(frame.y(0), "zero"))
     for value, rule_class in rules:
         parts.append(_hline(frame.y(value), f"rule {rule_class}"))
     for line in lines:
         parts.append(_polyline(frame, line.values, line.css_class, line.dashed))
-    parts.append("</svg>")
+    parts.append(frame.values(y_format) + "</svg>")
     xs = [frame.x(i) for i in range(len(labels))]
     legend = [(line.css_class + (" dashed" if line.dashed else ""), line.name) for line in lines]
     return ChartFigure(group, "".join(parts), readout_json(xs, labels), caption, legend)
@@ -263,7 +271,7 @@ def heat_map(
     positive = sorted(v for _, v in days if v > 0)
     cuts = [positive[int(len(positive) * q)] for q in (0.25, 0.5, 0.75)] if positive else []
     columns = (days[-1][0] - origin).days // 7 + 1
-    cell, left, top = min(13.0, (WIDTH - 30 - RIGHT) / columns), 30, 16
+    cell, left, top = min(13.0, (WIDTH - 32 - RIGHT) / columns), 32, 16
     height = int(top + 7 * cell + 6)
     parts = [
         f'<svg class="chart heat" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{escape(caption)}" '
@@ -285,7 +293,7 @@ def heat_map(
             month_seen = day.month
     for row in (0, 2, 4):
         weekday = dt.date(2024, 1, 1 + (week_start + row) % 7)  # 1 January 2024 was a Monday
-        parts.append(f'<text x="0" y="{top + row * cell + cell - 3:.1f}">{weekday:%a}</text>')
+        parts.append(f'<text x="0" y="{top + row * cell + cell - 3:.1f}">{f"{weekday:%a}"[:2]}</text>')
     parts.append("</svg>")
     cols = sorted(weeks)
     xs = [left + c * cell + cell / 2 for c in cols]

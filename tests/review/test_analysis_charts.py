@@ -26,12 +26,13 @@ def test_bars_stand_on_the_axis_at_the_centre_of_their_slot():
         values=[40, 0, 20], ghosts=[20, 0, 0], labels=["a", "b", "c"], x_ticks=[(0, "Jan")],
         y_format=str, group="g",
     )  # fmt: skip
-    # The plot is 720 − 48 − 10 = 662 wide: three slots of 220.67, centres at 158.3, 379.0 and 599.7.
-    assert json.loads(chart.readout)["x"] == [158.3, 379.0, 599.7]
-    # Axis 0–40 over 180 − 10 − 22 = 148 high: 40 reaches the top (y 10), 20 half-way (y 84).
+    # The plot is 720 − 4 − 4 = 712 wide: three slots of 237.33, centres at 122.7, 360.0 and 597.3.
+    assert json.loads(chart.readout)["x"] == [122.7, 360.0, 597.3]
+    # Axis 0–40 over 180 − 18 − 22 = 140 high: 40 reaches the top (y 18), 20 half-way (y 88).
+    # A bar is half its slot wide (118.67), a ghost 86 % of it (204.11).
     assert chart.svg.count('class="bar"') == 2 and chart.svg.count('class="ghost"') == 1
-    assert 'class="bar" x="103.2" y="10.0" width="110.3" height="148.0"' in chart.svg
-    assert 'class="ghost" x="63.4" y="84.0" width="189.8" height="74.0"' in chart.svg
+    assert 'class="bar" x="63.3" y="18.0" width="118.7" height="140.0"' in chart.svg
+    assert 'class="ghost" x="20.6" y="88.0" width="204.1" height="70.0"' in chart.svg
 
 
 def test_a_missing_value_breaks_the_line_and_a_lone_value_is_a_dot():

@@ -76,8 +76,11 @@ def pace_in_unit(seconds_per_km: float, units: str | None = None) -> float:
     return seconds_per_km * MILE_M / KM_M if distance_unit(units) == "mi" else seconds_per_km
 
 
-def format_local_time(moment: dt.datetime | None, utc_offset_s: int | None = None) -> str:
-    """A start as the runner lived it: "Thu 9 Oct 2025, 19:40 (UTC−07:00)".
+def format_local_time(
+    moment: dt.datetime | None, utc_offset_s: int | None = None, *, with_offset: bool = True
+) -> str:
+    """A start as the runner lived it: "Thu 9 Oct 2025, 19:40 (UTC−07:00)" — without the offset for a
+    list's rows (`with_offset=False`), where it is the hover text.
 
     The record's own UTC offset when it has one; otherwise the home time zone's offset at that moment.
     """
@@ -87,10 +90,13 @@ def format_local_time(moment: dt.datetime | None, utc_offset_s: int | None = Non
         local = moment.astimezone(dt.timezone(dt.timedelta(seconds=utc_offset_s)))
     else:
         local = moment.astimezone(ZoneInfo(settings.RUNBASE_HOME_TZ))
+    text = f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    if not with_offset:
+        return text
     offset = int(local.utcoffset().total_seconds()) if local.utcoffset() is not None else 0
     sign = "+" if offset >= 0 else _MINUS
     hours, minutes = divmod(abs(offset) // 60, 60)
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} (UTC{sign}{hours:02d}:{minutes:02d})"
+    return f"{text} (UTC{sign}{hours:02d}:{minutes:02d})"
 
 
 def format_utc(moment: dt.datetime | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from activities.formatting import distance_in_unit
+from activities.formatting import distance_in_unit, format_local_time
 
 register = template.Library()
 
@@ -47,3 +47,10 @@ def sport_label(sport: str) -> str:
 def distance_short(metres: float | None) -> str:
     """5012.3 → "5.0" in the runner's unit, for a phone's calendar cell (the unit is said once above)."""
     return "" if metres is None else f"{distance_in_unit(metres):.1f}"
+
+
+@register.filter
+def local_start(activity) -> str:
+    """`{{ activity|local_start }}`: "Thu 9 Oct 2025, 19:40" in its own local time (the list's rows; the
+    offset goes in the hover text with `local_time`)."""
+    return format_local_time(activity.start_time, activity.utc_offset_s, with_offset=False)

@@ -131,3 +131,15 @@ def test_the_calendar_page_reads_its_month_from_the_query_and_falls_back_to_this
     assert (
         "/activities/?date_from=2025-10-06&amp;date_to=2025-10-12" in page
     )  # the week's total links its runs
+
+
+def test_a_row_shows_its_local_start_and_keeps_the_offset_for_the_hover(admin_client):
+    run = _activity(dt.date(2025, 10, 9), 6, name="Evening")
+    Activity.objects.filter(pk=run.pk).update(
+        start_time=dt.datetime(2025, 10, 10, 2, 40, tzinfo=dt.UTC), utc_offset_s=-7 * 3600
+    )
+    page = admin_client.get(reverse("review:activity_list")).content.decode()
+    assert (
+        'title="Thu 9 Oct 2025, 19:40 (UTC−07:00) · 2025-10-10 02:40:00 UTC">Thu 9 Oct 2025, 19:40</a>'
+        in page
+    )

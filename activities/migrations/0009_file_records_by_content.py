@@ -31,6 +31,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import migrations
+from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger("runbase.ingest")
@@ -98,7 +99,7 @@ class _Merge:
 
     def row(self, row, identity: str) -> None:
         """Give `row` the content's hash, merging it into the row that holds it already."""
-        old = row.sha256
+        old, old_pk = row.sha256, row.pk
         holder = self.File.objects.filter(sha256=identity).first()
         survivor = row
         if holder is not None:
@@ -110,7 +111,10 @@ class _Merge:
         survivor.sha256 = identity
         survivor.save()
         self.renamed[old] = identity
-        for record in self.Record.objects.filter(source="fit_file", source_id__startswith=old):
+        # by the file (indexed; a LIKE on source_id would read every record for every row)
+        files = (survivor.pk, old_pk)
+        mine = self.Record.objects.filter(Q(file_id__in=files) | Q(source_id=old), source="fit_file")
+        for record in mine:
             if record.source_id == old or record.source_id.startswith(old + "#"):
                 self.record(record, identity + record.source_id[len(old) :], survivor)
 

@@ -56,7 +56,7 @@ def display_pace(*, activity: Activity, records: list[ActivitySource], disputed:
     disputed = disputed & set(PACE_INPUTS)
     if not disputed:
         return DisplayPace(activity.avg_pace_s_per_km)
-    usable = [r for r in records if r.distance_m and r.duration_s]
+    usable = [r for r in records if r.distance_m and r.duration_s and r.deleted_at is None]
     if not usable:
         return DisplayPace(None, "No pace while the distance or time is disputed.", "—")
     rank = {s: i for i, s in enumerate(PACE_PRIORITY)}

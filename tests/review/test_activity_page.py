@@ -184,3 +184,10 @@ def test_the_field_table_shows_the_same_single_source_pace_while_disputed():
     calm = display_pace(activity=activity, records=records, disputed=set())
     canonical = FieldRow("avg_pace_s_per_km", "Pace", "5:00 /km", "derived", False)
     assert rows_with_display_pace([canonical], calm)[0].value == "5:00 /km"
+
+
+def test_a_deleted_record_never_gives_the_pace():
+    activity, records = _disputed_run()
+    records[0].deleted_at = T  # the watch file was deleted at its source: Strava's own pace instead
+    pace = display_pace(activity=activity, records=records, disputed={"distance_m"})
+    assert format_pace(pace.seconds_per_km, "metric") == "4:48 /km" and pace.source == "strava"

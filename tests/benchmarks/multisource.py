@@ -99,7 +99,7 @@ def history_plan(*, days: int, seed: int = 10) -> list[Run]:
     """The runs of `days` days from FIRST_DAY: a rest day a week, a double every ninth day."""
     rng = random.Random(seed)
     runs: list[Run] = []
-    typo_days = {days // 3, 2 * days // 3 + 1}
+    typo_days = {23, 75}  # single-run days: 15.0 in the log for 5.0 run
     for i in range(days):
         day = FIRST_DAY + dt.timedelta(days=i)
         if i % 7 == 6:
@@ -115,11 +115,11 @@ def history_plan(*, days: int, seed: int = 10) -> list[Run]:
             slots = [(dt.time(hour, rng.randint(0, 59)), rng.uniform(5000, 20000))]
         for when, distance in slots:
             kind = rng.choices(("watch", "watch_gpx", "phone", "manual"), (60, 15, 15, 10))[0]
-            if away and kind == "manual":
-                kind = "watch"
+            if away:  # every way but a manual entry (nothing could date it), in turn
+                kind = ("watch", "watch_gpx", "phone")[len(runs) % 3]
             miles = round(distance / MILE, 1)
-            if i in typo_days and len(slots) == 1:
-                miles = round(miles * 3, 1)  # 15.0 for 5.0
+            if i in typo_days:
+                miles = round(miles * 3, 1)
             number = len(runs)
             runs.append(
                 Run(

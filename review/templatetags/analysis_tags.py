@@ -136,7 +136,7 @@ def heat_chart(days: Sequence[tuple[dt.date, float]], week_start: int) -> ChartF
     return heat_map(
         days=days,
         week_start=week_start,
-        day_label=lambda d, m: f"{d:%a} {d.day} {d:%b %Y} · {format_distance(m) if m else 'rest'}",
+        day_label=lambda d, m: f"{_day(d)} · {format_distance(m) if m else 'rest'}",
         week_label=lambda d, m: f"Week of {d.day} {d:%b} · {format_distance(m)}",
         group="heat",
         caption="Daily distance",
@@ -203,8 +203,13 @@ def load_charts(load: Sequence[LoadDay], runalyze: Sequence[RunalyzeDay | None])
     ]
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    """ "Tue 5 Mar 2024" (by table: a readout has a label per day, and strftime is slow)."""
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _num(value: float | None, digits: int = 0) -> str:

@@ -26,6 +26,7 @@ from activities.models import (
     ActivitySource,
     AthleteDay,
     BestEffort,
+    HeartRateProfile,
     Interval,
     Lap,
     RunalyzeMetrics,
@@ -617,6 +618,19 @@ class ActivityLoadAdmin(admin.ModelAdmin):
     search_fields = ("activity__workout_name",)
     list_select_related = ("activity",)
     readonly_fields = ("activity", "load", "method", "hr_rest", "hr_max", "hr_max_estimated", "inputs")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(HeartRateProfile)
+class HeartRateProfileAdmin(admin.ModelAdmin):
+    """Read-only: time in heart-rate zones and aerobic decoupling, computed from the activity's stream."""
+
+    list_display = ("activity", "decoupling_pct", "zone_s")
+    search_fields = ("activity__workout_name",)
+    list_select_related = ("activity",)
+    readonly_fields = ("activity", "zone_s", "decoupling_pct", "inputs")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -21,6 +21,7 @@ def test_every_runbase_model_is_registered():
         "ActivityLoad",
         "ActivitySource",
         "BestEffort",
+        "HeartRateProfile",
         "Lap",
         "Stream",
         "Interval",

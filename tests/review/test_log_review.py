@@ -1,6 +1,8 @@
 """The training-log review: doubtful rows listed with their note, what was read and why; accepted,
 dismissed or corrected (as the runner's values on the run), one by one or in bulk after a confirmation."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -130,3 +132,21 @@ def test_a_distance_written_with_its_unit_is_read_in_that_unit(admin_client, adm
     url = reverse("review:log_row_correct", args=[rows[1].pk])
     admin_client.post(url, {"distance": "10 km"})
     assert Activity.objects.get(pk=rows[1].activity_id).distance_m == 10_000
+
+
+def test_a_row_reconcile_kept_apart_is_listed_and_accepting_it_marks_its_run_reviewed(admin_client):
+    from tests.support.records import fit, xlsx
+
+    day = dt.date(2024, 5, 1)
+    fit("a" * 64, dt.datetime(2024, 5, 1, 13, 30, tzinfo=dt.UTC), 30000.0, sport="cycling")
+    row = xlsx(day, 5.0, notes="treadmill, watch at home", raw={"sheet": "Log", "cells": {"distance": 5}})
+    reconcile_run()
+    row.refresh_from_db()
+    assert row.activity.review_code == Activity.ReviewCode.UNMATCHED and not row.needs_review
+    page = admin_client.get(reverse("review:log_review")).content.decode()
+    assert "Training log · Log, Wed 1 May 2024" in page
+    assert "Far from every recording of its day, so it was kept as a run of its own." in page
+    admin_client.post(reverse("review:log_row_settle", args=[row.pk]), {"verdict": "accept"})
+    run = Activity.objects.get(pk=row.activity_id)
+    assert not run.needs_review and run.approved_at is not None
+    assert "Nothing to review" in admin_client.get(reverse("review:log_review")).content.decode()

@@ -79,15 +79,17 @@ def sport_family(sport: str | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class FileHints:
-    """What the route knows about a recording beyond its bytes; used only where the file is silent.
+    """What the route knows about a record beyond what its source says; used only where it is silent.
 
-    `ingest.placement` reads all of it (the file's own values first); a FIT parser reads `start_time`
+    `ingest.placement` reads all of it (the record's own values first); a FIT parser reads `start_time`
     and `utc_offset_s` only to anchor a clock that counts from the device's power-on. `label` names
     where the hints come from in the record's raw values (`start_from`, `utc_offset_from`).
     """
 
     start_time: dt.datetime | None = None  # UTC-aware: a start the route knows (a summary, a CSV row)
-    local_start: dt.datetime | None = None  # naive local wall-clock start, e.g. from a HealthFit name
+    # naive local wall-clock start: a HealthFit name, Strava's start_date_local
+    local_start: dt.datetime | None = None
+    # the offset of the recording the record carries or is paired with (a Strava export row's upload)
     utc_offset_s: int | None = None
     label: str = "hint"
 

@@ -43,6 +43,35 @@ def _unavailable(reason: str):
     pytest.skip(f"{reason} — {INSTALL_HINT}")
 
 
+def _missing() -> str:
+    """Why the browser tests cannot run here, or "" when they can."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed"
+    return "" if _binaries() else "chromium or chromedriver is not on PATH"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Without Chromium, outside CI, the browser tests are skipped together, reported on one line."""
+    browser_items = [item for item in items if item.get_closest_marker("browser")]
+    reason = _missing() if browser_items else ""
+    if not reason or os.environ.get("CI", "").lower() == "true":
+        return  # under CI a missing browser fails each test through the fixture below
+    config.stash[_SKIPPED] = (len(browser_items), reason)
+    config.hook.pytest_deselected(items=browser_items)
+    items[:] = [item for item in items if not item.get_closest_marker("browser")]
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    count, reason = config.stash.get(_SKIPPED, (0, ""))
+    if count:
+        terminalreporter.write_line(f"{count} browser tests skipped: {reason} — {INSTALL_HINT}")
+
+
+_SKIPPED = pytest.StashKey[tuple[int, str]]()
+
+
 @pytest.fixture(scope="session")
 def chromium_driver() -> Iterator[object]:
     """One headless Chromium for the session; each test gets it at desktop size with no cookies."""

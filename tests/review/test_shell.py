@@ -93,3 +93,13 @@ def test_a_server_error_answers_with_the_friendly_page(settings, admin_user):
 def test_logging_out_of_the_admin_ends_on_the_same_signed_out_page(admin_client):
     page = admin_client.post(reverse("admin:logout")).content.decode()
     assert "You are signed out" in page and "Thanks for spending" not in page
+
+
+def test_the_units_switch_on_a_page_shown_after_a_post_goes_back_to_the_dashboard(admin_client, tmp_path):
+    from tests.support.training_log import flagged_log
+
+    ids = [r.pk for r in flagged_log(tmp_path)]
+    page = admin_client.post(reverse("review:log_rows_settle"), {"verdict": "accept", "rows": ids})
+    assert "Accept 2 training-log rows?" in page.content.decode()
+    assert 'name="next"' not in page.content.decode()
+    assert admin_client.post(reverse("review:units_choose"), {"units": "metric"})["Location"] == "/"

@@ -113,3 +113,25 @@ def test_a_garmin_summary_without_a_local_start_takes_its_files_offset(tmp_path,
     summary = ActivitySource.objects.get(source="garmin")
     assert (summary.local_date, summary.utc_offset_s) == (MORNING, CEST)
     assert summary.raw["utc_offset_from"] == "paired file"
+
+
+def test_the_sample_exports_rows_take_their_uploads_offsets_or_say_the_home_zone_dated_them(
+    samples, settings
+):
+    settings.RUNBASE_HOME_TZ = HOME
+    strava_export_import(path=samples / "strava" / "export" / "export_12345678.zip", workers=1)
+
+    rows = ActivitySource.objects.filter(source="strava")
+    placed = {
+        r.source_id: (r.utc_offset_s, r.raw.get("utc_offset_from"), r.raw.get("local_date_from"))
+        for r in rows
+    }
+    assert placed == {
+        "9800229278": (PDT, "upload", None),  # fenix 5 run, 07:34 in California
+        "9800302149": (PDT, "upload", None),
+        "9800120516": (CEST, "upload", None),  # Stavanger, 16:45 local
+        "9800145719": (None, None, "home time zone"),  # its FIT has no local timestamp
+        "9800060294": (None, None, "home time zone"),
+        "9800242614": (None, None, "home time zone"),
+        "9800302926": (None, None, "home time zone"),  # a manual entry: no file
+    }

@@ -90,6 +90,17 @@ class GarminPullResult(SyncResult):
         return "\n".join(text for text in (self.stopped, SyncResult.run_error(self)) if text)
 
 
+@dataclass(frozen=True, slots=True)
+class GarminPullProgress:
+    """Handed to `progress` after every batch: activities listed (of `total` in a backfill), originals
+    downloaded, activities failed."""
+
+    listed: int
+    total: int | None
+    downloaded: int
+    failed: int
+
+
 @dataclass(slots=True)
 class _Unit:
     """One thing to download: an activity, or a multisport parent with its legs (summaries)."""
@@ -119,7 +130,14 @@ def _since_start(since: dt.date | dt.datetime) -> dt.datetime:
 
 class _Pull:
     def __init__(
-        self, running: RunningSync[GarminPullResult], api: GarminConnectApi, log: Log, workers, page_size: int
+        self,
+        running: RunningSync[GarminPullResult],
+        api: GarminConnectApi,
+        log: Log,
+        *,
+        workers: int | None,
+        page_size: int,
+        progress: Callable[[GarminPullProgress], None] | None,
     ):
         self.running = running
         self.result = running.result
@@ -128,6 +146,7 @@ class _Pull:
         self.log = log
         self.workers = workers
         self.page_size = page_size
+        self.progress = progress
         self.gear = GearBook(api)
         self.limits = ZipLimits.from_settings()
         self.retry: dict[str, int] = {str(k): int(v) for k, v in (self.cursor.get("retry") or {}).items()}
@@ -158,16 +177,14 @@ class _Pull:
                 for item in page:
                     started = item_start(item)
                     if stop_at is not None and started is not None and started < stop_at:
-                        self._batch(batch, index)
+                        self._batch(batch, index, total)
                         return self._finished()
                     self.result.listed += 1
                     batch.append(item)
                     if len(batch) >= BATCH:
-                        self._batch(batch, index)
+                        self._batch(batch, index, total)
                         batch = []
-                        self._progress(total)
-                self._batch(batch, index)
-                self._progress(total)
+                self._batch(batch, index, total)
             self._finished()
         except GarminRateLimited as error:
             self.result.resume_at = error.resume_at
@@ -202,9 +219,11 @@ class _Pull:
             per_item = (self.api.clock() - self.started) / listed
             text += f", ETA {dt.timedelta(seconds=int(per_item * (total - listed)))}"
         self.log(text)
+        if self.progress is not None:
+            self.progress(GarminPullProgress(listed, total, self.result.downloaded, self.result.failed))
 
     # -- a batch -------------------------------------------------------------------------------
-    def _batch(self, items: list[dict], index: dict[str, dict]) -> None:
+    def _batch(self, items: list[dict], index: dict[str, dict], total: int | None) -> None:
         if not items:
             return
         units = [unit for item in items if (unit := self._unit(item, index)) is not None]
@@ -236,6 +255,7 @@ class _Pull:
                 self._store(unit)
         if stop is not None:
             raise stop
+        self._progress(total)
 
     def _unit(self, item: dict, index: dict[str, dict]) -> _Unit | None:
         activity_id = str(item.get("activityId"))
@@ -370,15 +390,19 @@ def garmin_connect_sync(
     clock: Callable[[], float] = time.time,
     workers: int | None = None,
     page_size: int = PAGE_SIZE,
+    progress: Callable[[GarminPullProgress], None] | None = None,
 ) -> GarminPullResult:
     """Pull Garmin Connect activities into source records; see the module docstring.
 
     Raises SourceError for what the user must fix (GarminAuthError: sign in again; GarminChallenge;
     GarminError: 5xx or timeouts after retries); a rate limit is not an error: the result carries
-    `resume_at` and the next run goes on where this one stopped.
+    `resume_at` and the next run goes on where this one stopped. `log` gets a line per activity and a
+    progress line (with an ETA in a backfill) per batch, `progress` the same counts.
     """
     log = log or _noop
     api = GarminConnectApi.from_stored_tokens(sleep=sleep, clock=clock)
     with sync_running(name=SYNC_NAME, result=GarminPullResult(), lock=LOCK) as running:
-        _Pull(running, api, log, workers, page_size).go(all=all, since=since)
+        _Pull(running, api, log, workers=workers, page_size=page_size, progress=progress).go(
+            all=all, since=since
+        )
     return running.result

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 from django.core.management.base import BaseCommand
 
-from ingest.garmin.pull import garmin_connect_sync
+from ingest.garmin.pull import GarminPullProgress, garmin_connect_sync
 from ingest.management.then_reconcile import add_reconcile_argument, command_sync
 
 
@@ -27,13 +28,23 @@ class Command(BaseCommand):
         add_reconcile_argument(parser)
 
     def handle(self, *args, **options):
-        log = None if options["quiet"] else self.stdout.write
-        synced = command_sync(
-            "garmin_connect",
-            lambda: garmin_connect_sync(all=options["all"], since=options["since"], log=log),
-            reconcile=options["reconcile"],
-            log=log,
-        )
+        bar = None if options["quiet"] or not sys.stdout.isatty() else _ProgressBar()
+        log = None if options["quiet"] else (bar.write if bar else self.stdout.write)
+        try:
+            synced = command_sync(
+                "garmin_connect",
+                lambda: garmin_connect_sync(
+                    all=options["all"],
+                    since=options["since"],
+                    log=log,
+                    progress=bar.update if bar else None,
+                ),
+                reconcile=options["reconcile"],
+                log=log,
+            )
+        finally:
+            if bar:
+                bar.close()
         result = synced.result
         for line in result.errors if not options["quiet"] else []:
             self.stderr.write(line)
@@ -43,3 +54,24 @@ class Command(BaseCommand):
                 f"Stopped by Garmin's rate limit; run again after {result.resume_at:%Y-%m-%d %H:%M} UTC "
                 "(the scheduled pull does): it continues where this run stopped."
             )
+
+
+class _ProgressBar:
+    """A tqdm bar over the activities listed (terminal only), its total known in a backfill."""
+
+    def __init__(self):
+        from tqdm import tqdm
+
+        self.tqdm = tqdm(unit=" activities", desc="garmin connect", dynamic_ncols=True)
+
+    def update(self, state: GarminPullProgress) -> None:
+        if state.total and self.tqdm.total != state.total:
+            self.tqdm.total = state.total
+        self.tqdm.update(state.listed - self.tqdm.n)
+        self.tqdm.set_postfix(ordered_dict={"downloaded": state.downloaded, "failed": state.failed})
+
+    def write(self, line: str) -> None:
+        self.tqdm.write(line)
+
+    def close(self) -> None:
+        self.tqdm.close()

@@ -253,3 +253,17 @@ def test_a_timeout_is_retried_then_given_up_with_a_message(garmin_signed_in, sle
 def _slow(seconds: float) -> FakeResponse:
     time.sleep(seconds)
     return FakeResponse.json({})
+
+
+def test_a_backfill_reports_its_progress_against_the_activity_count(garmin_signed_in):
+    seen, lines = [], []
+
+    _pull(progress=seen.append, log=lines.append)
+
+    assert [(s.listed, s.total) for s in seen] == [(2, 6), (4, 6), (6, 6)]  # a batch per page of two
+    assert (seen[-1].downloaded, seen[-1].failed) == (5, 0)
+    assert any(line.startswith("garmin: 2/6 listed, ") and ", ETA " in line for line in lines)
+
+    seen.clear()
+    _pull(progress=seen.append)  # incremental: no count asked, no total
+    assert seen and all(s.total is None for s in seen)

@@ -209,3 +209,17 @@ def test_a_gzipped_file_changed_in_place_moves_its_record_to_the_new_content(sam
     row = ProcessedFile.objects.get()
     assert (row.sha256, row.path, record.file_id) == (record.source_id, str(target), row.pk)
     assert (raw_store_dir() / old_archive).read_bytes() == gzip.compress(first.read_bytes(), mtime=0)
+
+
+@pytest.mark.parametrize("sample", ["tcx/test.tcx", "gpx/cerknicko-jezero.gpx"])
+def test_a_gzipped_tcx_or_gpx_is_the_same_record_as_the_plain_file(samples, tmp_path, sample):
+    plain = samples / sample
+    packed = tmp_path / f"{plain.name}.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes(), mtime=0))
+
+    first = files_import_paths(paths=[packed], workers=1)
+    second = files_import_paths(paths=[plain], workers=1)
+
+    assert (first.imported, second.already_seen) == (1, 1)
+    ids = ActivitySource.objects.filter(source="fit_file").values_list("source_id", flat=True)
+    assert {i.partition("#")[0] for i in ids} == {hashlib.sha256(plain.read_bytes()).hexdigest()}

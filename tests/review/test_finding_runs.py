@@ -143,3 +143,9 @@ def test_a_row_shows_its_local_start_and_keeps_the_offset_for_the_hover(admin_cl
         'title="Thu 9 Oct 2025, 19:40 (UTC−07:00) · 2025-10-10 02:40:00 UTC">Thu 9 Oct 2025, 19:40</a>'
         in page
     )
+
+
+def test_an_empty_result_says_how_to_widen_it(admin_client):
+    _activity(dt.date(2025, 10, 9), 40, sport="cycling", name="Commute")
+    page = admin_client.get(reverse("review:activity_list"), {"q": "Commute"}).content.decode()
+    assert 'Nothing matches these filters among the runs — "All sports" adds rides' in page

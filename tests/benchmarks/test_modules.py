@@ -12,6 +12,7 @@ import tests.benchmarks
 
 BENCHMARKS = [
     "analysis",
+    "backup",
     "file_identity",
     "fit_parse",
     "garmin",

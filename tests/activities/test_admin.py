@@ -31,15 +31,20 @@ def test_every_runbase_model_is_registered():
         "AthleteDay",
         "ProcessedFile",
         "SyncState",
+        "Notification",
         "Conflict",
         "ManualOverride",
     }
 
 
 def test_changelist_and_change_pages_load_for_every_model(admin_client, review_data):
+    from ingest.models import Notification
     from reconcile.models import ManualOverride
 
     ManualOverride.objects.create(activity=review_data, field_name="notes", value="mine")
+    Notification.objects.create(
+        event="sync_failed", key="sync_failed:icloud:1", subject="icloud", title="failed"
+    )
     for model in _models():
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")

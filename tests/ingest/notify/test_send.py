@@ -59,3 +59,10 @@ def test_an_occurrence_is_sent_once(settings):
 
         assert len(messages(ntfy)) == 1
     assert first is not None and first.status == "sent" and again is None
+
+
+def test_every_event_but_new_activities_is_on_by_default():
+    import runbase_site.settings as defaults
+    from ingest.notify.events import DEFAULT_EVENTS, EVENTS
+
+    assert defaults.RUNBASE_NOTIFY_EVENTS == DEFAULT_EVENTS == [e for e in EVENTS if e != "new_activities"]

@@ -14,7 +14,9 @@ row whose archive is gzip:
   holding it: the older (live first) record stays with its id, activity and file; it takes the other's
   laps and stream if it had none, else the canonical intervals and best efforts pointing at the other's
   laps and stream move to its own; then the other is deleted. Provenance, conflicts and manual overrides
-  name sources and activities, never a record, so they hold as they are. When the twin sat in another
+  name sources and activities, never a record, so they hold as they are. The runner's pin on either twin
+  stays, on the kept record, and places it; decisions that named the deleted twin (`record:<id>`, its
+  snapshot) name the kept one. When the twin sat in another
   activity, the kept record and that activity's other records are marked changed, so the next reconcile
   looks at them again; an activity left without records is flagged for review as an orphan (kept, with
   its overrides);
@@ -94,7 +96,10 @@ class _Merge:
         self.Stream = apps.get_model("activities", "Stream")
         self.BestEffort = apps.get_model("activities", "BestEffort")
         self.Interval = apps.get_model("activities", "Interval")
+        self.Pin = apps.get_model("reconcile", "RecordPin")
+        self.Decision = apps.get_model("reconcile", "Decision")
         self.renamed: dict[str, str] = {}  # old hash -> content hash
+        self.merged: dict[int, int] = {}  # deleted record id -> the kept record's
         self.rows_merged = self.records_merged = self.records_rekeyed = 0
 
     def row(self, row, identity: str) -> None:
@@ -128,18 +133,30 @@ class _Merge:
             return
         kept, other = sorted((record, twin), key=lambda r: (r.deleted_at is not None, r.pk))
         self._children(kept, other)
-        left = None  # the twin's activity, when it is another one
-        if kept.activity_id is None:
-            kept.activity_id = other.activity_id
-        elif other.activity_id not in (None, kept.activity_id):
-            left = other.activity_id
+        target = self._pinned(kept, other)
+        if target is None:
+            target = kept.activity_id if kept.activity_id is not None else other.activity_id
+        left = {a for a in (kept.activity_id, other.activity_id) if a not in (None, target)}
+        if left:
             kept.changed_at = timezone.now()  # reconcile looks at it again
-        other.delete()
-        kept.source_id, kept.file = target_id, row
+        self.merged[other.pk] = kept.pk
+        other.delete()  # with its pin, if the kept record has one of its own
+        kept.source_id, kept.file, kept.activity_id = target_id, row, target
         kept.save()
-        if left is not None:
-            self._left(left)
+        for activity_id in left:
+            self._left(activity_id)
         self.records_merged += 1
+
+    def _pinned(self, kept, other) -> int | None:
+        """The activity the runner pinned either twin to (the kept record's pin first), the pin now on
+        the kept record; None when neither is pinned."""
+        pins = {pin.record_id: pin for pin in self.Pin.objects.filter(record_id__in=(kept.pk, other.pk))}
+        pin = pins.get(kept.pk) or pins.get(other.pk)
+        if pin is None:
+            return None
+        if pin.record_id != kept.pk:
+            self.Pin.objects.filter(pk=pin.pk).update(record_id=kept.pk)
+        return pin.activity_id
 
     def _left(self, activity_id: int) -> None:
         """An activity that lost a record: its other records are looked at again by the next reconcile;
@@ -183,6 +200,31 @@ class _Merge:
                 self.Record.objects.filter(pk=record.pk).update(raw=raw)
 
 
+    def decisions(self) -> None:
+        """Decisions that named a merged record (`record:<id>`, its snapshot) name the kept one."""
+        if not self.merged:
+            return
+
+        def kept(record_id):
+            while record_id in self.merged:
+                record_id = self.merged[record_id]
+            return record_id
+
+        for decision in self.Decision.objects.all():
+            keys = [
+                f"record:{kept(int(key[7:]))}" if key.startswith("record:") and key[7:].isdigit() else key
+                for key in decision.keys or []
+            ]
+            before = dict(decision.before or {})
+            if isinstance(before.get("records"), list):
+                before["records"] = [
+                    {**snap, "id": kept(snap["id"])} if isinstance(snap, dict) and "id" in snap else snap
+                    for snap in before["records"]
+                ]
+            if keys != decision.keys or before != decision.before:
+                self.Decision.objects.filter(pk=decision.pk).update(keys=keys, before=before)
+
+
 def _prefer(row, holder) -> bool:
     """Whether `row` rather than `holder` survives: the imported one, else the older."""
     imported = (row.status == "imported", holder.status == "imported")
@@ -202,6 +244,7 @@ def key_by_content(apps, schema_editor) -> None:
             if row is not None:  # not merged away earlier in this loop
                 merge.row(row, identity)
     merge.references()
+    merge.decisions()
     if merge.renamed:
         logger.info(
             "file identity by content: %d manifest row(s) re-keyed, %d merged; "
@@ -217,6 +260,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0008_alter_activitysource_route"),
         ("ingest", "0005_processedfile_copies"),
+        ("reconcile", "0004_decisions_and_record_pins"),  # pins and decisions name records by id
     ]
 
     operations = [migrations.RunPython(key_by_content, migrations.RunPython.noop)]

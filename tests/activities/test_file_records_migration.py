@@ -247,6 +247,41 @@ def test_a_twin_whose_activity_has_other_records_leaves_them_for_reconcile(migra
     assert not new.get_model("activities", "Activity").objects.get(pk=other.pk).needs_review
 
 
+def test_the_runners_pin_and_decisions_on_the_dropped_twin_carry_over_to_the_kept_record(migrator, samples):
+    data = (samples / RUN).read_bytes()
+    old = OldState(migrator.back())
+    one, pinned_to = old.activity(), old.activity()
+    kept = old.record(old.file(data, name="run.fit", path="/w/run.fit", route="files"), activity=one)
+    packed = gzip.compress(data, mtime=0)
+    dropped = old.record(
+        old.file(packed, name="1.fit.gz", path="e.zip!1.fit.gz", route="strava_export"), activity=pinned_to
+    )
+    # the runner detached the upload's record from `one` to a run of its own
+    old.apps.get_model("reconcile", "RecordPin").objects.create(record=dropped, activity=pinned_to)
+    decision = old.apps.get_model("reconcile", "Decision").objects.create(
+        activity=one,
+        other_activity=pinned_to,
+        kind="detach",
+        summary="Detached a record",
+        keys=[f"record:{dropped.pk}", "field:distance_m"],
+        before={
+            "records": [{"id": dropped.pk, "activity_id": one.pk, "pin": None}],
+            "created_activity": None,
+        },
+    )
+
+    new = migrator.forward()
+
+    (record,) = new.get_model("activities", "ActivitySource").objects.filter(source="fit_file")
+    assert (record.pk, record.activity_id) == (kept.pk, pinned_to.pk)  # where the runner put it
+    assert new.get_model("reconcile", "RecordPin").objects.get().record_id == kept.pk
+    decision = new.get_model("reconcile", "Decision").objects.get(pk=decision.pk)
+    assert decision.keys == [f"record:{kept.pk}", "field:distance_m"]
+    assert decision.before["records"] == [{"id": kept.pk, "activity_id": one.pk, "pin": None}]
+    left = new.get_model("activities", "Activity").objects.get(pk=one.pk)
+    assert (left.needs_review, left.review_code) == (True, "orphan")
+
+
 def test_a_gzipped_file_alone_is_re_keyed_session_by_session(migrator, samples):
     data = (samples / MULTISPORT).read_bytes()
     packed = gzip.compress(data, mtime=0)

@@ -223,3 +223,11 @@ def test_a_gzipped_tcx_or_gpx_is_the_same_record_as_the_plain_file(samples, tmp_
     assert (first.imported, second.already_seen) == (1, 1)
     ids = ActivitySource.objects.filter(source="fit_file").values_list("source_id", flat=True)
     assert {i.partition("#")[0] for i in ids} == {hashlib.sha256(plain.read_bytes()).hexdigest()}
+
+
+def test_a_plain_file_and_its_gzipped_copy_in_one_run_are_one_record(samples, plain, gzipped):
+    result = files_import_paths(paths=[plain, gzipped], workers=2)
+
+    assert (result.imported, result.already_seen, result.failed) == (6, 6, 0)
+    assert all("same content as " in o.error for o in result.by_status("already_seen"))
+    assert ActivitySource.objects.filter(source="fit_file").count() == ProcessedFile.objects.count() == 6

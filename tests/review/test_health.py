@@ -199,3 +199,10 @@ def test_the_text_report_ends_with_the_verdict():
 
     assert out.getvalue().splitlines()[-1] == "Overall: warning — files: the last run had failures"
     assert health_check().ok
+
+
+def test_healthz_answers_plain_http_where_every_other_page_is_redirected_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301

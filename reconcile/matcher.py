@@ -159,7 +159,8 @@ def fits_activity(record: RecordFacts, members: list[RecordFacts], cfg: Reconcil
 
 
 def match_decide(fits: list[Fit], cfg: ReconcileConfig) -> Decision:
-    """The closest good candidate; failing that the one loose candidate; two equal ones are ambiguous."""
+    """The closest good candidate (one that started with the record before one met by date alone); failing
+    that the one loose candidate; two equal ones are ambiguous."""
     good = [f for f in fits if f.distance_pct is None or f.distance_pct <= cfg.distance_tolerance_pct]
     loose = [
         f for f in fits if f.distance_pct is not None and f.distance_pct <= cfg.date_match_max_distance_pct
@@ -167,6 +168,9 @@ def match_decide(fits: list[Fit], cfg: ReconcileConfig) -> Decision:
     pool = good or loose
     if not pool:
         return Decision(kind="new", candidates=sorted(f.activity_key for f in fits))
+    # The clock beats the calendar: a recording that started with this one is the same run, while an
+    # activity met by date alone (a log row) may be any run of that day.
+    pool = [f for f in pool if f.time_s is not None] or pool
     pool.sort(key=lambda f: (f.score, f.activity_key))
     best = pool[0]
     margin = cfg.ambiguity_margin_pct / cfg.distance_tolerance_pct

@@ -17,7 +17,7 @@ from ingest.placement import record_place
 from ingest.records import FileHints, ParsedActivity
 from ingest.strava.parser import parse_api_activity, start_date_local_hints
 from reconcile.config import ReconcileConfig
-from reconcile.matcher import ActivityIndex, RecordFacts, activity_fit
+from reconcile.matcher import ActivityIndex, Fit, RecordFacts, activity_fit, match_decide
 from reconcile.services import reconcile_run
 from tests.support.records import MILE, fit, stored, xlsx
 
@@ -182,6 +182,30 @@ def test_a_berlin_double_day_joins_each_log_row_to_its_own_run(at_home_in_califo
         sources = dict(runs[start].sources.values_list("source", "distance_m"))
         assert sources["strava"] == sources["fit_file"] == metres
         assert sources["master_xlsx"] == pytest.approx(metres, rel=0.02)
+
+
+def test_a_recording_that_started_with_the_record_beats_a_log_row_met_by_date_alone():
+    by_clock, by_date = Fit(1, 0.4, 3.0, 0.09), Fit(2, 0.2, None, 0.04)
+
+    assert match_decide([by_clock, by_date], CFG).activity_key == 1
+
+
+@pytest.mark.django_db
+def test_a_watch_file_arriving_last_joins_the_strava_row_it_started_with_not_a_guess(at_home_in_california):
+    # The Strava row (no evidence: dated the evening before) and the log row came first, apart.
+    stored(source="strava", source_id="1", start_time=BERLIN_RUN, distance_m=10010.0, route="strava_export")
+    xlsx(RUN_DAY, 6.2)
+    reconcile_run()
+    strava_run = ActivitySource.objects.get(source="strava").activity
+
+    fit("w" * 64, BERLIN_RUN, 10000.0, utc_offset_s=CEST)
+    reconcile_run()
+
+    strava_run.refresh_from_db()
+    assert sorted(strava_run.sources.values_list("source", flat=True)) == ["fit_file", "strava"]
+    assert (strava_run.date, strava_run.utc_offset_s, strava_run.needs_review) == (RUN_DAY, CEST, False)
+    # The log row stays in its own activity: existing activities are never merged behind the runner's back.
+    assert Activity.objects.count() == 2
 
 
 # --- 5: the home zone, last -----------------------------------------------------------------------

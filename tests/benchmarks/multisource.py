@@ -1,7 +1,7 @@
 """Matching quality on a generated multi-source history: HealthFit + Garmin export + training log + Strava
 export of one runner who lives in California and travels to Berlin.
 
-    TZ=America/Los_Angeles python -m tests.benchmarks.multisource [--days 120] [--json]
+    TZ=America/Los_Angeles python -m tests.benchmarks.multisource [--days 120] [--order watch-first] [--json]
 
 Every file is written in its source's real shape, then imported through the real importers and
 reconciled. The generator knows which records belong to which run, so the figures are measured, not
@@ -19,6 +19,9 @@ typo days in the log (15.0 for 5.0 miles), a run not logged, and four ways a run
 - `watch_gpx`: the same, but the Strava upload is a GPX (no offset: the row takes its activity's);
 - `phone`: recorded by the Strava app: only the Strava row and its FIT upload (with a local timestamp);
 - `manual`: a Strava entry typed by hand, no file (in California only: nothing else could date it).
+
+The sources arrive in one of two orders (`--order`): the watch's first and the Strava export added later,
+as a runner adding an export to a history would; or the Strava export first.
 
 The pipeline reads the machine's zone: run it with `TZ` set to the runner's and `RUNBASE_HOME_TZ` unset,
 as `tests/benchmarks/test_multisource.py` does. Runs against a throwaway database and temporary
@@ -456,10 +459,16 @@ def figures_measure(runs: list[Run]) -> MatchFigures:
     )
 
 
-def multisource_bench(*, days: int = 120, log=say) -> tuple[str, MatchFigures, MatchFigures]:
-    """Write the sources; import HealthFit, the Garmin export and the log and reconcile; then add the
-    Strava export, as a runner would, and reconcile again. Returns the home zone in use and the figures
-    after each step."""
+# The order the sources arrive in, each group imported and then reconciled.
+ORDERS = {
+    "watch-first": (("healthfit", "garmin", "log"), ("strava",)),  # adding a Strava export to a history
+    "strava-first": (("strava",), ("log",), ("healthfit", "garmin")),
+}
+
+
+def multisource_bench(*, days: int = 120, order: str = "watch-first", log=say) -> tuple[str, MatchFigures]:
+    """Write the sources; import them in `order`, reconciling after each group, and measure against the
+    plan after each. Returns the home zone in use and the final figures."""
     from django.conf import settings
 
     from ingest.garmin.importer import garmin_import
@@ -472,19 +481,25 @@ def multisource_bench(*, days: int = 120, log=say) -> tuple[str, MatchFigures, M
     with tempfile.TemporaryDirectory(prefix="runbase-bench-multisource-") as tmp:
         directory = Path(tmp)
         sources = sources_write(directory, runs)
+        imports = {
+            "healthfit": lambda: healthfit_sync(workers=1),
+            "garmin": lambda: garmin_import(path=sources.garmin, workers=1),
+            "log": lambda: xlsx_import(path=sources.log),
+            "strava": lambda: strava_export_import(path=sources.strava, workers=1),
+        }
         with throwaway_database(directory, HEALTHFIT_DIR=sources.healthfit, LLM_PROVIDER="none", DEBUG=False):
             home_tz = settings.RUNBASE_HOME_TZ
             log(f"home time zone in use: {home_tz}")
             started = time.perf_counter()
-            healthfit_sync(workers=1)
-            garmin_import(path=sources.garmin, workers=1)
-            xlsx_import(path=sources.log)
-            reconcile_run()
-            without_strava = figures_measure([r for r in runs if r.kind in ("watch", "watch_gpx")])
-            strava_export_import(path=sources.strava, workers=1)
-            reconcile_run()
+            for group in ORDERS[order]:
+                for name in group:
+                    imports[name]()
+                reconcile_run()
+                figures = figures_measure(runs)
+                step = " + ".join(group)
+                log(f"after {step}: precision {figures.precision:.4f}, recall {figures.recall:.4f}")
             log(f"imported and reconciled in {time.perf_counter() - started:.1f} s")
-            return home_tz, without_strava, figures_measure(runs)
+            return home_tz, figures
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -497,16 +512,17 @@ def main(argv: list[str] | None = None) -> None:
         ),
     )
     parser.add_argument("--days", type=int, default=120, help="Days of history (default 120).")
+    parser.add_argument(
+        "--order",
+        choices=sorted(ORDERS),
+        default="watch-first",
+        help="Which sources arrive first (default watch-first: a Strava export added to a history).",
+    )
     parser.add_argument("--json", action="store_true", help="End with the figures as one JSON line.")
     args = parser.parse_args(argv)
     if args.days < 1:
         parser.error("--days must be at least 1")
-    home_tz, without_strava, figures = multisource_bench(days=args.days)
-    say(
-        f"before the Strava export (watch runs only): precision {without_strava.precision:.4f}, "
-        f"recall {without_strava.recall:.4f}"
-    )
-    say("with the Strava export added:")
+    home_tz, figures = multisource_bench(days=args.days, order=args.order)
     for line in figures.lines():
         say(line)
     if args.json:

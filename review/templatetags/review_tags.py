@@ -54,6 +54,20 @@ def local_time(activity_or_record) -> str:
 
 
 @register.filter
+def date_evidence(activity) -> str:
+    """What dated a run whose start its own record could not place: "dated by the home time zone" (no
+    source states an offset), or "UTC offset from Garmin Connect" (another record of the run's)."""
+    if activity.start_time is None:
+        return ""
+    if activity.utc_offset_s is None:
+        return "dated by the home time zone: no source states its UTC offset"
+    origin = (activity.provenance or {}).get("utc_offset_s")
+    if origin and origin != (activity.provenance or {}).get("start_time"):
+        return f"UTC offset from {source_label(origin)}"
+    return ""
+
+
+@register.filter
 def field_value(value, field_name: str) -> str:
     """`{{ value|field_value:conflict.field_name }}`: a value in its field's unit."""
     return format_field(field_name, value)

@@ -44,13 +44,18 @@ def readout_json(xs: Sequence[float], labels: Sequence[str]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
-    """Round axis values covering low..high: steps of 1, 2, 2.5 or 5 times a power of ten."""
+def nice_ticks(low: float, high: float, count: int = 4, *, whole: bool = False) -> list[float]:
+    """Round axis values covering low..high: steps of 1, 2, 2.5 or 5 times a power of ten. `whole` keeps
+    to whole-number steps, for values shown as whole units (a pace's seconds, a count of runs): a step of
+    0.25 s would print one m:ss label several times."""
     if high <= low:
         high = low + 1
     raw = (high - low) / count
+    if whole:
+        raw = max(raw, 1.0)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    steps = (m * power for m in (1, 2, 2.5, 5, 10))
+    step = next(s for s in steps if s >= raw and (not whole or float(s).is_integer()))
     first = math.floor(low / step) * step
     ticks, value = [], first
     while value < high + step * 0.999:
@@ -62,9 +67,18 @@ def nice_ticks(low: float, high: float, count: int = 4) -> list[float]:
 class _Frame:
     """The plot area and the mapping of values into it."""
 
-    def __init__(self, *, n: int, low: float, high: float, height: int = HEIGHT, invert: bool = False):
+    def __init__(
+        self,
+        *,
+        n: int,
+        low: float,
+        high: float,
+        height: int = HEIGHT,
+        invert: bool = False,
+        whole: bool = False,
+    ):
         self.n, self.height, self.invert = max(n, 1), height, invert
-        self.ticks = nice_ticks(low, high)
+        self.ticks = nice_ticks(low, high, whole=whole)
         self.low, self.high = self.ticks[0], self.ticks[-1]
         self.plot_w = WIDTH - LEFT - RIGHT
         self.plot_h = height - TOP - BOTTOM
@@ -122,10 +136,12 @@ def bar_chart(
     caption: str = "",
     css_class: str = "",
     names: tuple[str, str] = ("this period", "a year before"),
+    whole: bool = False,
 ) -> ChartFigure:
-    """One bar per value; `ghosts` (the same periods a year before) drawn as wider pale bars behind."""
+    """One bar per value; `ghosts` (the same periods a year before) drawn as wider pale bars behind;
+    `whole` keeps the axis to whole numbers (a count of runs)."""
     top = max([*values, *(ghosts or []), 0.0])
-    frame = _Frame(n=len(values), low=0.0, high=top or 1.0)
+    frame = _Frame(n=len(values), low=0.0, high=top or 1.0, whole=whole)
     slot = frame.slot()
     parts = [frame.open(f"bars {css_class}", caption), frame.axes(x_ticks)]
     base = frame.y(0)
@@ -219,10 +235,11 @@ def line_chart(
     css_class: str = "",
     height: int = HEIGHT,
     invert: bool = False,
+    whole: bool = False,
 ) -> ChartFigure:
     """Lines over the same x slots (one per label); `band` is shaded between two values, `rules` are
     horizontal lines (value, css class) such as a warning level; `invert` puts low values on top (a
-    pace: faster is up)."""
+    pace: faster is up); `whole` keeps the axis to whole numbers (a pace's seconds)."""
     present = [v for line in lines for v in line.values if v is not None]
     extra = [*(band or ()), *(value for value, _ in rules)]
     low = min([*present, *extra], default=0.0)
@@ -233,6 +250,7 @@ def line_chart(
         high=high,
         height=height,
         invert=invert,
+        whole=whole,
     )
     parts = [frame.open(f"lines {css_class}", caption)]
     if band is not None:

@@ -106,6 +106,7 @@ def volume_chart(
         group=f"volume-{period}-{len(volumes)}",
         caption=title,
         names=("this year", "a year before"),
+        whole=metric == "runs",
     )
 
 
@@ -277,6 +278,7 @@ def trend_chart(trend: Sequence[TrendMonth], kind: str) -> ChartFigure | None:
         caption=caption,
         height=160,
         invert=kind == "pace",
+        whole=kind == "pace",
     )
 
 

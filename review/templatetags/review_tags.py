@@ -42,6 +42,13 @@ def pace(seconds_per_km) -> str:
 
 
 @register.filter
+def run_name(activity) -> str:
+    """What a run is called: its workout name, else its sport as a runner says it ("Trail running"),
+    never the stored code (`trail_running`) and never nothing, as the conflict pages name it too."""
+    return activity.workout_name or (activity.sport or "run").replace("_", " ").capitalize()
+
+
+@register.filter
 def source_label(source: str) -> str:
     """`fit_file` → "Watch file", `master_xlsx` → "Training log"; anything else as written."""
     return _SOURCE_LABELS.get(source, source or "—")

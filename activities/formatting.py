@@ -100,7 +100,7 @@ def format_local_time(
 
 
 def format_utc(moment: dt.datetime | None) -> str:
-    """The same moment in UTC, for the hover text and the provenance table."""
+    """The same moment in UTC, for the hover text beside a local time."""
     return "—" if moment is None else f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC"
 
 

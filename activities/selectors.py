@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 
-from activities.formatting import FIELD_LABELS, format_field
+from activities.formatting import FIELD_LABELS, format_field, format_local_time
 from activities.models import Activity, ActivitySource, Shoe, ShoeAlias, Stream
 from activities.streams import stream_decode
 
@@ -71,6 +71,14 @@ def activity_records(*, activity: Activity) -> list[ActivitySource]:
     )
 
 
+def _shown(name: str, value: Any, holder: Activity | ActivitySource) -> str:
+    """A field's value as the table shows it; a start at the local time of its own UTC offset, as the
+    page's heading says it (the UTC moment alone read two hours off for a run in Berlin)."""
+    if name == "start_time":
+        return format_local_time(value, holder.utc_offset_s)
+    return format_field(name, value)
+
+
 def activity_field_rows(*, activity: Activity, records: list[ActivitySource] | None = None) -> list[FieldRow]:
     """Each canonical field with its value, the source that supplied it and every source's value."""
     records = activity_records(activity=activity) if records is None else records
@@ -84,10 +92,10 @@ def activity_field_rows(*, activity: Activity, records: list[ActivitySource] | N
             FieldRow(
                 name=name,
                 label=label,
-                value=format_field(name, value),
+                value=_shown(name, value, activity),
                 source=str(activity.provenance.get(name, "")),
                 overridden=name in overridden,
-                source_values=[format_field(name, _record_value(r, name)) for r in records],
+                source_values=[_shown(name, _record_value(r, name), r) for r in records],
             )
         )
     return rows

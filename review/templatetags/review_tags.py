@@ -80,6 +80,18 @@ def field_value(value, field_name: str) -> str:
     return format_field(field_name, value)
 
 
+@register.simple_tag
+def conflict_labels(conflict) -> dict:
+    """`{% conflict_labels conflict as shown %}`: each source's value (`shown.values`, pairs of source and
+    label) and the chosen one (`shown.chosen`) labelled together, precise enough that values that differ
+    read differently: 10.702 km beside 10.700 km, never "10.70 km" twice."""
+    sources = list(conflict.source_values.items())
+    labels = conflict_value_labels(
+        field_name=conflict.field_name, values=[value for _, value in sources] + [conflict.resolved_value]
+    )
+    return {"values": [(source, labels[i]) for i, (source, _) in enumerate(sources)], "chosen": labels[-1]}
+
+
 @register.filter
 def conflict_value(value, field_name: str) -> str:
     """`{{ value|conflict_value:conflict.field_name }}`: a conflict's value as the runner reads it (a shoe

@@ -7,6 +7,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Max, Min
+
 from activities.analysis.config import analysis_config
 from activities.models import Activity
 from review.selectors import Totals, running_sports, week_start_of
@@ -84,3 +86,14 @@ def _add(total: Totals, activity: Activity) -> None:
     total.runs += 1
     total.distance_m += activity.distance_m or 0.0
     total.duration_s += activity.duration_s or 0.0
+
+
+def runs_around(month: CalendarMonth) -> tuple[dt.date | None, dt.date | None]:
+    """For a month without a run, the first day of the nearest month before it and after it that has
+    one (None where there is none), so an empty month points at the runs; (None, None) when it has runs."""
+    if month.running.runs:
+        return None, None
+    running = Activity.objects.filter(sport__in=running_sports())
+    before = running.filter(date__lt=month.first).aggregate(day=Max("date"))["day"]
+    after = running.filter(date__gte=month.next).aggregate(day=Min("date"))["day"]
+    return (before.replace(day=1) if before else None, after.replace(day=1) if after else None)

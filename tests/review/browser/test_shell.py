@@ -32,9 +32,9 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_page_asked_for(
     assert "Sign in to RunBase" in error
     browser.screenshot("login-refused-phone")
     _fill(browser, "runner", "correct horse battery")  # the form kept where the runner was going
-    wait_for_text(browser, "Running this month")
+    wait_for_text(browser, "Distances in")
     assert browser.driver.current_url.endswith("/calendar/")
-    assert "Running this month" in _text(browser)
+    assert "Distances in" in _text(browser)
 
 
 def _fill(browser, username: str, password: str) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from ingest.records import Source
+from reconcile.selectors import SOURCE_LABELS
 
 register = template.Library()
 
-_SOURCES = dict(Source.choices)
+_SOURCES = SOURCE_LABELS
 _SPECIAL = {
     "manual_override": "your correction",
     "derived": "worked out from distance and time",

@@ -19,8 +19,8 @@ from activities.formatting import (
     format_value,
     record_label,
 )
-from ingest.records import Source
 from reconcile.selectors import conflict_value_labels
+from reconcile.selectors import source_label as reconcile_source_label
 
 register = template.Library()
 
@@ -31,8 +31,6 @@ register.filter("value", format_value)
 register.filter("utc", format_utc)
 register.filter("field_label", field_label)
 register.filter("record_label", record_label)
-
-_SOURCE_LABELS = dict(Source.choices)
 
 
 @register.filter
@@ -50,8 +48,9 @@ def run_name(activity) -> str:
 
 @register.filter
 def source_label(source: str) -> str:
-    """`fit_file` → "Watch file", `master_xlsx` → "Training log"; anything else as written."""
-    return _SOURCE_LABELS.get(source, source or "—")
+    """`fit_file` → "Watch file", `master_xlsx` → "Training log", `workout_name_parse` → "Workout name":
+    every origin a value goes by, in the words the conflict pages use."""
+    return reconcile_source_label(source)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from activities import selectors as activity_selectors
 from activities.models import Activity
 from activities.services import activity_review_done
 from reconcile import decision_selectors
+from reconcile.selectors import run_label
 from review import selectors
 from review.activity_page import activity_page
 from review.forms import ActivityFilterForm
@@ -64,5 +65,5 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity, pk=pk)
     activity_review_done(activity=activity)
-    messages.success(request, f"{activity} marked as reviewed.")
+    messages.success(request, f"{run_label(activity)} marked as reviewed.")
     return redirect("review:activity_detail", pk=pk)

@@ -65,7 +65,8 @@ def conflict_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"Not resolved: {error}")
         return redirect("review:conflict_detail", pk=pk)
     shown = conflict_selectors.conflict_value_labels(field_name=conflict.field_name, values=[value])[0]
-    messages.success(request, f"{field_label(conflict.field_name)} of {conflict.activity} set to {shown}.")
+    run = conflict_selectors.run_label(conflict.activity)
+    messages.success(request, f"{field_label(conflict.field_name)} of {run} set to {shown}.")
     return redirect("review:conflict_list")
 
 

@@ -9,13 +9,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from activities.formatting import record_label
 from activities.models import Activity, ActivitySource
 from reconcile.decisions import decision_undo
 from reconcile.detach import record_detach
 from reconcile.errors import ReconcileError
 from reconcile.models import Decision
+from reconcile.selectors import run_label
 from reconcile.services import activity_edit
 from review.forms import ActivityEditForm, RecordMoveForm
 
@@ -56,7 +60,12 @@ def record_detach_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ReconcileError as error:
         messages.error(request, f"Not moved: {error}")
         return redirect("review:activity_detail", pk=pk)
-    messages.success(request, f"Moved to activity #{moved_to.pk}; it stays there on every re-run.")
+    link = format_html(
+        '<a href="{}">{}</a>', reverse("review:activity_detail", args=[moved_to.pk]), run_label(moved_to)
+    )
+    where = "is now a run of its own:" if target is None else "joined"
+    message = format_html("{} {} {}. It stays there on every re-run.", record_label(record), where, link)
+    messages.success(request, message)
     return redirect("review:activity_detail", pk=pk)
 
 

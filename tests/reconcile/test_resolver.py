@@ -142,7 +142,7 @@ def test_two_different_shoes_make_a_pending_conflict_resolved_on_the_review_page
 
     assert response.status_code == 302
     assert (
-        "Shoe of 2024-05-01 running 8.05 km set to Vaporfly 3."
+        "Shoe of Wed 1 May 2024 · Morning Run · 8.05 km set to Vaporfly 3."
         in admin_client.get(response["Location"]).content.decode()
     )
     assert Activity.objects.get().shoe == vaporfly

@@ -50,7 +50,7 @@ def test_a_record_joins_the_run_picked_and_a_record_of_another_run_is_not_found(
     record = ActivitySource.objects.get(source="strava")
     url = reverse("review:record_detach", args=[treadmill.pk])
     response = admin_client.post(url, {"record": record.pk, "into": other.pk}, follow=True)
-    assert f"Moved to activity #{other.pk}" in _messages(response)
+    assert f'joined <a href="{reverse("review:activity_detail", args=[other.pk])}">' in _messages(response)
     assert RecordPin.objects.get(record=record).activity == other
     assert admin_client.post(url, {"record": record.pk}).status_code == 404  # it is on `other` now
 

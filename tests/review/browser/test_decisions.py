@@ -142,7 +142,7 @@ def test_a_detached_record_becomes_its_own_run_and_stays_one_after_reconcile_all
     )
     form.find_element(By.CSS_SELECTOR, "button").click()
 
-    assert "Moved to activity" in _message(signed_in)
+    assert "Strava · Morning Run is now a run of its own: Wed 1 May 2024 · Morning Run" in _message(signed_in)
     record.refresh_from_db()
     assert record.activity_id not in (None, treadmill.pk)
     call_command("reconcile", "--all", "--quiet")

@@ -132,6 +132,12 @@ def running_periods(*, today: dt.date) -> dict[str, Period | None]:
     return {"week": week, "month": month, "last_week": last_week, "periods": [week, month]}
 
 
+def latest_run(*, before: dt.date) -> Activity | None:
+    """The newest run (running of any kind) dated before `before`, for a page whose window is empty."""
+    runs = Activity.objects.filter(sport__in=running_sports(), date__lt=before)
+    return runs.order_by("-date", "-start_time", "-pk").only("pk", "date", "workout_name", "sport").first()
+
+
 def activities_with_flags(activities: QuerySet[Activity] | None = None) -> QuerySet[Activity]:
     """Activities annotated with their number of sources and whether a conflict is pending."""
     pending = pending_conflicts().filter(activity=OuterRef("pk"))

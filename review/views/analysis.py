@@ -6,6 +6,7 @@ Each page reads one selector of `activities.analysis.selectors`; the downloads w
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.shortcuts import render
 from activities.analysis import selectors
 from activities.analysis.export import AnalysisExportError, analysis_export_write
 from activities.training_load import home_today
+from review.selectors import latest_run
 
 METRICS = {"distance": "Distance", "time": "Moving time", "elevation": "Elevation", "runs": "Runs"}
 RUNS_PER_PAGE = 50
@@ -30,8 +32,12 @@ def _year(request: HttpRequest) -> int | None:
 @login_required
 def training(request: HttpRequest) -> HttpResponse:
     metric = request.GET.get("metric") if request.GET.get("metric") in METRICS else "distance"
-    summary = selectors.training_summary(today=home_today(), year=_year(request))
-    return render(request, "review/training.html", {"summary": summary, "metric": metric, "metrics": METRICS})
+    today = home_today()
+    summary = selectors.training_summary(today=today, year=_year(request))
+    context = {"summary": summary, "metric": metric, "metrics": METRICS, "latest_run": None}
+    if not any(week.runs for week in summary.volume.weekly[-12:]):
+        context["latest_run"] = latest_run(before=today + dt.timedelta(days=1))
+    return render(request, "review/training.html", context)
 
 
 @login_required

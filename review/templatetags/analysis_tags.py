@@ -411,6 +411,13 @@ def race_name(metres: float) -> str:
 
 
 @register.filter
+def distance_round(metres: float | None) -> str:
+    """A set figure such as a shoe's retirement distance, in whole units: 800000 → "800 km" or "497 mi"
+    (not "800.00 km": nobody retires a shoe at a hundredth of a kilometre)."""
+    return "—" if metres is None else f"{distance_in_unit(metres):,.0f} {distance_unit()}"
+
+
+@register.filter
 def share_pct(part: float, whole: float) -> float:
     """`{{ s.distance_m|share_pct:s.threshold_m }}`: the share in %, for a progress bar."""
     return round(100 * part / whole, 1) if whole else 0.0

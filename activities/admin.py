@@ -16,6 +16,7 @@ from activities.formatting import (
     format_distance,
     format_duration,
     format_km,
+    format_local_time,
     format_pace,
     format_value,
     pretty_json,
@@ -181,7 +182,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
 class ActivityAdmin(admin.ModelAdmin):
     list_display = (
         "date",
-        "start_time",
+        "local_start",
         "sport",
         "distance",
         "duration",
@@ -239,6 +240,12 @@ class ActivityAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_sources=Coalesce(source_count_subquery(), 0))
+
+    @admin.display(description="start (local)", ordering="start_time")
+    def local_start(self, obj: Activity) -> str:
+        """The start as the runner lived it, with its UTC offset: the stored UTC moment put a 19:40
+        evening run in California at "Oct. 10, 2:40 a.m."."""
+        return format_local_time(obj.start_time, obj.utc_offset_s)
 
     @admin.display(description="distance", ordering="distance_m")
     def distance(self, obj: Activity) -> str:

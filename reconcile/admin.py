@@ -13,6 +13,7 @@ from reconcile.models import Conflict, ManualOverride
 from reconcile.selectors import (
     approval_preview,
     conflict_preferred_value,
+    conflict_source_values,
     conflict_value_labels,
     source_label,
 )
@@ -135,8 +136,9 @@ class ConflictAdmin(admin.ModelAdmin):
 
     @admin.display(description="source values")
     def values(self, obj: Conflict) -> str:
-        labels = conflict_value_labels(field_name=obj.field_name, values=list(obj.source_values.values()))
-        sources = [source_label(source) for source in obj.source_values]
+        ordered = conflict_source_values(conflict=obj)
+        labels = conflict_value_labels(field_name=obj.field_name, values=[value for _, value in ordered])
+        sources = [source_label(source) for source, _ in ordered]
         return format_html_join(", ", "{}: {}", zip(sources, labels, strict=True))
 
     @admin.display(description="resolved from", ordering="resolved_source")

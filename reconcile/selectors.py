@@ -73,13 +73,18 @@ def source_priority(*, field_name: str) -> list[str]:
     return list(reconcile_config().priority(field_name))
 
 
+def conflict_source_values(*, conflict: Conflict) -> list[tuple[str, Any]]:
+    """A conflict's (source, value) pairs, highest priority first: the same order on every page and
+    database (PostgreSQL's jsonb does not keep a dict's key order)."""
+    rank = {source: i for i, source in enumerate(source_priority(field_name=conflict.field_name))}
+    return sorted(conflict.source_values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
 def conflict_choices(*, conflict: Conflict) -> list[ConflictChoice]:
     """Every source value of a conflict, highest priority first, the preferred one marked, and the one
     the activity shows (a recording's over a gross typo in the log: see the resolver) marked `shown`."""
-    priority = source_priority(field_name=conflict.field_name)
-    rank = {source: i for i, source in enumerate(priority)}
     shown = (conflict.activity.provenance or {}).get(conflict.field_name)
-    ordered = sorted(conflict.source_values.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+    ordered = conflict_source_values(conflict=conflict)
     labels = conflict_value_labels(field_name=conflict.field_name, values=[v for _, v in ordered])
     choices = [
         ConflictChoice(source=source, value=value, label=labels[i], shown=source == shown)

@@ -19,7 +19,7 @@ from activities.formatting import (
     format_value,
     record_label,
 )
-from reconcile.selectors import conflict_value_labels
+from reconcile.selectors import conflict_source_values, conflict_value_labels
 from reconcile.selectors import source_label as reconcile_source_label
 
 register = template.Library()
@@ -84,7 +84,7 @@ def conflict_labels(conflict) -> dict:
     """`{% conflict_labels conflict as shown %}`: each source's value (`shown.values`, pairs of source and
     label) and the chosen one (`shown.chosen`) labelled together, precise enough that values that differ
     read differently: 10.702 km beside 10.700 km, never "10.70 km" twice."""
-    sources = list(conflict.source_values.items())
+    sources = conflict_source_values(conflict=conflict)
     labels = conflict_value_labels(
         field_name=conflict.field_name, values=[value for _, value in sources] + [conflict.resolved_value]
     )

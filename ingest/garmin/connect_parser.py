@@ -26,6 +26,7 @@ import datetime as dt
 from typing import Any
 
 from ingest.garmin.activity_types import activity_type_sport
+from ingest.garmin.parser import summary_heart_rate, summary_number
 from ingest.records import Device, ParsedActivity, RecordError
 
 SOURCE = "garmin"
@@ -38,27 +39,9 @@ _DETAIL_NAMES = {
 }
 
 
-def _number(item: dict[str, Any], key: str) -> float | None:
-    value = item.get(key)
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError) as exc:
-        raise RecordError(
-            f"garmin activity {item.get('activityId')}: {key}={value!r} is not a number"
-        ) from exc
-
-
 def _rounded(item: dict[str, Any], key: str, digits: int) -> float | None:
-    value = _number(item, key)
+    value = summary_number(item, key)
     return None if value is None else round(value, digits)
-
-
-def _heart_rate(item: dict[str, Any], key: str) -> float | None:
-    """Garmin writes 0 when no strap was worn: that is no reading, not a heart rate."""
-    value = _number(item, key)
-    return value if value else None
 
 
 def _wall_clock(item: dict[str, Any], key: str) -> dt.datetime | None:
@@ -78,7 +61,7 @@ def _start(item: dict[str, Any]) -> tuple[dt.datetime | None, int | None]:
     """UTC start, and the offset as local minus GMT (whole seconds, as the export's parser)."""
     gmt = _wall_clock(item, "startTimeGMT")
     if gmt is None:
-        begin = _number(item, "beginTimestamp")  # epoch milliseconds
+        begin = summary_number(item, "beginTimestamp")  # epoch milliseconds
         if begin is None:
             return None, None
         gmt = dt.datetime.fromtimestamp(begin / 1000.0, tz=dt.UTC).replace(tzinfo=None)
@@ -144,15 +127,15 @@ def item_parse(item: dict[str, Any]) -> ParsedActivity:
         distance_m=_rounded(item, "distance", 2),
         duration_s=_rounded(item, "duration", 3),
         elapsed_s=_rounded(item, "elapsedDuration", 3),
-        avg_hr=_heart_rate(item, "averageHR"),
-        max_hr=_heart_rate(item, "maxHR"),
-        avg_cadence_spm=_number(item, "averageRunningCadenceInStepsPerMinute"),
-        max_cadence_spm=_number(item, "maxRunningCadenceInStepsPerMinute"),
+        avg_hr=summary_heart_rate(item, "averageHR"),
+        max_hr=summary_heart_rate(item, "maxHR"),
+        avg_cadence_spm=summary_number(item, "averageRunningCadenceInStepsPerMinute"),
+        max_cadence_spm=summary_number(item, "maxRunningCadenceInStepsPerMinute"),
         avg_speed_mps=_rounded(item, "averageSpeed", 3),
         total_ascent_m=_rounded(item, "elevationGain", 2),
         total_descent_m=_rounded(item, "elevationLoss", 2),
         calories=_rounded(item, "calories", 1),
-        avg_power_w=_number(item, "avgPower"),
+        avg_power_w=summary_number(item, "avgPower"),
         workout_name=(item.get("activityName") or "").strip() or None,
         notes=(item.get("description") or "").strip() or None,
         device=Device(

@@ -28,7 +28,8 @@ SPEED_FACTOR = 10.0  # avgSpeed is stored as m/s divided by ten
 CALORIE_FACTOR = 4.19  # `calories` is kcal x 4.19 (kilojoule-like)
 
 
-def _number(item: dict[str, Any], key: str) -> float | None:
+def summary_number(item: dict[str, Any], key: str) -> float | None:
+    """A summary's number (list, detail or export shape); a value that is not one is a RecordError."""
     value = item.get(key)
     if value is None or isinstance(value, bool):
         return None
@@ -41,7 +42,7 @@ def _number(item: dict[str, Any], key: str) -> float | None:
 
 
 def _scaled(item: dict[str, Any], key: str, divisor: float, digits: int = 3) -> float | None:
-    value = _number(item, key)
+    value = summary_number(item, key)
     return None if value is None else round(value / divisor, digits)
 
 
@@ -49,30 +50,30 @@ def _epoch_ms(value: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(value / MS, tz=dt.UTC)
 
 
-def _heart_rate(item: dict[str, Any], key: str) -> float | None:
+def summary_heart_rate(item: dict[str, Any], key: str) -> float | None:
     """Garmin writes 0 when no strap was worn: that is no reading, not a heart rate."""
-    value = _number(item, key)
+    value = summary_number(item, key)
     return value if value else None
 
 
 def _start(item: dict[str, Any]) -> tuple[dt.datetime | None, int | None]:
-    gmt = _number(item, "startTimeGmt")
+    gmt = summary_number(item, "startTimeGmt")
     if gmt is None:
-        gmt = _number(item, "beginTimestamp")
+        gmt = summary_number(item, "beginTimestamp")
     if gmt is None:
         return None, None
-    local = _number(item, "startTimeLocal")
+    local = summary_number(item, "startTimeLocal")
     offset = None if local is None else round((local - gmt) / MS)
     return _epoch_ms(gmt), offset
 
 
 def _cadence_spm(item: dict[str, Any]) -> tuple[float | None, float | None]:
     """Steps per minute: `avgDoubleCadence` already is; `avgRunCadence` counts one leg (x2)."""
-    avg = _number(item, "avgDoubleCadence")
-    if avg is None and (single := _number(item, "avgRunCadence")) is not None:
+    avg = summary_number(item, "avgDoubleCadence")
+    if avg is None and (single := summary_number(item, "avgRunCadence")) is not None:
         avg = single * 2
-    top = _number(item, "maxDoubleCadence")
-    if top is None and (single := _number(item, "maxRunCadence")) is not None:
+    top = summary_number(item, "maxDoubleCadence")
+    if top is None and (single := summary_number(item, "maxRunCadence")) is not None:
         top = single * 2
     return avg, top
 
@@ -90,7 +91,7 @@ def summary_parse(item: dict[str, Any]) -> ParsedActivity:
     start_time, offset = _start(item)
     sport, sub_sport = activity_type_sport(item.get("activityType"))
     avg_cadence, max_cadence = _cadence_spm(item)
-    speed = _number(item, "avgSpeed")
+    speed = summary_number(item, "avgSpeed")
     serial = item.get("deviceId")
     parsed = ParsedActivity(
         source=SOURCE,
@@ -102,15 +103,15 @@ def summary_parse(item: dict[str, Any]) -> ParsedActivity:
         distance_m=_scaled(item, "distance", CM, 2),
         duration_s=_scaled(item, "duration", MS),
         elapsed_s=_scaled(item, "elapsedDuration", MS),
-        avg_hr=_heart_rate(item, "avgHr"),
-        max_hr=_heart_rate(item, "maxHr"),
+        avg_hr=summary_heart_rate(item, "avgHr"),
+        max_hr=summary_heart_rate(item, "maxHr"),
         avg_cadence_spm=avg_cadence,
         max_cadence_spm=max_cadence,
         avg_speed_mps=None if speed is None else round(speed * SPEED_FACTOR, 3),
         total_ascent_m=_scaled(item, "elevationGain", CM, 2),
         total_descent_m=_scaled(item, "elevationLoss", CM, 2),
         calories=_scaled(item, "calories", CALORIE_FACTOR, 1),
-        avg_power_w=_number(item, "avgPower"),
+        avg_power_w=summary_number(item, "avgPower"),
         workout_name=(item.get("name") or "").strip() or None,
         device=Device(
             manufacturer=(item.get("manufacturer") or "").lower() or None,

@@ -126,13 +126,17 @@ class Browser:
             self.driver.set_window_size(width_height[0] + dx, width_height[1] + dy)
 
     def login(self, username: str, password: str) -> None:
-        """Sign in through RunBase's own login page, as a person would."""
+        """Sign in through RunBase's own login page, as a person would; return once the answer is there."""
         from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
 
         self.open("/login/")
         self.driver.find_element(By.NAME, "username").send_keys(username)
         self.driver.find_element(By.NAME, "password").send_keys(password)
-        self.driver.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+        submit = self.driver.find_element(By.CSS_SELECTOR, "form [type=submit]")
+        submit.click()
+        WebDriverWait(self.driver, 20).until(expected_conditions.staleness_of(submit))
 
     def sign_in_as(self, user) -> None:
         """Start a session for `user` without the login form (the login test covers the form)."""

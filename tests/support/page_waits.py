@@ -7,10 +7,12 @@ WAIT_S = 20
 
 
 def _wait(browser, condition):
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    ignored = (NoSuchElementException, StaleElementReferenceException)
+    # While a page is replaced, Chromium answers a read of the old one with a stale element, a missing
+    # one, or an inspector error ("Node with given id does not belong to the document"): all retried.
+    ignored = (WebDriverException,)
     return WebDriverWait(browser.driver, WAIT_S, ignored_exceptions=ignored).until(condition)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.browser import DESKTOP, PHONE
-from tests.support.page_waits import text_of, wait_for_text, wait_until
+from tests.support.page_waits import WAIT_S, text_of, wait_for_text, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -38,13 +38,18 @@ def test_a_wrong_password_is_refused_and_the_right_one_opens_the_page_asked_for(
 
 
 def _fill(browser, username: str, password: str) -> None:
+    """Type and sign in, then wait until the form's page has gone: the next read is of the answer."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     for name, value in (("username", username), ("password", password)):
         field = browser.driver.find_element(By.NAME, name)
         field.clear()
         field.send_keys(value)
-    browser.driver.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    submit = browser.driver.find_element(By.CSS_SELECTOR, "form [type=submit]")
+    submit.click()
+    WebDriverWait(browser.driver, WAIT_S).until(expected_conditions.staleness_of(submit))
 
 
 def test_logging_out_ends_on_the_signed_out_page(browser, runner):
